@@ -1,0 +1,1 @@
+"""The IKO API: thin DRF views, authentication, permissions, serializers and problem details."""

@@ -1,0 +1,11 @@
+"""App config of the API."""
+
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = "API clients"
+
+    def ready(self) -> None:
+        from . import schema  # noqa: F401  (registers the OpenAPI extension of our auth)

@@ -1,0 +1,62 @@
+"""API clients: the case systems, portals and forms that call IKO with their own token.
+
+Only a SHA-256 hash of a token is stored. Tokens are 256-bit random values, so a plain hash is
+enough (no slow password hash needed) and lookup by hash is a single indexed query. The token
+itself is shown once, when it is created.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import models
+
+TOKEN_PREFIX = "iko_"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiClient(models.Model):
+    name = models.CharField(max_length=200, unique=True, help_text="The calling system, e.g. Valtimo.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hint = models.CharField(
+        max_length=12, editable=False, help_text="First characters of the token, to recognise it."
+    )
+    enabled = models.BooleanField(default=True)
+    default_purpose = models.ForeignKey(
+        "profiles.Purpose",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Purpose used when a request names none. It still needs a grant.",
+    )
+    oin = models.CharField(
+        "OIN",
+        max_length=20,
+        blank=True,
+        help_text="Organisation identification number (20 digits) of the caller, if it has one.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "API client"
+
+    def __str__(self) -> str:
+        return self.name
+
+    # DRF's permission classes ask the authenticated principal these.
+    is_authenticated = True
+    is_active = True
+
+    def set_new_token(self, token: str | None = None) -> str:
+        """Set a new token (random unless given) and return it; only its hash is stored."""
+        token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.token_hash = token_hash(token)
+        self.token_hint = token[:8]
+        return token

@@ -1,0 +1,51 @@
+"""Request and response shapes of the API (camelCase JSON, as the API Design Rules ask)."""
+
+from rest_framework import serializers
+
+from profiles.subjects import SUBJECT_TYPES
+
+
+class SubjectSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=list(SUBJECT_TYPES), help_text="bsn or kvk.")
+    value = serializers.CharField(max_length=20, help_text="The identifier, e.g. a BSN.")
+
+
+class ViewRequestSerializer(serializers.Serializer):
+    subject = SubjectSerializer()
+    purpose = serializers.SlugField(
+        required=False, max_length=50, help_text="Purpose code; the client's default if left out."
+    )
+    onBehalfOf = serializers.CharField(
+        required=False, allow_blank=True, max_length=242,
+        help_text="The end user (e.g. employee id) the calling system acts for; goes into the processing log.",
+    )
+
+
+class SourceStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "not_found", "error", "timeout", "skipped"])
+    durationMs = serializers.FloatField()
+    retrievedAt = serializers.DateTimeField(allow_null=True)
+    detail = serializers.CharField(allow_blank=True)
+
+
+class ViewResponseSerializer(serializers.Serializer):
+    profile = serializers.CharField()
+    purpose = serializers.CharField()
+    subject = SubjectSerializer()
+    generatedAt = serializers.DateTimeField()
+    traceId = serializers.CharField()
+    complete = serializers.BooleanField(help_text="False when a source failed, timed out or was skipped.")
+    data = serializers.DictField(help_text="Per relation name, the released data (null if the call failed).")
+    sources = serializers.DictField(child=SourceStatusSerializer(), help_text="Per source name, its status.")
+
+
+class ProfileSummarySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    subjectTypes = serializers.ListField(child=serializers.CharField())
+    purposes = serializers.ListField(child=serializers.CharField(), help_text="Purposes you may use it for.")
+
+
+class ProfileListSerializer(serializers.Serializer):
+    profiles = ProfileSummarySerializer(many=True)

@@ -1,0 +1,101 @@
+"""Thin API views: authenticate, validate, call one service, serialize.
+
+Personal identifiers travel in POST bodies, never in URLs (ARCHITECTURE.md, section 4).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.models import ApiClient
+from profiles.selectors import profile_list_for_client
+from profiles.services import (
+    Caller,
+    ProcessingLogUnavailable,
+    PurposeMissing,
+    ViewDenied,
+    profile_get_active,
+    view_build,
+)
+from profiles.subjects import InvalidSubject, subject_parse
+from profiles.tracing import trace_from_header
+
+from .problems import problem_response
+from .serializers import ProfileListSerializer, ViewRequestSerializer, ViewResponseSerializer
+
+PROBLEM = OpenApiResponse(description="Problem details (application/problem+json).")
+
+
+def caller_from_request(request, on_behalf_of: str = "") -> Caller:
+    principal = request.user
+    if isinstance(principal, ApiClient):
+        return Caller(api_client=principal, name=f"api-client:{principal.name}", on_behalf_of=on_behalf_of)
+    # Staff browsing the API with a session have no API-client grants (yet): deny by default.
+    return Caller(api_client=None, name=f"user:{principal.get_username()}", on_behalf_of=on_behalf_of)
+
+
+class ProfileListView(APIView):
+    @extend_schema(
+        operation_id="profiles_list",
+        summary="The profiles you may use, with the purposes granted to you",
+        responses={200: ProfileListSerializer, 401: PROBLEM},
+    )
+    def get(self, request):
+        api_client = request.user if isinstance(request.user, ApiClient) else None
+        return Response({"profiles": profile_list_for_client(api_client=api_client)})
+
+
+class ProfileViewView(APIView):
+    @extend_schema(
+        operation_id="profile_view",
+        summary="Build a view of one subject with a profile, for a purpose",
+        request=ViewRequestSerializer,
+        responses={
+            200: ViewResponseSerializer,
+            400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
+            502: PROBLEM, 503: PROBLEM, 504: PROBLEM,
+        },
+    )
+    def post(self, request, name: str):
+        profile = profile_get_active(name=name)
+        if profile is None:
+            return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r}.", request)
+        serializer = ViewRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        body = serializer.validated_data
+        try:
+            subject = subject_parse(subject_type=body["subject"]["type"], value=body["subject"]["value"])
+            result = view_build(
+                profile=profile,
+                subject=subject,
+                caller=caller_from_request(request, body.get("onBehalfOf", "")),
+                purpose_code=body.get("purpose"),
+                trace=trace_from_header(request.headers.get("traceparent")),
+            )
+        except InvalidSubject as exc:
+            return problem_response(
+                400, "invalid-subject", "Invalid subject", str(exc), request,
+                invalidParams=[{"name": "subject.value", "code": "invalid", "reason": str(exc)}],
+            )
+        except PurposeMissing as exc:
+            return problem_response(400, "purpose-missing", "Purpose missing", str(exc), request)
+        except ViewDenied as exc:
+            return problem_response(403, "no-grant", "Not allowed", str(exc), request)
+        except ProcessingLogUnavailable:
+            return problem_response(
+                503, "processing-log-unavailable", "Service unavailable",
+                "The processing log cannot be written, so IKO releases no personal data.", request,
+            )
+        if result.http_status != 200:
+            return problem_response(
+                result.http_status,
+                "sources-failed" if result.http_status == 502 else "sources-timeout",
+                "No source answered",
+                "None of the profile's sources gave an answer; see sources.",
+                request,
+                sources=result.body["sources"],
+                traceId=result.body["traceId"],
+            )
+        return Response(result.body)

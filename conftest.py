@@ -1,0 +1,81 @@
+"""Fixtures shared by the test suites of all apps: a configured BRP source, profile, purpose,
+API client with token, and grant, built the way an admin would build them."""
+
+from __future__ import annotations
+
+import pytest
+
+BRP_ROOT = "https://brp.example.org/haalcentraal/api/brp/"
+TOKEN = "iko_test_token_for_the_suite"
+
+
+@pytest.fixture
+def brp_service(db):
+    from zgw_consumers.constants import APITypes, AuthTypes
+    from zgw_consumers.models import Service
+
+    return Service.objects.create(
+        label="BRP", slug="brp", api_type=APITypes.orc, api_root=BRP_ROOT,
+        auth_type=AuthTypes.api_key, header_key="X-Api-Key", header_value="brp-secret", timeout=5,
+    )
+
+
+@pytest.fixture
+def brp_source(brp_service):
+    from connectors.models import Source
+
+    return Source.objects.create(name="brp", connector="brp", service=brp_service, timeout=2.0)
+
+
+@pytest.fixture
+def purpose(db):
+    from profiles.models import Purpose
+
+    return Purpose.objects.create(
+        code="klantcontact", name="KCC", processing_activity_id="https://register.example.org/va/1"
+    )
+
+
+@pytest.fixture
+def profile(brp_source):
+    from profiles.models import Profile, Relation
+
+    profile = Profile.objects.create(
+        name="klantbeeld", title="Klantbeeld", subject_types=["bsn"], status=Profile.Status.ACTIVE
+    )
+    Relation.objects.create(
+        profile=profile, name="persoon", source=brp_source,
+        operation="RaadpleegMetBurgerservicenummer",
+        fields=["naam.volledigeNaam", "geboorte.datum", "verblijfplaats.verblijfadres"],
+    )
+    return profile
+
+
+@pytest.fixture
+def api_client_with_token(db):
+    from api.models import ApiClient
+
+    client = ApiClient(name="Case system")
+    client.set_new_token(TOKEN)
+    client.save()
+    return client
+
+
+@pytest.fixture
+def grant(api_client_with_token, profile, purpose):
+    from profiles.models import Grant
+
+    return Grant.objects.create(api_client=api_client_with_token, profile=profile, purpose=purpose)
+
+
+@pytest.fixture
+def api(db):
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def authed_api(api, api_client_with_token):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {TOKEN}")
+    return api

@@ -1,0 +1,1 @@
+"""Connector plugin for the BRP Personen API 2.x (Haal Centraal BRP bevragen)."""

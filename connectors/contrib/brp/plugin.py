@@ -1,0 +1,96 @@
+"""BRP Personen API 2.x connector: persons by BSN, asking only for the allowed fields.
+
+Spec: ../shared/specs/brp-personen/openapi.yaml (BRP API Personen 2.7.0), one operation
+`POST /personen` with a JSON body polymorphic on `type`. Personal data goes in the body, never in
+the URL. The automatic fields are never put in `fields` (the API answers 400 to that), and
+`burgerservicenummer` always is, so the answer can be checked to be about the person asked for.
+No retries: every BRP query is a logged provision of personal data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...base import (
+    CheckResult,
+    Connector,
+    ConnectorError,
+    ConnectorRequest,
+    ConnectorResult,
+    Operation,
+    Status,
+)
+from ...errors import http_error
+from ...http import SourceHttp
+from ...registry import register
+from .fields import PERSOON_FIELDS, is_automatic
+
+RAADPLEEG_MET_BSN = "RaadpleegMetBurgerservicenummer"
+
+
+def fields_to_request(allowed: tuple[str, ...]) -> list[str]:
+    """The `fields` of the query: the allowed ones without automatic fields, plus the BSN."""
+    fields = [path for path in allowed if not is_automatic(path)]
+    if "burgerservicenummer" not in fields:
+        fields.insert(0, "burgerservicenummer")
+    return fields
+
+
+@register("brp")
+class BrpPersonenConnector(Connector):
+    title = "BRP Personen"
+    operations = {
+        RAADPLEEG_MET_BSN: Operation(
+            name=RAADPLEEG_MET_BSN,
+            description="One person by BSN (Persoon).",
+            subject_types=("bsn",),
+            fields=PERSOON_FIELDS,
+        ),
+    }
+
+    def fetch(self, request: ConnectorRequest) -> ConnectorResult:
+        self.operation(request.operation)
+        bsn = str(request.params["bsn"])
+        fields = fields_to_request(request.fields)
+        body = {"type": RAADPLEEG_MET_BSN, "burgerservicenummer": [bsn], "fields": fields}
+        personen = self._query(body)
+        if not personen:
+            return ConnectorResult(
+                status=Status.NOT_FOUND,
+                detail="The BRP has no person with this BSN.",
+                fields_requested=tuple(fields),
+            )
+        persoon = next(
+            (p for p in personen if isinstance(p, dict) and p.get("burgerservicenummer") == bsn),
+            None,
+        )
+        if persoon is None:
+            # Never pass on data about someone else than the subject.
+            raise ConnectorError("The BRP answered about another person than asked; dropped.")
+        return ConnectorResult(status=Status.OK, data=persoon, fields_requested=tuple(fields))
+
+    def _query(self, body: dict[str, Any]) -> list[Any]:
+        response = SourceHttp(self.source).request(
+            "POST", "personen", json_body=body, headers={"Accept": "application/json"}
+        )
+        if response.status_code != 200:
+            raise http_error(response, self.title)
+        payload = response.json()
+        personen = payload.get("personen") if isinstance(payload, dict) else None
+        if not isinstance(personen, list):
+            raise ConnectorError("The BRP answer has no 'personen' list.")
+        return personen
+
+    def check_connection(self) -> CheckResult:
+        # An empty BSN list is a request the API must refuse with 400 before looking anything
+        # up: that proves reachability and accepted credentials without querying a person.
+        body = {"type": RAADPLEEG_MET_BSN, "burgerservicenummer": [], "fields": ["burgerservicenummer"]}
+        try:
+            response = SourceHttp(self.source).request(
+                "POST", "personen", json_body=body, headers={"Accept": "application/json"}
+            )
+        except ConnectorError as exc:
+            return CheckResult(False, exc.detail)
+        if response.status_code in (200, 400):
+            return CheckResult(True, f"The BRP answered (HTTP {response.status_code}).")
+        return CheckResult(False, http_error(response, self.title).detail)

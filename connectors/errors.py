@@ -1,0 +1,45 @@
+"""Turns a source's error answer into a readable `ConnectorError`.
+
+Understands `application/problem+json` (RFC 7807, as the BRP, ZGW, Open Klant, Objecten and BAG
+APIs use it) and falls back to the HTTP status. Values echoed by a source are not repeated, only
+its title, detail and the names of invalid parameters, cut to a readable length.
+"""
+
+from __future__ import annotations
+
+from .base import ConnectorError, Status
+from .http import HttpResponse
+
+MAX_DETAIL = 200
+
+
+def _problem_summary(response: HttpResponse) -> str:
+    if response.content_type not in {"application/problem+json", "application/json"}:
+        return ""
+    try:
+        problem = response.json()
+    except ConnectorError:
+        return ""
+    if not isinstance(problem, dict):
+        return ""
+    parts = [str(problem.get(key)) for key in ("title", "detail") if problem.get(key)]
+    invalid = problem.get("invalidParams") or problem.get("invalid-params") or []
+    names = [str(p.get("name")) for p in invalid if isinstance(p, dict) and p.get("name")]
+    if names:
+        parts.append("invalid: " + ", ".join(names))
+    return "; ".join(parts)[:MAX_DETAIL]
+
+
+def http_error(response: HttpResponse, source_title: str) -> ConnectorError:
+    code = response.status_code
+    if code in (401, 403):
+        meaning = "refused IKO's credentials"
+    elif code == 429:
+        meaning = "is rate limiting IKO"
+    elif code >= 500:
+        meaning = "failed or is unavailable"
+    else:
+        meaning = "rejected the request"
+    summary = _problem_summary(response)
+    detail = f"{source_title} {meaning} (HTTP {code})" + (f": {summary}" if summary else ".")
+    return ConnectorError(detail, Status.ERROR)

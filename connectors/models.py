@@ -1,0 +1,75 @@
+"""The `Source` model: a named instance of a registered connector on a configured server."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from .base import Connector, SourceConfig
+from .registry import registry
+
+
+class Source(models.Model):
+    name = models.SlugField(
+        unique=True,
+        help_text="Stable short name, used in profiles and in the per-source status of every view "
+        "(for example: brp, zaken, openklant).",
+    )
+    title = models.CharField(max_length=200, blank=True, help_text="Readable name for admins.")
+    connector = models.CharField(
+        max_length=50,
+        help_text="Which kind of API this source speaks. The list shows the installed connectors.",
+    )
+    service = models.ForeignKey(
+        "zgw_consumers.Service",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The server (API root, credentials, certificates) this source calls. Calls never "
+        "leave this server's API root.",
+    )
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Connector-specific settings as JSON; the connector checks them when you save.",
+    )
+    timeout = models.FloatField(
+        default=5.0,
+        validators=[MinValueValidator(0.1), MaxValueValidator(60)],
+        help_text="Seconds IKO waits for this source before the view answers without it.",
+    )
+    enabled = models.BooleanField(
+        default=True,
+        help_text="A disabled source is not called; views report it as skipped.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.title or self.name
+
+    @property
+    def connector_class(self) -> type[Connector] | None:
+        return registry[self.connector] if self.connector in registry else None
+
+    def clean(self) -> None:
+        connector_class = self.connector_class
+        if connector_class is None:
+            raise ValidationError(
+                {"connector": f"No connector {self.connector!r} is installed in this IKO."}
+            )
+        try:
+            self.options = connector_class.validate_options(self.options or {})
+        except ValidationError as exc:
+            raise ValidationError({"options": exc.messages}) from None
+
+    def to_config(self) -> SourceConfig:
+        """The plain snapshot that the runner's worker threads use (they do no ORM work)."""
+        return SourceConfig(
+            name=self.name,
+            connector_id=self.connector,
+            service=self.service,
+            options=dict(self.options or {}),
+            timeout=float(min(self.timeout, self.service.timeout or self.timeout)),
+        )

@@ -1,0 +1,211 @@
+"""Settings of the IKO server, read from the environment (django-environ).
+
+Every value an operator may need to change is an environment variable; the README lists them.
+`IKO_ENV` selects the mode: `production` (the default, strict), `development` or `test`
+(insecure conveniences such as a generated secret key are allowed there, never in production).
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+IKO_ENV = env.str("IKO_ENV", default="production")
+if IKO_ENV not in {"production", "development", "test"}:
+    raise ImproperlyConfigured(
+        f"IKO_ENV must be production, development or test, not {IKO_ENV!r}."
+    )
+IS_PRODUCTION = IKO_ENV == "production"
+
+DEBUG = env.bool("IKO_DEBUG", default=False)
+
+SECRET_KEY = env.str("IKO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "IKO_SECRET_KEY is not set. In production IKO needs a long random secret key in the "
+            "environment (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+            "For a local trial set IKO_ENV=development instead."
+        )
+    SECRET_KEY = "insecure-development-key-never-use-in-production"
+
+# Key of the keyed pseudonym (HMAC) of data subjects in the processing log. Separate from
+# SECRET_KEY so that rotating the session key does not orphan a person's processing records.
+IKO_PSEUDONYM_KEY = env.str("IKO_PSEUDONYM_KEY", default="")
+if not IKO_PSEUDONYM_KEY:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "IKO_PSEUDONYM_KEY is not set. The processing log stores a keyed pseudonym of each "
+            "data subject; set a long random key and keep it safe (the privacy officer needs it "
+            "to find a person's records)."
+        )
+    IKO_PSEUDONYM_KEY = "insecure-development-pseudonym-key"
+
+ALLOWED_HOSTS = env.list("IKO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env.list("IKO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "solo",
+    "privates",
+    "simple_certmanager",
+    "zgw_consumers",
+    "connectors",
+    "connectors.contrib.brp",
+    "profiles",
+    "api",
+    "demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.middleware.ApiVersionMiddleware",
+]
+
+ROOT_URLCONF = "iko_project.urls"
+WSGI_APPLICATION = "iko_project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite needs no set-up; PostgreSQL through DATABASE_URL (postgres://user@host:5432/name).
+VAR_DIR = Path(env.str("IKO_VAR_DIR", default=str(BASE_DIR / "var")))
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'iko.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets readers run beside the one writer; IMMEDIATE avoids "database is locked"
+            # when two threads upgrade a read to a write at the same time.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("IKO_DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("IKO_STATIC_ROOT", default=str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Outside production the static files are served straight from the apps, no collectstatic.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private-media"
+PRIVATE_MEDIA_URL = "/private-media/"
+MEDIA_ROOT = VAR_DIR / "media"
+SENDFILE_BACKEND = "django_sendfile.backends.simple"
+SENDFILE_ROOT = PRIVATE_MEDIA_ROOT
+
+# The API answers on exact paths; a redirect would turn a POST into a GET and lose the body.
+APPEND_SLASH = False
+
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("IKO_BEHIND_TLS_PROXY", default=False) else None
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiClientTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+IKO_API_VERSION = "1.0.0"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IKO API",
+    "DESCRIPTION": (
+        "Integraal Klant- en Objectbeeld: one purpose-bound call returns a view of a person, "
+        "company or object, fetched live from the registers a profile names. Personal "
+        "identifiers travel in request bodies, never in URLs."
+    ),
+    "VERSION": IKO_API_VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# Largest request body we accept; a view request is a few hundred bytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("IKO_MAX_REQUEST_BYTES", default=256 * 1024)
+
+# --- the fan-out -------------------------------------------------------------------------
+# One process-wide pool runs all source calls of all requests (never a pool per request).
+IKO_SOURCE_POOL_SIZE = env.int("IKO_SOURCE_POOL_SIZE", default=32)
+# A view answers at the latest this long after it started, whatever the sources do.
+IKO_VIEW_DEADLINE_SECONDS = env.float("IKO_VIEW_DEADLINE_SECONDS", default=10.0)
+# A source's answer larger than this is cut off and counted as an error.
+IKO_MAX_SOURCE_RESPONSE_BYTES = env.int("IKO_MAX_SOURCE_RESPONSE_BYTES", default=5 * 1024 * 1024)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("IKO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django logs the full URL of 4xx answers; the Valtimo paths can carry a BSN there.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
+}

@@ -1,0 +1,11 @@
+"""Settings for the test suite: the base settings with test defaults for the environment."""
+
+import os
+
+os.environ.setdefault("IKO_ENV", "test")
+os.environ.setdefault("IKO_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

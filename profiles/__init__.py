@@ -1,0 +1,1 @@
+"""Profiles: what a view contains (sources and fields), purposes, grants and the processing log."""

@@ -1,0 +1,62 @@
+"""Field minimisation: keep only the allowed dot paths of a source's answer.
+
+A path names a property and everything below it (`naam` keeps the whole name, `naam.voornamen`
+only the first names). Lists are walked element by element, so `partners.naam` keeps the name of
+every partner. Whatever a source sends beyond the allowed paths never leaves IKO.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+
+def _path_tree(paths: Iterable[str]) -> dict:
+    tree: dict = {}
+    for path in paths:
+        node = tree
+        parts = [p for p in path.split(".") if p]
+        for i, part in enumerate(parts):
+            if node.get(part) is True:
+                break  # a shorter path already allows the whole subtree
+            if i == len(parts) - 1:
+                node[part] = True
+            else:
+                node = node.setdefault(part, {})
+    return tree
+
+
+def _select(data: Any, tree: dict) -> Any:
+    if isinstance(data, list):
+        return [_select(item, tree) for item in data]
+    if not isinstance(data, dict):
+        return None  # a scalar where the allowed paths expect an object: release nothing
+    selected = {}
+    for key, subtree in tree.items():
+        if key not in data:
+            continue
+        if subtree is True:
+            selected[key] = data[key]
+        else:
+            value = _select(data[key], subtree)
+            if value not in (None, {}, []):
+                selected[key] = value
+    return selected
+
+
+def select_fields(data: Any, paths: Iterable[str]) -> Any:
+    return _select(data, _path_tree(paths))
+
+
+def released_paths(data: Any, prefix: str = "") -> list[str]:
+    """The leaf paths present in released data: what the processing log records (names only)."""
+    if isinstance(data, list):
+        found: list[str] = []
+        for item in data:
+            found.extend(p for p in released_paths(item, prefix) if p not in found)
+        return found
+    if isinstance(data, dict) and data:
+        paths: list[str] = []
+        for key, value in data.items():
+            paths.extend(released_paths(value, f"{prefix}{key}."))
+        return paths
+    return [prefix.rstrip(".")] if prefix else []

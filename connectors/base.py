@@ -40,6 +40,11 @@ class Operation:
     subject_types: tuple[str, ...]
     # Dot paths the operation can deliver; profiles pick their allowed fields from these.
     fields: tuple[str, ...]
+    # Parameters the call takes. A subject of type "bsn" arrives as the parameter "bsn"; other
+    # parameters (a nummeraanduiding id, a zaak URL...) come from a parent relation's data.
+    params: tuple[str, ...] = ()
+    # Whether the answer is a list of items (zaken, klantcontacten) rather than one object.
+    many: bool = False
 
 
 @dataclass(frozen=True)

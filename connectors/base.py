@@ -56,6 +56,9 @@ class SourceConfig:
     service: "Service"
     options: Mapping[str, Any]
     timeout: float
+    # Further servers this source may call, by option name (e.g. a Zaken source's
+    # "catalogi_service"), loaded before the fan-out like the main one.
+    services: Mapping[str, "Service"] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -46,23 +46,33 @@ class HttpResponse:
             raise ConnectorError("The source answered with invalid JSON.") from None
 
 
+def _has_dot_segments(url: str) -> bool:
+    segments = unquote(urlsplit(url).path).split("/")
+    return ".." in segments or "." in segments
+
+
 def _refuse_escape(path: str) -> None:
     """Refuse dot segments: `../` would leave the API root on the same host."""
-    segments = unquote(urlsplit(path).path).split("/")
-    if ".." in segments or "." in segments:
+    if _has_dot_segments(path):
         raise ConnectorError("Refused a URL outside the configured server of this source.")
 
 
 class SourceHttp:
     """HTTP client of one source for one call."""
 
-    def __init__(self, source: SourceConfig, *, max_bytes: int | None = None):
+    def __init__(self, source: SourceConfig, *, service=None, max_bytes: int | None = None):
+        """`service` is one of the source's linked servers; by default its main server."""
         self.source = source
+        self.service = service or source.service
         self.max_bytes = max_bytes or settings.IKO_MAX_SOURCE_RESPONSE_BYTES
 
     @property
     def api_root(self) -> str:
-        return self.source.service.api_root
+        return self.service.api_root
+
+    def is_own_url(self, url: str) -> bool:
+        """True if an absolute URL found in data lies under this server's API root."""
+        return isinstance(url, str) and url.startswith(self.api_root) and not _has_dot_segments(url)
 
     def request(
         self,
@@ -76,7 +86,7 @@ class SourceHttp:
         _refuse_escape(path)
         timeout = self.source.timeout
         deadline = time.monotonic() + timeout
-        client = build_client(self.source.service, client_factory=APIClient)
+        client = build_client(self.service, client_factory=APIClient)
         try:
             with client:
                 response = client.request(

@@ -63,13 +63,36 @@ class Source(models.Model):
             self.options = connector_class.validate_options(self.options or {})
         except ValidationError as exc:
             raise ValidationError({"options": exc.messages}) from None
+        from zgw_consumers.models import Service
+
+        slugs = self.linked_service_slugs()
+        known = set(Service.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
+        missing = sorted(f"{key}={slug}" for key, slug in slugs.items() if slug not in known)
+        if missing:
+            raise ValidationError({"options": f"No server with these slugs: {', '.join(missing)}."})
+
+    def linked_service_slugs(self) -> dict[str, str]:
+        """Options naming another server by its slug: keys ending in `_service`."""
+        return {
+            key: value
+            for key, value in (self.options or {}).items()
+            if key.endswith("_service") and isinstance(value, str) and value
+        }
 
     def to_config(self) -> SourceConfig:
         """The plain snapshot that the runner's worker threads use (they do no ORM work)."""
+        from zgw_consumers.models import Service
+
+        slugs = self.linked_service_slugs()
+        services = {}
+        if slugs:
+            by_slug = {s.slug: s for s in Service.objects.filter(slug__in=slugs.values())}
+            services = {key: by_slug[slug] for key, slug in slugs.items() if slug in by_slug}
         return SourceConfig(
             name=self.name,
             connector_id=self.connector,
             service=self.service,
             options=dict(self.options or {}),
             timeout=float(min(self.timeout, self.service.timeout or self.timeout)),
+            services=services,
         )

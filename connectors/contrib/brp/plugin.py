@@ -26,6 +26,8 @@ from ...registry import register
 from .fields import PERSOON_FIELDS, is_automatic
 
 RAADPLEEG_MET_BSN = "RaadpleegMetBurgerservicenummer"
+# The spec's request media type, charset included.
+HEADERS = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
 
 
 def fields_to_request(allowed: tuple[str, ...]) -> list[str]:
@@ -71,7 +73,7 @@ class BrpPersonenConnector(Connector):
 
     def _query(self, body: dict[str, Any]) -> list[Any]:
         response = SourceHttp(self.source).request(
-            "POST", "personen", json_body=body, headers={"Accept": "application/json"}
+            "POST", "personen", json_body=body, headers=HEADERS
         )
         if response.status_code != 200:
             raise http_error(response, self.title)
@@ -87,7 +89,7 @@ class BrpPersonenConnector(Connector):
         body = {"type": RAADPLEEG_MET_BSN, "burgerservicenummer": [], "fields": ["burgerservicenummer"]}
         try:
             response = SourceHttp(self.source).request(
-                "POST", "personen", json_body=body, headers={"Accept": "application/json"}
+                "POST", "personen", json_body=body, headers=HEADERS
             )
         except ConnectorError as exc:
             return CheckResult(False, exc.detail)

@@ -38,7 +38,7 @@ def test_raadpleeg_sends_type_bsn_and_exactly_the_allowed_fields_plus_the_bsn(br
         "burgerservicenummer": ["999993653"],
         "fields": ["burgerservicenummer", "naam.volledigeNaam", "geboorte.datum"],
     }
-    assert sent.headers["Content-Type"] == "application/json"
+    assert sent.headers["Content-Type"] == "application/json; charset=utf-8"
     assert sent.headers["Accept"] == "application/json"
     assert sent.headers["X-Api-Key"] == "brp-secret"
     assert "999993653" not in sent.url

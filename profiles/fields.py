@@ -27,7 +27,8 @@ def _path_tree(paths: Iterable[str]) -> dict:
 
 def _select(data: Any, tree: dict) -> Any:
     if isinstance(data, list):
-        return [_select(item, tree) for item in data]
+        # Scalars in a list where the paths expect objects are not released at all.
+        return [value for value in (_select(item, tree) for item in data) if value is not None]
     if not isinstance(data, dict):
         return None  # a scalar where the allowed paths expect an object: release nothing
     selected = {}
@@ -54,7 +55,7 @@ def released_paths(data: Any, prefix: str = "") -> list[str]:
         for item in data:
             found.extend(p for p in released_paths(item, prefix) if p not in found)
         return found
-    if isinstance(data, dict) and data:
+    if isinstance(data, dict):
         paths: list[str] = []
         for key, value in data.items():
             paths.extend(released_paths(value, f"{prefix}{key}."))

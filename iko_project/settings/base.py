@@ -106,6 +106,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'iko.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh checkout has no var/ yet; SQLite cannot create the folder itself.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers run beside the one writer; IMMEDIATE avoids "database is locked"
@@ -133,6 +135,8 @@ STORAGES = {
 }
 # Outside production the static files are served straight from the apps, no collectstatic.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+if not IS_PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private-media"
 PRIVATE_MEDIA_URL = "/private-media/"
 MEDIA_ROOT = VAR_DIR / "media"

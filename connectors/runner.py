@@ -19,6 +19,7 @@ from typing import Iterable
 from django.conf import settings
 
 from .base import ConnectorRequest, ConnectorResult, SourceConfig, Status
+from .breaker import CircuitBreaker
 from .registry import Registry
 
 # A call is cut off this long after its source's timeout: the HTTP layer normally reports the
@@ -74,9 +75,16 @@ def run_calls(
     registry: Registry,
     deadline: float,
     pool: ThreadPoolExecutor | None = None,
+    breaker: CircuitBreaker | None = None,
+    memo: dict[str, ConnectorResult] | None = None,
 ) -> dict[str, ConnectorResult]:
-    """Run the calls in parallel; `deadline` is a `time.monotonic()` value. Keys map to results."""
+    """Run the calls in parallel; `deadline` is a `time.monotonic()` value. Keys map to results.
+
+    `breaker` skips sources whose circuit is open and learns from each outcome; `memo` carries
+    results between batches of one view, so a call made in an earlier stage is not made again.
+    """
     pool = pool or get_pool()
+    memo = {} if memo is None else memo
     results: dict[str, ConnectorResult] = {}
     keys_by_signature: dict[str, list[str]] = {}
     pending: dict[Future, tuple[str, float, SourceCall]] = {}
@@ -89,14 +97,27 @@ def run_calls(
             )
             continue
         signature = call.signature()
+        if signature in memo:
+            results[call.key] = memo[signature]
+            continue
         if signature in keys_by_signature:
             keys_by_signature[signature].append(call.key)
             continue
         keys_by_signature[signature] = [call.key]
+        if breaker is not None and not breaker.allow(call.source.name):
+            settle_now = ConnectorResult.failed(
+                Status.SKIPPED, f"{call.source.name} failed repeatedly; skipped until its circuit closes."
+            )
+            memo[signature] = settle_now
+            results[call.key] = settle_now
+            continue
         cutoff = min(started + call.source.timeout + CUTOFF_GRACE_SECONDS, deadline)
         pending[pool.submit(_execute, registry, call)] = (signature, cutoff, call)
 
-    def settle(signature: str, result: ConnectorResult) -> None:
+    def settle(signature: str, call: SourceCall, result: ConnectorResult) -> None:
+        memo[signature] = result
+        if breaker is not None:
+            breaker.record(call.source.name, success=result.status in (Status.OK, Status.NOT_FOUND))
         for key in keys_by_signature[signature]:
             results[key] = result
 
@@ -106,8 +127,8 @@ def run_calls(
             pending, timeout=max(0.0, next_cutoff - time.monotonic()), return_when=FIRST_COMPLETED
         )
         for future in done:
-            signature, _, _ = pending.pop(future)
-            settle(signature, future.result())
+            signature, _, call = pending.pop(future)
+            settle(signature, call, future.result())
         now = time.monotonic()
         for future, (signature, cutoff, call) in list(pending.items()):
             if cutoff <= now:
@@ -116,6 +137,7 @@ def run_calls(
                 waited = cutoff - started
                 settle(
                     signature,
+                    call,
                     ConnectorResult(
                         status=Status.TIMEOUT,
                         detail=f"No answer from {call.source.name} within {waited:.2f} s.",

@@ -11,7 +11,16 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .expressions import ExpressionError, validate_expression
 from .subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
+
+
+def _check_expression(field: str, expression: str) -> None:
+    if expression.strip():
+        try:
+            validate_expression(expression)
+        except ExpressionError as exc:
+            raise ValidationError({field: f"This JQ expression does not compile: {exc}"}) from None
 
 
 class Purpose(models.Model):
@@ -64,7 +73,7 @@ class Profile(models.Model):
         ACTIVE = "active", "Active"
 
     name = models.SlugField(
-        unique=True, help_text="Used in the API path, e.g. /api/v1/profiles/klantbeeld/view."
+        help_text="Used in the API path, e.g. /api/v1/profiles/klantbeeld/view."
     )
     title = models.CharField(max_length=200, help_text="Readable name for admins and callers.")
     description = models.TextField(blank=True)
@@ -74,14 +83,37 @@ class Profile(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1, editable=False)
+    output_transform = models.TextField(
+        blank=True,
+        help_text="Optional JQ expression that shapes the whole view's data, e.g. "
+        "{naam: .persoon.naam.volledigeNaam, zaken: [.zaken[]?.omschrijving]}.",
+    )
+    draft_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        editable=False,
+        help_text="Set on a draft revision of a live profile; publishing copies it over the live one.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(draft_of__isnull=True),
+                name="unique_profile_name",
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.title or self.name
+        label = self.title or self.name
+        return f"{label} (draft revision)" if self.draft_of_id else label
 
     def clean(self) -> None:
+        _check_expression("output_transform", self.output_transform)
         types = self.subject_types
         if not isinstance(types, list) or not types:
             raise ValidationError({"subject_types": "Give at least one subject type as a JSON list."})
@@ -103,17 +135,51 @@ class Relation(models.Model):
     """One source call of a profile: which operation, and which fields it may ask for."""
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="relations")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Leave empty for a top-level relation. A child runs once per item of its "
+        "parent's data and its result is placed in that item under this relation's name.",
+    )
     name = models.SlugField(
-        help_text="Property name of this source's data in the view (for example: persoon)."
+        help_text="Property name of this relation's data in the view (for example: persoon)."
     )
     source = models.ForeignKey("connectors.Source", on_delete=models.PROTECT, related_name="+")
     operation = models.CharField(
         max_length=100, help_text="Operation of the source's API (see the connector's list)."
     )
+    input_expression = models.TextField(
+        blank=True,
+        help_text="JQ expression that turns the parent's item into the call's parameters, e.g. "
+        "{nummeraanduidingIdentificatie: .verblijfplaats.nummeraanduidingIdentificatie}. An array "
+        "of objects means one call per element; null or no output means no call. Top-level "
+        "relations get the subject ({type, value, bsn|kvk}) and may leave this empty.",
+    )
     fields = models.JSONField(
         default=list,
-        help_text="JSON list of the dot paths this relation may ask for and release, e.g. "
-        '["naam.volledigeNaam", "geboorte.datum"]. Nothing else leaves IKO.',
+        help_text="JSON list of the dot paths this relation may ask its source for, e.g. "
+        '["naam.volledigeNaam", "geboorte.datum"]. Include what child relations need as input.',
+    )
+    release_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="JSON list of the paths that may leave IKO; empty means the same as fields. "
+        "Use it to ask for a linking field (a BSN, an id) without releasing it.",
+    )
+    output_transform = models.TextField(
+        blank=True,
+        help_text="Optional JQ expression that shapes this relation's (already minimised) data.",
+    )
+    max_calls = models.PositiveSmallIntegerField(
+        default=20,
+        help_text="At most this many calls of this relation per view (array inputs, list parents).",
+    )
+    required = models.BooleanField(
+        default=False,
+        help_text="If this relation fails, the whole view fails (502/504) instead of answering partially.",
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -126,7 +192,33 @@ class Relation(models.Model):
     def __str__(self) -> str:
         return f"{self.profile.name}.{self.name}"
 
+    @property
+    def allowed_release_fields(self) -> list[str]:
+        return list(self.release_fields or self.fields)
+
     def clean(self) -> None:
+        _check_expression("input_expression", self.input_expression)
+        _check_expression("output_transform", self.output_transform)
+        if self.parent_id:
+            if self.parent.profile_id != self.profile_id:
+                raise ValidationError({"parent": "The parent must be a relation of the same profile."})
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": "A relation cannot be its own ancestor."})
+                ancestor = ancestor.parent
+            if not self.input_expression.strip():
+                raise ValidationError(
+                    {"input_expression": "A child relation needs an input expression that picks "
+                     "its parameters from the parent's data."}
+                )
+        if not isinstance(self.release_fields, list):
+            raise ValidationError({"release_fields": "Give a JSON list of paths (or leave it empty)."})
+        outside = [f for f in self.release_fields if not _covered(f, self.fields)]
+        if outside:
+            raise ValidationError(
+                {"release_fields": f"Release only fields this relation asks for; not asked: {outside}."}
+            )
         connector_class = self.source.connector_class if self.source_id else None
         if connector_class is None:
             return
@@ -147,13 +239,22 @@ class Relation(models.Model):
                 {"fields": f"{connector_class.title} cannot deliver {unknown} for {operation.name}."}
             )
         profile_types = set(self.profile.subject_types or [])
-        if profile_types and not profile_types & set(operation.subject_types):
+        if (
+            not self.parent_id
+            and not self.input_expression.strip()
+            and profile_types
+            and not profile_types & set(operation.subject_types)
+        ):
             raise ValidationError(
                 {
                     "operation": f"{operation.name} takes {list(operation.subject_types)}, "
                     f"but the profile is for {sorted(profile_types)}."
                 }
             )
+
+
+def _covered(path: str, allowed: list[str]) -> bool:
+    return any(path == a or path.startswith(a + ".") for a in allowed)
 
 
 class Grant(models.Model):

@@ -15,18 +15,17 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError
 
-from connectors.base import CallContext, ConnectorRequest, ConnectorResult, Status
+from connectors.base import CallContext, ConnectorResult, Status
+from connectors.breaker import get_breaker
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
-from connectors.runner import SourceCall, run_calls
 
-from .fields import released_paths, select_fields
+from .engine import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, profile_execute, worst
+from .fields import released_paths
 from .models import Grant, ProcessingRecord, Profile, Purpose
 from .pseudonyms import subject_pseudonym
 from .subjects import InvalidSubject, Subject
 from .tracing import TraceContext
-
-FAILED_STATUSES = {Status.ERROR, Status.TIMEOUT, Status.SKIPPED}
 
 
 class ViewDenied(Exception):
@@ -81,13 +80,50 @@ def _record_write(**fields: Any) -> None:
         raise ProcessingLogUnavailable(str(type(exc).__name__)) from None
 
 
-def _source_status(result: ConnectorResult) -> dict[str, Any]:
-    return {
-        "status": result.status.value,
-        "durationMs": result.duration_ms,
-        "retrievedAt": result.retrieved_at.isoformat() if result.retrieved_at else None,
-        "detail": result.detail,
-    }
+def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutcome]) -> dict[str, dict[str, Any]]:
+    """Per source: the worst status of its calls, the slowest duration, the latest retrieval."""
+    by_source: dict[str, list[ConnectorResult]] = {}
+    for trace in traces:
+        by_source.setdefault(trace.source, []).append(trace.result)
+    summary = {}
+    for name, results in by_source.items():
+        status = worst(r.status for r in results)
+        times = [r.retrieved_at for r in results if r.retrieved_at]
+        summary[name] = {
+            "status": status.value,
+            "durationMs": max(r.duration_ms for r in results),
+            "retrievedAt": max(times).isoformat() if times else None,
+            "detail": next((r.detail for r in results if r.status is status and r.detail), ""),
+            "calls": len(results),
+        }
+    # Relations that made no call (disabled source, open circuit, failed parent) still report.
+    for outcome in relations.values():
+        if outcome.calls:
+            continue
+        current = summary.get(outcome.source)
+        if current is None or worst([Status(current["status"]), outcome.status]) is not Status(current["status"]):
+            summary[outcome.source] = {
+                "status": outcome.status.value,
+                "durationMs": current["durationMs"] if current else 0.0,
+                "retrievedAt": current["retrievedAt"] if current else None,
+                "detail": outcome.detail,
+                "calls": current["calls"] if current else 0,
+            }
+    return summary
+
+
+def _http_status(result: EngineResult) -> tuple[int, str]:
+    Outcome = ProcessingRecord.Outcome
+    roots_failed = result.relations and all(
+        o.status in FAILED_STATUSES for o in result.relations.values()
+    )
+    failed = [result.relations[name].status for name in result.failed_required]
+    if result.transform_error:
+        return 502, Outcome.FAILED
+    if failed or roots_failed:
+        statuses = failed or [o.status for o in result.relations.values()]
+        return (504 if all(s is Status.TIMEOUT for s in statuses) else 502), Outcome.FAILED
+    return 200, (Outcome.COMPLETE if result.complete else Outcome.PARTIAL)
 
 
 def view_build(
@@ -139,67 +175,24 @@ def view_build(
         on_behalf_of=caller.on_behalf_of,
         trace_id=trace.trace_id,
     )
-    relations = list(profile.relations.all())
-    calls: list[SourceCall] = []
-    results: dict[str, ConnectorResult] = {}
-    for relation in relations:
-        connector_class = relation.source.connector_class
-        if not relation.source.enabled:
-            results[relation.name] = ConnectorResult.failed(Status.SKIPPED, "Source is disabled.")
-        elif connector_class is None or relation.operation not in connector_class.operations:
-            results[relation.name] = ConnectorResult.failed(
-                Status.ERROR, "Relation is misconfigured: unknown connector or operation."
-            )
-        elif subject.type not in connector_class.operations[relation.operation].subject_types:
-            results[relation.name] = ConnectorResult.failed(
-                Status.SKIPPED, f"{relation.operation} does not take a {subject.type}."
-            )
-        else:
-            calls.append(
-                SourceCall(
-                    key=relation.name,
-                    source=relation.source.to_config(),
-                    request=ConnectorRequest(
-                        operation=relation.operation,
-                        params={subject.type: subject.value},
-                        fields=tuple(relation.fields),
-                        context=context,
-                    ),
-                )
-            )
-    deadline = started + settings.IKO_VIEW_DEADLINE_SECONDS
-    results.update(run_calls(calls, registry=registry, deadline=deadline))
-
-    data: dict[str, Any] = {}
-    sources: dict[str, dict[str, Any]] = {}
-    released: list[str] = []
-    for relation in relations:
-        result = results[relation.name]
-        value = None
-        if result.status is Status.OK:
-            # Strip again whatever the source sent beyond the allowed fields.
-            value = select_fields(result.data, relation.fields)
-            released.extend(f"{relation.name}.{path}" for path in released_paths(value))
-        data[relation.name] = value
-        previous = sources.get(relation.source.name)
-        if previous is None or previous["status"] in ("ok", "not_found"):
-            sources[relation.source.name] = _source_status(result)
-
-    statuses = [results[r.name].status for r in relations]
-    complete = not any(s in FAILED_STATUSES for s in statuses)
-    all_failed = bool(statuses) and all(s in FAILED_STATUSES for s in statuses)
-    if all_failed:
-        http_status = 504 if all(s is Status.TIMEOUT for s in statuses) else 502
-        outcome = ProcessingRecord.Outcome.FAILED
-    else:
-        http_status = 200
-        outcome = ProcessingRecord.Outcome.COMPLETE if complete else ProcessingRecord.Outcome.PARTIAL
+    result = profile_execute(
+        roots=plan_profile(profile, registry=registry),
+        subject=subject,
+        context=context,
+        registry=registry,
+        deadline=started + settings.IKO_VIEW_DEADLINE_SECONDS,
+        breaker=get_breaker(),
+        output_transform=profile.output_transform.strip(),
+    )
+    sources = _sources_summary(result.traces, result.relations)
+    http_status, outcome = _http_status(result)
+    data = result.data if http_status == 200 else None
 
     # Fail closed: without a processing record, no personal data leaves IKO.
     _record_write(
         **record,
         sources={name: s["status"] for name, s in sources.items()},
-        fields_released=released,
+        fields_released=released_paths(data) if data else [],
         outcome=outcome,
         http_status=http_status,
         duration_ms=round((time.monotonic() - started) * 1000, 1),
@@ -210,8 +203,12 @@ def view_build(
         "subject": {"type": subject.type, "value": subject.value},
         "generatedAt": datetime.now(timezone.utc).isoformat(),
         "traceId": trace.trace_id,
-        "complete": complete,
-        "data": data if not all_failed else None,
+        "complete": result.complete,
+        "data": data,
         "sources": sources,
+        "relations": {
+            name: {"status": o.status.value, "calls": o.calls, "detail": o.detail}
+            for name, o in result.relations.items()
+        },
     }
     return ViewResult(http_status=http_status, body=body)

@@ -196,6 +196,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("IKO_MAX_REQUEST_BYTES", default=256 * 102
 IKO_SOURCE_POOL_SIZE = env.int("IKO_SOURCE_POOL_SIZE", default=32)
 # A view answers at the latest this long after it started, whatever the sources do.
 IKO_VIEW_DEADLINE_SECONDS = env.float("IKO_VIEW_DEADLINE_SECONDS", default=10.0)
+# After this many consecutive failures a source is skipped for the reset time, then tried once.
+IKO_BREAKER_FAILURES = env.int("IKO_BREAKER_FAILURES", default=5)
+IKO_BREAKER_RESET_SECONDS = env.float("IKO_BREAKER_RESET_SECONDS", default=30.0)
 # A source's answer larger than this is cut off and counted as an error.
 IKO_MAX_SOURCE_RESPONSE_BYTES = env.int("IKO_MAX_SOURCE_RESPONSE_BYTES", default=5 * 1024 * 1024)
 

@@ -9,6 +9,16 @@ BRP_ROOT = "https://brp.example.org/haalcentraal/api/brp/"
 TOKEN = "iko_test_token_for_the_suite"
 
 
+@pytest.fixture(autouse=True)
+def _closed_circuits():
+    """Each test starts with every source's circuit closed (the breaker is process-wide)."""
+    from connectors.breaker import get_breaker
+
+    get_breaker().reset()
+    yield
+    get_breaker().reset()
+
+
 @pytest.fixture
 def brp_service(db):
     from zgw_consumers.constants import APITypes, AuthTypes

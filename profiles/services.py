@@ -25,7 +25,7 @@ from .fields import released_paths
 from .models import Grant, ProcessingRecord, Profile, Purpose
 from .pseudonyms import subject_pseudonym
 from .subjects import InvalidSubject, Subject
-from .tracing import TraceContext
+from .tracing import TraceContext, trace_from_header
 
 
 class ViewDenied(Exception):
@@ -58,7 +58,7 @@ class ViewResult:
 def profile_get_active(*, name: str) -> Profile | None:
     """The active profile with everything the fan-out needs loaded in advance (no ORM later)."""
     return (
-        Profile.objects.filter(name=name, status=Profile.Status.ACTIVE)
+        Profile.objects.filter(name=name, status=Profile.Status.ACTIVE, draft_of__isnull=True)
         .prefetch_related("relations__source__service")
         .first()
     )
@@ -142,18 +142,8 @@ def view_build(
         )
     purpose_code = _purpose_resolve(caller=caller, purpose_code=purpose_code)
     purpose = Purpose.objects.filter(code=purpose_code).first()
-    record = {
-        "trace_id": trace.trace_id,
-        "span_id": trace.span_id,
-        "actor": caller.name,
-        "on_behalf_of": caller.on_behalf_of,
-        "purpose_code": purpose_code,
-        "processing_activity_id": purpose.processing_activity_id if purpose else "",
-        "profile_name": profile.name,
-        "profile_version": profile.version,
-        "subject_type": subject.type,
-        "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value),
-    }
+    record = _record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose_code,
+                          purpose=purpose, trace=trace)
 
     granted = purpose is not None and Grant.objects.filter(
         api_client=caller.api_client, profile=profile, purpose=purpose, enabled=True
@@ -169,6 +159,32 @@ def view_build(
             f"No grant to use profile {profile.name} for purpose {purpose_code}."
         )
 
+    view, _ = _view_run(
+        profile=profile, subject=subject, purpose_code=purpose_code, caller=caller,
+        trace=trace, record=record, registry=registry, started=started,
+    )
+    return view
+
+
+def _record_base(*, profile: Profile, subject: Subject, caller: Caller, purpose_code: str,
+                 purpose: Purpose | None, trace: TraceContext) -> dict[str, Any]:
+    return {
+        "trace_id": trace.trace_id,
+        "span_id": trace.span_id,
+        "actor": caller.name,
+        "on_behalf_of": caller.on_behalf_of,
+        "purpose_code": purpose_code,
+        "processing_activity_id": purpose.processing_activity_id if purpose else "",
+        "profile_name": profile.name,
+        "profile_version": profile.version,
+        "subject_type": subject.type,
+        "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value),
+    }
+
+
+def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
+              record: dict[str, Any], registry: Registry, started: float) -> tuple[ViewResult, EngineResult]:
+    """Fan out, assemble, log (fail closed) and shape the answer: shared by views and previews."""
     context = CallContext(
         purpose_code=purpose_code,
         actor=caller.name,
@@ -211,4 +227,23 @@ def view_build(
             for name, o in result.relations.items()
         },
     }
-    return ViewResult(http_status=http_status, body=body)
+    return ViewResult(http_status=http_status, body=body), result
+
+
+def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, username: str,
+                    registry: Registry = default_registry) -> tuple[ViewResult, EngineResult]:
+    """Run a profile (live or draft) for a test subject as an admin would see it.
+
+    No grant is needed (the admin permission is the authorisation), but the processing is real,
+    so it is logged like any view, with the admin as actor.
+    """
+    started = time.monotonic()
+    if subject.type not in profile.subject_types:
+        raise InvalidSubject(f"Profile {profile.name} is for {', '.join(profile.subject_types)}, not {subject.type}.")
+    caller = Caller(api_client=None, name=f"user:{username} (admin preview)")
+    trace = trace_from_header(None)
+    record = _record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
+                          purpose=purpose, trace=trace)
+    return _view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
+                     record=record, registry=registry, started=started)
+

@@ -26,6 +26,13 @@ class SourceStatusSerializer(serializers.Serializer):
     durationMs = serializers.FloatField()
     retrievedAt = serializers.DateTimeField(allow_null=True)
     detail = serializers.CharField(allow_blank=True)
+    calls = serializers.IntegerField(help_text="How many calls this view made to the source.")
+
+
+class RelationStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "not_found", "error", "timeout", "skipped"])
+    calls = serializers.IntegerField()
+    detail = serializers.CharField(allow_blank=True)
 
 
 class ViewResponseSerializer(serializers.Serializer):
@@ -37,6 +44,7 @@ class ViewResponseSerializer(serializers.Serializer):
     complete = serializers.BooleanField(help_text="False when a source failed, timed out or was skipped.")
     data = serializers.DictField(help_text="Per relation name, the released data (null if the call failed).")
     sources = serializers.DictField(child=SourceStatusSerializer(), help_text="Per source name, its status.")
+    relations = serializers.DictField(child=RelationStatusSerializer(), help_text="Per relation of the profile, its status.")
 
 
 class ProfileSummarySerializer(serializers.Serializer):

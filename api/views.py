@@ -10,7 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.models import ApiClient
-from profiles.selectors import profile_list_for_client
+from connectors.registry import registry
+from profiles.schema import profile_output_schema
+from profiles.selectors import profile_is_granted_to, profile_list_for_client
 from profiles.services import (
     Caller,
     ProcessingLogUnavailable,
@@ -45,6 +47,20 @@ class ProfileListView(APIView):
     def get(self, request):
         api_client = request.user if isinstance(request.user, ApiClient) else None
         return Response({"profiles": profile_list_for_client(api_client=api_client)})
+
+
+class ProfileSchemaView(APIView):
+    @extend_schema(
+        operation_id="profile_schema",
+        summary="The JSON Schema of a profile's view data (for building widgets)",
+        responses={200: OpenApiResponse(description="A JSON Schema (2020-12)."), 401: PROBLEM, 404: PROBLEM},
+    )
+    def get(self, request, name: str):
+        profile = profile_get_active(name=name)
+        # Deny by default: only callers with a grant on the profile learn its shape.
+        if profile is None or not profile_is_granted_to(profile=profile, principal=request.user):
+            return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r} for you.", request)
+        return Response(profile_output_schema(profile, registry=registry))
 
 
 class ProfileViewView(APIView):

@@ -27,3 +27,12 @@ def profile_list_for_client(*, api_client) -> list[dict]:
         }
         for p in sorted(profiles.values(), key=lambda p: p.name)
     ]
+
+
+def profile_is_granted_to(*, profile: Profile, principal) -> bool:
+    """Whether this principal holds any enabled grant on the profile."""
+    from api.models import ApiClient
+
+    if not isinstance(principal, ApiClient):
+        return False
+    return Grant.objects.filter(api_client=principal, profile=profile, enabled=True).exists()

@@ -296,3 +296,17 @@ def test_an_unknown_api_path_is_a_404_problem(api):
 def test_a_trailing_slash_is_not_redirected(authed_api, grant):
     response = authed_api.post("/api/v1/profiles/klantbeeld/view/", {}, format="json")
     assert response.status_code == 404
+
+
+def test_the_profile_schema_describes_the_released_fields(authed_api, grant):
+    schema = authed_api.get("/api/v1/profiles/klantbeeld/schema").json()
+
+    persoon = schema["properties"]["data"]["properties"]["persoon"]
+    shape = persoon["anyOf"][0]
+    assert shape["type"] == "object"
+    assert set(shape["properties"]) == {"naam", "geboorte", "verblijfplaats"}
+    assert "volledigeNaam" in shape["properties"]["naam"]["properties"]
+
+
+def test_the_profile_schema_is_not_shown_without_a_grant(authed_api, profile):
+    assert authed_api.get("/api/v1/profiles/klantbeeld/schema").status_code == 404

@@ -1,0 +1,307 @@
+"""KVK Handelsregister connector: search registrations, a company's basisprofiel, a branch's profile.
+
+Specs (../shared/specs/kvk/): API Zoeken 2.1.0 (zoeken-api-v2.yaml), API Basisprofiel 1.5.0
+(basisprofiel-api-v1.yaml), API Vestigingsprofiel 1.4 (vestigingsprofiel-api-v1.yaml).
+
+The server's API root is KVK's root **including `/api`**: `https://api.kvk.nl/api/` (production)
+or `https://api.kvk.nl/test/api/` (test). The three APIs live below it under their own version:
+`v2/zoeken`, `v1/basisprofielen/{kvkNummer}`, `v1/vestigingsprofielen/{vestigingsnummer}`, so one
+server serves all operations even though the spec files declare their servers differently.
+
+Auth is the server's business: configure it in zgw_consumers as API key auth with header key
+`apikey`. KVK has no field selection; `geoData=true` (the BAG ids of each address) is asked for
+only when an allowed field needs it, unless the `geo_data` option says otherwise. KVK answers are
+checked to be about the number asked for; HAL links in the data are never followed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any, Mapping
+from urllib.parse import quote
+
+from django.core.exceptions import ValidationError
+
+from ...base import (
+    CheckResult,
+    Connector,
+    ConnectorError,
+    ConnectorRequest,
+    ConnectorResult,
+    Operation,
+    Status,
+)
+from ...http import HttpResponse, SourceHttp
+from ...registry import register
+from .errors import describe, fouten, kvk_error
+from .fields import BASISPROFIEL_FIELDS, VESTIGINGSPROFIEL_FIELDS, ZOEKEN_FIELDS, needs_geo_data
+from .params import ZOEKEN_PARAMS, required_identifier, zoeken_query
+
+ZOEKEN_PATH = "v2/zoeken"
+BASISPROFIEL_PATH = "v1/basisprofielen/{}"
+VESTIGINGSPROFIEL_PATH = "v1/vestigingsprofielen/{}"
+# Every KVK spec offers application/hal+json; Zoeken and Basisprofiel also application/json.
+HEADERS = {"Accept": "application/hal+json, application/json;q=0.9"}
+
+# API Zoeken: at most 100 per page, pages 1-1000, never more than 1000 results in all.
+KVK_MAX_PAGE_SIZE = 100
+KVK_MAX_PAGE = 1000
+KVK_MAX_RESULTS = 1000
+# Below this much time left, another search page cannot be fetched in time.
+MIN_PAGE_SECONDS = 0.05
+
+DEFAULT_OPTIONS = {"max_results": 100, "page_size": 100, "geo_data": "auto"}
+OPTION_HELP = {
+    "max_results": "the most search results one zoeken call returns (1-1000)",
+    "page_size": "resultatenPerPagina per search page (1-100)",
+    "geo_data": '"auto" (ask geoData=true only when an allowed field needs it), true or false',
+}
+
+# A KVK number that KVK never issued: the connection check asks about no company.
+CHECK_KVK_NUMMER = "00000000"
+
+
+def _int_option(options: Mapping[str, Any], name: str, low: int, high: int) -> int:
+    value = options.get(name, DEFAULT_OPTIONS[name])
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(f"Option {name} must be a whole number from {low} to {high}.")
+    return value
+
+
+@register("kvk")
+class KvkConnector(Connector):
+    title = "KVK Handelsregister"
+    operations = {
+        "zoeken": Operation(
+            name="zoeken",
+            description="Search registrations (ResultaatItem per vestiging or rechtspersoon) by "
+            "KVK number, RSIN, vestigingsnummer, naam or address; API Zoeken v2.",
+            subject_types=("kvk",),
+            fields=ZOEKEN_FIELDS,
+            params=ZOEKEN_PARAMS,
+            many=True,
+        ),
+        "basisprofiel": Operation(
+            name="basisprofiel",
+            description="A company's basisprofiel by KVK number, with its hoofdvestiging and "
+            "eigenaar; API Basisprofiel v1.",
+            subject_types=("kvk",),
+            fields=BASISPROFIEL_FIELDS,
+            params=("kvkNummer",),
+        ),
+        "vestigingsprofiel": Operation(
+            name="vestigingsprofiel",
+            description="One vestiging (branch) by vestigingsnummer; API Vestigingsprofiel v1.",
+            subject_types=(),
+            fields=VESTIGINGSPROFIEL_FIELDS,
+            params=("vestigingsnummer",),
+        ),
+    }
+
+    # --- configuration -------------------------------------------------------------------
+    @classmethod
+    def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
+        options = dict(options or {})
+        unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
+        if unknown:
+            known = "; ".join(f"{name}: {text}" for name, text in OPTION_HELP.items())
+            raise ValidationError(f"Unknown option(s) {', '.join(unknown)}. Known options: {known}.")
+        cleaned = {
+            "max_results": _int_option(options, "max_results", 1, KVK_MAX_RESULTS),
+            "page_size": _int_option(options, "page_size", 1, KVK_MAX_PAGE_SIZE),
+            "geo_data": options.get("geo_data", DEFAULT_OPTIONS["geo_data"]),
+        }
+        if cleaned["geo_data"] not in ("auto", True, False):
+            raise ValidationError(f"Option geo_data must be {OPTION_HELP['geo_data']}.")
+        return cleaned
+
+    def _options(self) -> dict[str, Any]:
+        try:
+            return self.validate_options(self.source.options)
+        except ValidationError as exc:
+            raise ConnectorError(
+                "The KVK source's options are invalid: " + " ".join(exc.messages)
+            ) from None
+
+    # --- calling -------------------------------------------------------------------------
+    def fetch(self, request: ConnectorRequest) -> ConnectorResult:
+        operation = self.operation(request.operation)
+        if operation.name == "zoeken":
+            return self._zoeken(request)
+        if operation.name == "basisprofiel":
+            return self._basisprofiel(request)
+        return self._vestigingsprofiel(request)
+
+    def _get(self, path: str, params: Mapping[str, Any], *, not_found: str, source=None) -> HttpResponse:
+        response = SourceHttp(source or self.source).request(
+            "GET", path, params=params, headers=HEADERS
+        )
+        if response.status_code != 200:
+            raise kvk_error(
+                response, title=self.title, not_found_detail=not_found, service=self.source.service
+            )
+        return response
+
+    def _object(self, response: HttpResponse, what: str) -> dict[str, Any]:
+        payload = response.json()
+        if not isinstance(payload, dict):
+            raise ConnectorError(f"KVK's {what} answer is not a JSON object.")
+        return payload
+
+    def _geo_data(self, request: ConnectorRequest, declared: tuple[str, ...]) -> str:
+        setting = self._options()["geo_data"]
+        wanted = needs_geo_data(request.fields, declared) if setting == "auto" else setting
+        return "true" if wanted else "false"
+
+    def _basisprofiel(self, request: ConnectorRequest) -> ConnectorResult:
+        kvk_nummer = required_identifier(request.params, "kvkNummer", "kvk")
+        response = self._get(
+            BASISPROFIEL_PATH.format(quote(kvk_nummer, safe="")),
+            {"geoData": self._geo_data(request, BASISPROFIEL_FIELDS)},
+            not_found="KVK has no basisprofiel for this KVK number.",
+        )
+        profiel = self._object(response, "basisprofiel")
+        embedded = profiel.get("_embedded")
+        hoofdvestiging = embedded.get("hoofdvestiging") if isinstance(embedded, dict) else None
+        if profiel.get("kvkNummer") != kvk_nummer or (
+            isinstance(hoofdvestiging, dict)
+            and hoofdvestiging.get("kvkNummer") not in (None, kvk_nummer)
+        ):
+            # Never pass on data about another company than the subject.
+            raise ConnectorError("KVK answered about another registration than asked; dropped.")
+        return ConnectorResult(Status.OK, data=profiel, detail=_warning(response))
+
+    def _vestigingsprofiel(self, request: ConnectorRequest) -> ConnectorResult:
+        vestigingsnummer = required_identifier(request.params, "vestigingsnummer")
+        response = self._get(
+            VESTIGINGSPROFIEL_PATH.format(quote(vestigingsnummer, safe="")),
+            {"geoData": self._geo_data(request, VESTIGINGSPROFIEL_FIELDS)},
+            not_found="KVK has no vestiging with this vestigingsnummer.",
+        )
+        vestiging = self._object(response, "vestigingsprofiel")
+        if vestiging.get("vestigingsnummer") != vestigingsnummer:
+            raise ConnectorError("KVK answered about another vestiging than asked; dropped.")
+        return ConnectorResult(Status.OK, data=vestiging, detail=_warning(response))
+
+    def _zoeken(self, request: ConnectorRequest) -> ConnectorResult:
+        options = self._options()
+        query = zoeken_query(request.params)
+        max_results = options["max_results"]
+        page_size = min(options["page_size"], max_results)
+        deadline = time.monotonic() + self.source.timeout
+
+        items: list[Any] = []
+        totaal: int | None = None
+        warning = ""
+        pagina = 1
+        more = False
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining < MIN_PAGE_SECONDS:
+                raise ConnectorError(
+                    f"KVK did not deliver all search pages within {self.source.timeout:g} s.",
+                    Status.TIMEOUT,
+                )
+            # All pages together share the source's timeout.
+            source = replace(self.source, timeout=round(remaining, 2)) if pagina > 1 else None
+            try:
+                response = self._get(
+                    ZOEKEN_PATH,
+                    {**query, "pagina": pagina, "resultatenPerPagina": page_size},
+                    not_found="KVK found no registration matching the search.",
+                    source=source,
+                )
+            except ConnectorError as exc:
+                if exc.status is Status.NOT_FOUND and pagina > 1:
+                    break  # no hits on a later page: the list simply ended
+                raise
+            warning = warning or _warning(response)
+            page = self._object(response, "zoeken")
+            resultaten = page.get("resultaten")
+            if not isinstance(resultaten, list) or not all(isinstance(i, dict) for i in resultaten):
+                raise ConnectorError("KVK's zoeken answer has no list of 'resultaten'.")
+            items.extend(resultaten)
+            if isinstance(page.get("totaal"), int):
+                totaal = page["totaal"]
+                more = pagina * page_size < min(totaal, KVK_MAX_RESULTS)
+            else:
+                more = bool(page.get("volgende"))
+            more = more and len(resultaten) >= page_size and pagina < KVK_MAX_PAGE
+            if not more or len(items) >= max_results:
+                break
+            pagina += 1
+
+        notes = []
+        if len(items) > max_results or (more and len(items) >= max_results):
+            notes.append(
+                f"Showing the first {max_results} of "
+                f"{totaal if totaal is not None else 'more'} results (the source's max_results)."
+            )
+            items = items[:max_results]
+        elif totaal is not None and totaal > KVK_MAX_RESULTS and len(items) >= KVK_MAX_RESULTS:
+            notes.append(f"KVK shows at most {KVK_MAX_RESULTS} of {totaal} results.")
+
+        kept = [item for item in items if _belongs(item, query, items)]
+        if len(kept) < len(items):
+            dropped = len(items) - len(kept)
+            if not kept:
+                raise ConnectorError(
+                    f"KVK answered only with registrations other than asked for ({dropped}); dropped."
+                )
+            notes.append(f"Dropped {dropped} result(s) that did not match the number asked for.")
+        if warning:
+            notes.append(warning)
+        return ConnectorResult(Status.OK, data=kept, detail=" ".join(notes))
+
+    # --- admin ---------------------------------------------------------------------------
+    def check_connection(self) -> CheckResult:
+        root = self.source.service.api_root
+        if root.rstrip("/").endswith(("/v1", "/v2")):
+            return CheckResult(
+                False,
+                "The API root should be KVK's root ending in /api/ (e.g. https://api.kvk.nl/api/), "
+                "without the API version; IKO adds v2/zoeken, v1/basisprofielen and "
+                "v1/vestigingsprofielen itself.",
+            )
+        # A search for a number KVK never issued: a 404 with a KVK error body proves that the
+        # server is KVK's API and accepted the key, without asking about any company.
+        try:
+            response = SourceHttp(self.source).request(
+                "GET", ZOEKEN_PATH, params={"kvkNummer": CHECK_KVK_NUMMER}, headers=HEADERS
+            )
+        except ConnectorError as exc:
+            return CheckResult(False, exc.detail)
+        if response.status_code == 200 or (response.status_code in (400, 404) and fouten(response)):
+            return CheckResult(True, f"KVK API Zoeken answered (HTTP {response.status_code}).")
+        error = kvk_error(
+            response, title=self.title, not_found_detail="", service=self.source.service
+        )
+        return CheckResult(False, error.detail)
+
+
+def _belongs(item: dict[str, Any], query: Mapping[str, Any], items: list[dict[str, Any]]) -> bool:
+    """Whether a search result matches the identifiers searched for (misspelt-filter guard).
+
+    Vestiging results need not carry the RSIN of their rechtspersoon; they belong when they
+    share the KVK number of a result that does carry the RSIN asked for.
+    """
+    if "kvkNummer" in query and item.get("kvkNummer") != query["kvkNummer"]:
+        return False
+    if "vestigingsnummer" in query and item.get("vestigingsnummer") != query["vestigingsnummer"]:
+        return False
+    if "rsin" in query:
+        rsin = item.get("rsin")
+        if rsin is not None:
+            return rsin == query["rsin"]
+        owners = {i.get("kvkNummer") for i in items if i.get("rsin") == query["rsin"]}
+        return item.get("kvkNummer") in owners
+    return True
+
+
+def _warning(response: HttpResponse) -> str:
+    """KVK announces the end of an API version in a `warning` header (RFC 7234, code 299)."""
+    text = str(response.headers.get("warning") or "").strip()
+    if not text:
+        return ""
+    return "KVK warns: " + describe([{"omschrijving": text}])

@@ -1,0 +1,267 @@
+"""ZGW Zaken API 1.5 connector: the zaken of a person or company, and one zaak by its URL.
+
+Specs: ../shared/specs/zgw-zaken/openapi.yaml (Zaken API 1.5.1 as served by Open Zaak 1.30)
+and ../shared/specs/zgw-catalogi/openapi.yaml (Catalogi API 1.3.1) for zaaktype names.
+Auth is the server's: a ZGW JWT built by zgw-consumers (auth type "ZGW client_id + secret").
+
+Operations (each zaak in the compact shape of fields.py):
+- `zaken_van_persoon` (subject "bsn"):
+  `GET zaken?rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn=<bsn>`;
+- `zaken_van_bedrijf` (subject "kvk"):
+  `GET zaken?rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer=<kvk>`;
+- `zaak` (param "url"): `GET <url>` for a URL of a zaak under the Zaken server's API root.
+
+Subject ownership. The Zaken API ignores unknown query parameters and then returns every zaak,
+and a zaak in the list carries only URLs of its rollen, never a BSN. So after the zaken query
+the connector asks `GET rollen?betrokkeneIdentificatie__natuurlijkPersoon__inpBsn=<bsn>` (or
+`...__nietNatuurlijkPersoon__kvkNummer=<kvk>`), keeps only the rollen whose own
+`betrokkeneType` and `betrokkeneIdentificatie.inpBsn` (or `.kvkNummer`) are the subject's, and
+returns only zaken that such a rol points at (`rol.zaak`); the rest is dropped and counted in
+`detail`. Bounded: the rollen pages stop as soon as every listed zaak is confirmed, and after
+at most 3 rollen per allowed zaak. This was preferred over `expand=rollen` (no extra call),
+because that inlines every rol of every zaak, with other people's BSNs and names, and is an
+Open Zaak extension, while the rollen query returns only the subject's own rollen and is standard.
+
+Calls per subject: ceil(zaken / page size) + usually one rollen page, plus with
+`zaaktype_via: catalogi` one call per uncached zaaktype and statustype and one per zaak status
+(at most `max_status_lookups`). With `expand` (default) names and statuses come inline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from django.core.exceptions import ValidationError
+
+from ...base import (
+    CheckResult,
+    Connector,
+    ConnectorError,
+    ConnectorRequest,
+    ConnectorResult,
+    Operation,
+    Status,
+)
+from ...errors import http_error
+from ...registry import register
+from .fields import (
+    ROL_KEYS,
+    SUBJECT_ZAAK_FIELDS,
+    ZAAK_FIELDS,
+    needs_status,
+    needs_statustype,
+    needs_zaaktype,
+)
+from .options import ZakenOptions, clean_options
+from .session import JSON_HEADERS, ZAKEN_HEADERS, ZakenSession
+from .shape import compact_zaak
+
+ZAKEN_VAN_PERSOON = "zaken_van_persoon"
+ZAKEN_VAN_BEDRIJF = "zaken_van_bedrijf"
+ZAAK = "zaak"
+# Rollen read per allowed zaak at most when confirming ownership.
+ROLLEN_PER_ZAAK = 3
+# A zaak URL is the Zaken API root plus `zaken/<uuid>`, nothing else.
+ZAAK_PATH = re.compile(r"zaken/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How one kind of subject is found among the rollen of a zaak."""
+
+    param: str
+    pattern: str
+    betrokkene_type: str
+    identificatie_group: str
+    identificatie_field: str
+
+    @property
+    def rollen_filter(self) -> str:
+        return f"betrokkeneIdentificatie__{self.identificatie_group}__{self.identificatie_field}"
+
+    @property
+    def zaken_filter(self) -> str:
+        return f"rol__{self.rollen_filter}"
+
+    def owns(self, rol: Any, value: str) -> bool:
+        if not isinstance(rol, dict) or rol.get("betrokkeneType") != self.betrokkene_type:
+            return False
+        identificatie = rol.get("betrokkeneIdentificatie")
+        return isinstance(identificatie, dict) and identificatie.get(self.identificatie_field) == value
+
+
+SUBJECTS = {
+    ZAKEN_VAN_PERSOON: Subject("bsn", r"[0-9]{9}", "natuurlijk_persoon", "natuurlijkPersoon", "inpBsn"),
+    ZAKEN_VAN_BEDRIJF: Subject("kvk", r"[0-9]{8}", "niet_natuurlijk_persoon", "nietNatuurlijkPersoon", "kvkNummer"),
+}
+
+
+def expand_values(options: ZakenOptions, fields: tuple[str, ...]) -> list[str]:
+    """The `expand` values that inline what the allowed fields need (Open Zaak extension)."""
+    if options.zaaktype_via != "expand":
+        return []
+    values = []
+    if needs_zaaktype(fields):
+        values.append("zaaktype")
+    if needs_status(fields):
+        values.append("status")
+    if needs_statustype(fields):
+        values.append("status.statustype")
+    return values
+
+
+@register("zaken")
+class ZakenConnector(Connector):
+    title = "ZGW Zaken"
+    operations = {
+        ZAKEN_VAN_PERSOON: Operation(
+            name=ZAKEN_VAN_PERSOON,
+            description="The zaken in which a person (BSN) has a rol, newest first.",
+            subject_types=("bsn",),
+            fields=SUBJECT_ZAAK_FIELDS,
+            many=True,
+        ),
+        ZAKEN_VAN_BEDRIJF: Operation(
+            name=ZAKEN_VAN_BEDRIJF,
+            description="The zaken in which a company (KVK number) has a rol, newest first.",
+            subject_types=("kvk",),
+            fields=SUBJECT_ZAAK_FIELDS,
+            many=True,
+        ),
+        ZAAK: Operation(
+            name=ZAAK,
+            description="One zaak by its URL (for example from a klantcontact's onderwerpobject).",
+            subject_types=(),
+            fields=ZAAK_FIELDS,
+            params=("url",),
+        ),
+    }
+
+    @classmethod
+    def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
+        return clean_options(options).as_dict()
+
+    def _options(self) -> ZakenOptions:
+        try:
+            return clean_options(self.source.options)
+        except ValidationError as exc:
+            raise ConnectorError("The source's options are invalid: " + " ".join(exc.messages)) from None
+
+    # -- fetching ---------------------------------------------------------------------------
+    def fetch(self, request: ConnectorRequest) -> ConnectorResult:
+        operation = self.operation(request.operation)
+        session = ZakenSession(self.source, self._options(), self.title)
+        if operation.name == ZAAK:
+            return self._zaak(session, request)
+        return self._zaken_of(session, SUBJECTS[operation.name], request)
+
+    def _zaken_of(self, session: ZakenSession, subject: Subject, request: ConnectorRequest) -> ConnectorResult:
+        value = str(request.params.get(subject.param) or "")
+        if not re.fullmatch(subject.pattern, value):
+            # An empty or odd filter value would make the API ignore the filter: everyone's zaken.
+            raise ConnectorError(f"Refused to query zaken without a valid {subject.param}.")
+        fields = tuple(request.fields)
+        options = session.options
+        params = {subject.zaken_filter: value, "ordering": "-startdatum"}
+        expand = expand_values(options, fields)
+        if expand:
+            params["expand"] = ",".join(expand)
+        zaken, cut, count = session.pages("zaken", params, limit=options.max_zaken, headers=ZAKEN_HEADERS)
+        if not zaken:
+            return ConnectorResult(status=Status.OK, data=[], detail="No zaken for this subject.")
+
+        rollen, rollen_cut, strangers = self._own_rollen(session, subject, value, zaken)
+        kept = list({zaak["url"]: zaak for zaak in zaken if zaak.get("url") in rollen}.values())
+        data = [compact_zaak(session, zaak, fields, rollen[zaak["url"]]) for zaak in kept]
+
+        detail = []
+        if cut:
+            of = f" of {count}" if count else ""
+            detail.append(f"Only the newest {len(zaken)}{of} zaken were read (max_zaken).")
+        dropped = len({zaak.get("url") for zaak in zaken}) - len(kept)
+        if dropped:
+            detail.append(f"Dropped {dropped} zaken that no rol of this subject confirms.")
+            if rollen_cut:
+                detail.append("The rollen of this subject were more than could be read.")
+        if strangers:
+            detail.append(f"Ignored {strangers} rollen of other betrokkenen in the rollen answer.")
+        detail.extend(session.detail())
+        return ConnectorResult(status=Status.OK, data=data, detail=" ".join(detail))
+
+    def _own_rollen(
+        self, session: ZakenSession, subject: Subject, value: str, zaken: list[dict]
+    ) -> tuple[dict[str, list[dict]], bool, int]:
+        """The subject's own rollen by zaak URL, whether the rollen list was cut, and how many
+        rollen in the answer were someone else's."""
+        wanted = {zaak.get("url") for zaak in zaken}
+        own: dict[str, list[dict]] = {}
+        strangers = 0
+
+        def confirm(rollen: list[dict]) -> bool:
+            nonlocal strangers
+            strangers = 0
+            own.clear()
+            for rol in rollen:
+                if subject.owns(rol, value) and isinstance(rol.get("zaak"), str):
+                    own.setdefault(rol["zaak"], []).append({key: rol.get(key) for key in ROL_KEYS})
+                else:
+                    strangers += 1
+            return wanted <= own.keys()
+
+        rollen, cut, _ = session.pages(
+            "rollen",
+            {subject.rollen_filter: value},
+            limit=ROLLEN_PER_ZAAK * session.options.max_zaken,
+            enough=confirm,
+        )
+        confirm(rollen)
+        return own, cut, strangers
+
+    def _zaak(self, session: ZakenSession, request: ConnectorRequest) -> ConnectorResult:
+        url = request.params.get("url")
+        root = session.zaken.api_root
+        if not (
+            isinstance(url, str)
+            and session.zaken.is_own_url(url)
+            and ZAAK_PATH.fullmatch(url[len(root):])
+        ):
+            raise ConnectorError("Refused a zaak URL that is not a zaak of the configured Zaken server.")
+        fields = tuple(request.fields)
+        expand = expand_values(session.options, fields)
+        params = {"expand": ",".join(expand)} if expand else None
+        zaak = session.get_json(session.zaken, url, params=params, headers=ZAKEN_HEADERS, allow_404=True)
+        if zaak is None:
+            return ConnectorResult(status=Status.NOT_FOUND, detail="The Zaken API has no zaak at this URL.")
+        if not isinstance(zaak, dict) or zaak.get("url") not in (None, url):
+            raise ConnectorError("The Zaken API answered with another zaak than asked; dropped.")
+        data = compact_zaak(session, dict(zaak, url=url), fields)
+        return ConnectorResult(status=Status.OK, data=data, detail=" ".join(session.detail()))
+
+    # -- admin check ------------------------------------------------------------------------
+    def check_connection(self) -> CheckResult:
+        """Ask each server for a resource with the nil UUID: a 404 proves it is reachable and
+        accepts IKO's credentials (Open Zaak checks the scopes first), without reading a zaak."""
+        try:
+            options = self._options()
+        except ConnectorError as exc:
+            return CheckResult(False, exc.detail)
+        session = ZakenSession(self.source, options, self.title)
+        checks = [("Zaken API", session.zaken, f"zaken/{NIL_UUID}", ZAKEN_HEADERS)]
+        if session.catalogi is not None:
+            checks.append(("Catalogi API", session.catalogi, f"zaaktypen/{NIL_UUID}", JSON_HEADERS))
+        elif options.zaaktype_via == "catalogi":
+            return CheckResult(False, "The Catalogi server named in catalogi_service is not configured.")
+        answers = []
+        for name, http, path, headers in checks:
+            try:
+                response = http.request("GET", path, headers=headers)
+            except ConnectorError as exc:
+                return CheckResult(False, f"{name}: {exc.detail}")
+            if response.status_code not in (200, 404):
+                return CheckResult(False, f"{name}: {http_error(response, self.title).detail}")
+            answers.append(f"the {name} answered (HTTP {response.status_code})")
+        summary = "; ".join(answers)
+        return CheckResult(True, summary[0].upper() + summary[1:] + ".")

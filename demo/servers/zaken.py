@@ -1,0 +1,694 @@
+"""Demo ZGW Zaken API 1.5 and Catalogi API 1.3 server on 127.0.0.1, one port, two API roots.
+
+Specs: ``../shared/specs/zgw-zaken/openapi.yaml`` (Zaken 1.5.1 as served by Open Zaak) and
+``../shared/specs/zgw-catalogi/openapi.yaml`` (Catalogi 1.3.1). The API roots are
+``http://127.0.0.1:<port>/zaken/api/v1/`` and ``http://127.0.0.1:<port>/catalogi/api/v1/``,
+as in Open Zaak. Served, read only:
+
+* Zaken: ``GET zaken`` (filters on rollen, identificatie, zaaktype, bronorganisatie, startdatum;
+  ``ordering``; ``expand`` with Open Zaak's nested ``_expand``), ``GET zaken/{uuid}``,
+  ``GET rollen`` (filters on betrokkeneIdentificatie, zaak, betrokkeneType,
+  omschrijvingGeneriek), ``GET rollen/{uuid}``, ``GET statussen`` (filter zaak),
+  ``GET statussen/{uuid}``;
+* Catalogi: ``GET zaaktypen``, ``GET zaaktypen/{uuid}``, ``GET statustypen``,
+  ``GET statustypen/{uuid}``.
+
+Like the real API, unknown query parameters are ignored, and so is a filter with an empty value:
+the answer then holds every record ("misspelt filters leak everyone", ARCHITECTURE.md 5). Lists
+are paginated (``page``, ``pageSize``; the default page size is small, 2, so one person's zaken
+take two pages). Errors are ``application/problem+json`` (`Fout`, `ValidatieFout`). When started
+with a client id and secret, every request needs a ZGW JWT (HS256) signed with that secret.
+
+Properties declared as ``allOf: [$ref]`` plus ``nullable: true`` (`zaakgeometrie`,
+`verlenging`, `processobject`, a rol's `contactpersoonRol`, `authenticatieContext`,
+`verblijfsadres`...) are left out when empty instead of sent as null as Open Zaak does: under
+OAS 3.0.3 `nullable` without `type` does not admit null, so validators reject Open Zaak's null.
+
+The zaken are those of ``demo/data/zaken.json``, built on the persons and company of
+``demo/universe.py``, so the other demo registers agree.
+
+    from demo.servers.zaken import start_zaken_server
+    with start_zaken_server() as server:
+        requests.get(server.zaken_api_root + "zaken", params={...})
+
+Or in the foreground: ``python -m demo.servers.zaken --port 5020``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from urllib.parse import parse_qs, urlencode
+
+import jwt
+
+from demo.universe import COMPANY, PERSONS_BY_BSN
+
+from .base import DemoRequestHandler, DemoServer, FaultSettings, ProblemError, fault_settings_from_env
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "zaken.json"
+ZAKEN_PREFIX = "/zaken/api/v1"
+CATALOGI_PREFIX = "/catalogi/api/v1"
+DEFAULT_PORT = 5020
+DEFAULT_PAGE_SIZE = 2
+MAX_PAGE_SIZE = 500
+CRS = "EPSG:4326"
+# RSIN of the invented gemeente that owns every demo zaak.
+GEMEENTE_RSIN = "002220647"
+# The specs declare `eindeObject` a required, non-nullable date; Open Zaak sends null for a
+# type without end. The demo sends a far date instead, so its answers conform.
+OPEN_END = "9999-12-31"
+_NAMESPACE = uuid.UUID("6f1b7f5e-4f0e-4f44-9a55-2b0b3c1d9e01")
+
+# Open Zaak's `expand` values for zaken (the spec's enum); those the demo has no data for give
+# empty lists or null.
+EXPAND_VALUES = frozenset(
+    [
+        "zaaktype", "status", "status.statustype", "resultaat", "resultaat.resultaattype",
+        "rollen", "rollen.roltype", "eigenschappen", "eigenschappen.eigenschap", "hoofdzaak",
+        "deelzaken", "zaakinformatieobjecten", "zaakobjecten",
+    ]
+    + [f"{parent}.{child}" for parent in ("hoofdzaak", "deelzaken") for child in (
+        "resultaat", "resultaat.resultaattype", "rollen", "rollen.roltype", "status",
+        "status.statustype", "zaakinformatieobjecten", "zaakobjecten", "zaaktype",
+    )]
+)
+ZAAK_ORDERING = frozenset(
+    ["archiefactiedatum", "einddatum", "identificatie", "publicatiedatum", "registratiedatum", "startdatum"]
+)
+
+
+def _uuid(*parts: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+# --- the data ------------------------------------------------------------------------------
+class ZakenDataset:
+    """Zaken, rollen, statussen, zaaktypen and statustypen with absolute URLs for one server."""
+
+    def __init__(self, base_url: str, cast: dict[str, Any]) -> None:
+        self.zaken_root = base_url + ZAKEN_PREFIX
+        self.catalogi_root = base_url + CATALOGI_PREFIX
+        self.zaaktypen: dict[str, dict] = {}
+        self.statustypen: dict[str, dict] = {}
+        self.zaken: dict[str, dict] = {}
+        self.rollen: dict[str, dict] = {}
+        self.statussen: dict[str, dict] = {}
+        catalogus = f"{self.catalogi_root}/catalogussen/{_uuid('catalogus', cast['catalogus'])}"
+        statustype_by_name: dict[tuple[str, str], dict] = {}
+        zaaktype_by_key: dict[str, dict] = {}
+        for spec in cast["zaaktypen"]:
+            zaaktype = self._zaaktype(spec, catalogus)
+            zaaktype_by_key[spec["key"]] = zaaktype
+            self.zaaktypen[zaaktype.pop("uuid")] = zaaktype
+            for number, name in enumerate(spec["statustypen"], start=1):
+                statustype = self._statustype(zaaktype, name, number, len(spec["statustypen"]), catalogus)
+                zaaktype["statustypen"].append(statustype["url"])
+                statustype_by_name[(spec["key"], name)] = statustype
+                self.statustypen[statustype.pop("uuid")] = statustype
+        for spec in cast["zaken"]:
+            self._add_zaak(spec, zaaktype_by_key[spec["zaaktype"]], statustype_by_name)
+
+    def _zaaktype(self, spec: dict, catalogus: str) -> dict:
+        key = _uuid("zaaktype", spec["key"])
+        return {
+            "uuid": key,
+            "url": f"{self.catalogi_root}/zaaktypen/{key}",
+            "identificatie": spec["identificatie"],
+            "omschrijving": spec["omschrijving"],
+            "omschrijvingGeneriek": "",
+            "vertrouwelijkheidaanduiding": spec["vertrouwelijkheidaanduiding"],
+            "doel": spec["doel"],
+            "aanleiding": spec["aanleiding"],
+            "toelichting": "",
+            "indicatieInternOfExtern": "extern",
+            "handelingInitiator": spec["handelingInitiator"],
+            "onderwerp": spec["onderwerp"],
+            "handelingBehandelaar": "behandelen",
+            "doorlooptijd": spec["doorlooptijd"],
+            "servicenorm": None,
+            "opschortingEnAanhoudingMogelijk": False,
+            "verlengingMogelijk": False,
+            "verlengingstermijn": None,
+            "trefwoorden": [],
+            "publicatieIndicatie": False,
+            "publicatietekst": "",
+            "verantwoordingsrelatie": [],
+            "productenOfDiensten": [],
+            "selectielijstProcestype": "",
+            "referentieproces": {"naam": spec["onderwerp"], "link": ""},
+            "concept": False,
+            "verantwoordelijke": GEMEENTE_RSIN,
+            "beginGeldigheid": "2024-01-01",
+            "eindeGeldigheid": None,
+            "versiedatum": "2024-01-01",
+            "beginObject": "2024-01-01",
+            "eindeObject": OPEN_END,
+            "catalogus": catalogus,
+            "statustypen": [],
+            "resultaattypen": [],
+            "eigenschappen": [],
+            "informatieobjecttypen": [],
+            "roltypen": [],
+            "besluittypen": [],
+            "deelzaaktypen": [],
+            "gerelateerdeZaaktypen": [],
+            "zaakobjecttypen": [],
+        }
+
+    def _statustype(self, zaaktype: dict, name: str, number: int, count: int, catalogus: str) -> dict:
+        key = _uuid("statustype", zaaktype["identificatie"], name)
+        return {
+            "uuid": key,
+            "url": f"{self.catalogi_root}/statustypen/{key}",
+            "omschrijving": name,
+            "omschrijvingGeneriek": "",
+            "statustekst": "",
+            "zaaktype": zaaktype["url"],
+            "zaaktypeIdentificatie": zaaktype["identificatie"],
+            "volgnummer": number,
+            "isEindstatus": number == count,
+            "informeren": False,
+            "doorlooptijd": None,
+            "toelichting": None,
+            "checklistitemStatustype": [],
+            "catalogus": catalogus,
+            "eigenschappen": [],
+            "zaakobjecttypen": [],
+            "beginGeldigheid": None,
+            "eindeGeldigheid": None,
+            "beginObject": "2024-01-01",
+            "eindeObject": OPEN_END,
+        }
+
+    def _add_zaak(self, spec: dict, zaaktype: dict, statustypen: dict[tuple[str, str], dict]) -> None:
+        key = _uuid("zaak", spec["identificatie"])
+        url = f"{self.zaken_root}/zaken/{key}"
+        zaak = {
+            "url": url,
+            "uuid": key,
+            "identificatie": spec["identificatie"],
+            "bronorganisatie": GEMEENTE_RSIN,
+            "omschrijving": spec["omschrijving"],
+            "toelichting": "",
+            "zaaktype": zaaktype["url"],
+            "registratiedatum": spec["startdatum"],
+            "verantwoordelijkeOrganisatie": GEMEENTE_RSIN,
+            "startdatum": spec["startdatum"],
+            "einddatum": spec["einddatum"],
+            "einddatumGepland": None,
+            "uiterlijkeEinddatumAfdoening": None,
+            "publicatiedatum": None,
+            "laatstGemuteerd": spec["statussen"][-1][1],
+            "laatstGeopend": None,
+            "communicatiekanaal": "",
+            "communicatiekanaalNaam": "",
+            "productenOfDiensten": [],
+            "vertrouwelijkheidaanduiding": zaaktype["vertrouwelijkheidaanduiding"],
+            "betalingsindicatie": "",
+            "betalingsindicatieWeergave": "",
+            "laatsteBetaaldatum": None,
+            "opschorting": {"indicatie": False, "reden": "", "eerdereOpschorting": False},
+            "selectielijstklasse": "",
+            "hoofdzaak": None,
+            "deelzaken": [],
+            "relevanteAndereZaken": [],
+            "gerelateerdeZaken": [],
+            "eigenschappen": [],
+            "rollen": [],
+            "status": None,
+            "zaakinformatieobjecten": [],
+            "zaakobjecten": [],
+            "kenmerken": [],
+            "archiefnominatie": None,
+            "archiefstatus": "nog_te_archiveren",
+            "archiefactiedatum": None,
+            "resultaat": None,
+            "processobjectaard": "",
+            "startdatumBewaartermijn": None,
+        }
+        self.zaken[key] = zaak
+        for index, (name, gezet, toelichting) in enumerate(spec["statussen"]):
+            status_key = _uuid("status", spec["identificatie"], str(index))
+            status = {
+                "url": f"{self.zaken_root}/statussen/{status_key}",
+                "uuid": status_key,
+                "zaak": url,
+                "statustype": statustypen[(spec["zaaktype"], name)]["url"],
+                "datumStatusGezet": gezet,
+                "statustoelichting": toelichting,
+                "indicatieLaatstGezetteStatus": index == len(spec["statussen"]) - 1,
+                "gezetdoor": None,
+                "zaakinformatieobjecten": [],
+            }
+            self.statussen[status_key] = status
+            zaak["status"] = status["url"]
+        for index, rol_spec in enumerate(spec["rollen"]):
+            rol = self._rol(spec, index, rol_spec, url, zaaktype)
+            self.rollen[rol["uuid"]] = rol
+            zaak["rollen"].append(rol["url"])
+
+    def _rol(self, zaak_spec: dict, index: int, spec: dict, zaak_url: str, zaaktype: dict) -> dict:
+        key = _uuid("rol", zaak_spec["identificatie"], str(index))
+        roltype = _uuid("roltype", zaaktype["identificatie"], spec["omschrijvingGeneriek"])
+        rol = {
+            "url": f"{self.zaken_root}/rollen/{key}",
+            "uuid": key,
+            "zaak": zaak_url,
+            "betrokkene": "",
+            "betrokkeneType": "",
+            "afwijkendeNaamBetrokkene": "",
+            "roltype": f"{self.catalogi_root}/roltypen/{roltype}",
+            "omschrijving": spec["omschrijving"],
+            "omschrijvingGeneriek": spec["omschrijvingGeneriek"],
+            "roltoelichting": "",
+            "registratiedatum": zaak_spec["statussen"][0][1],
+            "indicatieMachtiging": "",
+            "statussen": [],
+            "beginGeldigheid": None,
+            "eindeGeldigheid": None,
+        }
+        if "bsn" in spec:
+            person = PERSONS_BY_BSN[spec["bsn"]]
+            initials = "".join(part[0] + "." for part in person["voornamen"].split())
+            rol["betrokkeneType"] = "natuurlijk_persoon"
+            rol["betrokkeneIdentificatie"] = {
+                "inpBsn": person["bsn"],
+                "anpIdentificatie": "",
+                "geslachtsnaam": person["geslachtsnaam"],
+                "voorvoegselGeslachtsnaam": person.get("voorvoegsel") or "",
+                "voorletters": initials,
+                "voornamen": person["voornamen"],
+                "geslachtsaanduiding": "",
+                "geboortedatum": person["geboortedatum"],
+            }
+        elif "kvk" in spec:
+            if spec["kvk"] != COMPANY["kvkNummer"]:
+                raise ValueError("A demo zaak names an unknown KVK number.")
+            rol["betrokkeneType"] = "niet_natuurlijk_persoon"
+            rol["betrokkeneIdentificatie"] = {
+                "innNnpId": COMPANY["rsin"],
+                "annIdentificatie": "",
+                "kvkNummer": COMPANY["kvkNummer"],
+                "vestigingsNummer": COMPANY["vestigingen"][0]["vestigingsnummer"],
+                "statutaireNaam": COMPANY["naam"],
+                "bezoekadres": "",
+            }
+        else:
+            rol["betrokkeneType"] = "medewerker"
+            rol["betrokkeneIdentificatie"] = {
+                "identificatie": spec["medewerker"],
+                "achternaam": "",
+                "voorletters": "",
+                "voorvoegselAchternaam": "",
+            }
+        return rol
+
+    # -- lookups ---------------------------------------------------------------------------
+    def statustype_by_url(self, url: str) -> dict | None:
+        return next((s for s in self.statustypen.values() if s["url"] == url), None)
+
+    def zaaktype_by_url(self, url: str) -> dict | None:
+        return next((z for z in self.zaaktypen.values() if z["url"] == url), None)
+
+    def status_by_url(self, url: str | None) -> dict | None:
+        return next((s for s in self.statussen.values() if s["url"] == url), None) if url else None
+
+
+def load_cast() -> dict[str, Any]:
+    with open(DATA_FILE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+# --- filters -------------------------------------------------------------------------------
+def _by_identificatie(betrokkene_type: str, field: str) -> Callable[[dict, str], bool]:
+    def matches(rol: dict, value: str) -> bool:
+        identificatie = rol.get("betrokkeneIdentificatie") or {}
+        return rol["betrokkeneType"] == betrokkene_type and identificatie.get(field) == value
+
+    return matches
+
+
+# Filter name on GET rollen -> predicate(rol, value). On GET zaken the same filters are
+# reachable as `rol__<name>`: a zaak matches when one of its rollen does.
+ROL_FILTERS: dict[str, Callable[[dict, str], bool]] = {
+    "betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": _by_identificatie("natuurlijk_persoon", "inpBsn"),
+    **{
+        f"betrokkeneIdentificatie__nietNatuurlijkPersoon__{field}": _by_identificatie("niet_natuurlijk_persoon", field)
+        for field in ("kvkNummer", "innNnpId", "vestigingsNummer")
+    },
+    "betrokkeneIdentificatie__medewerker__identificatie": _by_identificatie("medewerker", "identificatie"),
+    "betrokkeneType": lambda rol, value: rol["betrokkeneType"] == value,
+    "omschrijvingGeneriek": lambda rol, value: rol["omschrijvingGeneriek"] == value,
+}
+ZAAK_FILTERS: dict[str, Callable[[dict, str], bool]] = {
+    "identificatie": lambda z, v: z["identificatie"] == v,
+    "bronorganisatie": lambda z, v: z["bronorganisatie"] == v,
+    "zaaktype": lambda z, v: z["zaaktype"] == v,
+    "startdatum": lambda z, v: z["startdatum"] == v,
+    "startdatum__gte": lambda z, v: z["startdatum"] >= v,
+    "startdatum__lte": lambda z, v: z["startdatum"] <= v,
+    "startdatum__gt": lambda z, v: z["startdatum"] > v,
+    "startdatum__lt": lambda z, v: z["startdatum"] < v,
+}
+
+
+def invalid_param(name: str, code: str, reason: str) -> ProblemError:
+    """A 400 `ValidatieFout` naming one query parameter."""
+    return ProblemError(
+        400, "Ongeldige parameter.", code="invalid",
+        extra={"invalidParams": [{"name": name, "code": code, "reason": reason}]},
+    )
+
+
+# --- the handler ---------------------------------------------------------------------------
+class ZakenRequestHandler(DemoRequestHandler):
+    """Routes GET requests under the Zaken and Catalogi API roots of a `ZakenServer`."""
+
+    invalid_json_title = "Ongeldige JSON."
+    unavailable_title = "Service tijdelijk niet beschikbaar."
+    server_error_title = "Er is een serverfout opgetreden."
+    server_error_code = "error"
+
+    @property
+    def zaken_server(self) -> ZakenServer:
+        return self.demo  # type: ignore[return-value]
+
+    @property
+    def data(self) -> ZakenDataset:
+        return self.zaken_server.dataset
+
+    def handle_demo_request(self) -> None:
+        path = self.request_path.rstrip("/")
+        if path.startswith(ZAKEN_PREFIX + "/"):
+            api, version, rest = "zaken", "1.5.1", path[len(ZAKEN_PREFIX) + 1 :]
+        elif path.startswith(CATALOGI_PREFIX + "/"):
+            api, version, rest = "catalogi", "1.3.1", path[len(CATALOGI_PREFIX) + 1 :]
+        else:
+            raise ProblemError(404, "Niet gevonden.", code="not_found")
+        self.api_version = version
+        if self.command != "GET":
+            raise ProblemError(405, "Methode niet toegestaan.", code="method_not_allowed", headers={"Allow": "GET"})
+        self._authenticate()
+        self.query = parse_qs(self.path.partition("?")[2], keep_blank_values=True)
+        resource, _, key = rest.partition("/")
+        route = ROUTES.get((api, resource))
+        if route is None or "/" in key:
+            raise ProblemError(404, "Niet gevonden.", code="not_found")
+        route(self, key)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def param(self, name: str) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else None
+
+    def _authenticate(self) -> None:
+        server = self.zaken_server
+        if server.client_id is None:
+            return
+        scheme, _, token = self.headers.get("Authorization", "").partition(" ")
+        try:
+            if scheme.lower() != "bearer":
+                raise jwt.InvalidTokenError("no bearer token")
+            claims = jwt.decode(
+                token.strip(), server.secret, algorithms=["HS256"], options={"verify_iat": False}
+            )
+            if claims.get("client_id") != server.client_id:
+                raise jwt.InvalidTokenError("unknown client")
+        except jwt.PyJWTError:
+            raise ProblemError(
+                403,
+                "Authenticatiegegevens zijn niet opgegeven of ongeldig.",
+                code="not_authenticated",
+                detail="Stuur een geldige ZGW JWT in de Authorization header.",
+            ) from None
+
+    def _check_accept_crs(self) -> None:
+        crs = self.headers.get("Accept-Crs")
+        if crs is not None and crs.strip().upper() != CRS:
+            raise ProblemError(
+                406, "CRS niet ondersteund.", code="crs-not-supported", detail=f"Alleen {CRS} wordt ondersteund."
+            )
+
+    def send_resource(self, payload: Any, *, crs: bool = False) -> None:
+        headers = {"API-version": self.api_version}
+        if crs:
+            headers["Content-Crs"] = CRS
+        self.send_json(200, payload, headers=headers)
+
+    def send_problem(
+        self,
+        status: int,
+        title: str | None = None,
+        *,
+        detail: str | None = None,
+        code: str | None = None,
+        type_: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        # ZGW's `Fout` requires `code` and `detail`; fill them for every error.
+        merged = {"API-version": getattr(self, "api_version", "1.5.1"), **(headers or {})}
+        super().send_problem(
+            status, title, detail=detail or title or "Er is een fout opgetreden.",
+            code=code or "error", type_=type_, extra=extra, headers=merged,
+        )
+
+    def paginate(self, items: list[dict], *, crs: bool = False) -> None:
+        page = self._positive_int("page", 1)
+        page_size = min(self._positive_int("pageSize", self.zaken_server.page_size), MAX_PAGE_SIZE)
+        count = len(items)
+        last_page = max(1, -(-count // page_size))
+        if page > last_page:
+            raise ProblemError(404, "Ongeldige pagina.", code="not_found")
+        start = (page - 1) * page_size
+        self.send_resource(
+            {
+                "count": count,
+                "next": self._page_url(page + 1) if page < last_page else None,
+                "previous": self._page_url(page - 1) if page > 1 else None,
+                "results": items[start : start + page_size],
+            },
+            crs=crs,
+        )
+
+    def _positive_int(self, name: str, default: int) -> int:
+        raw = self.param(name)
+        if raw in (None, ""):
+            return default
+        if not raw.isdigit() or int(raw) < 1:
+            raise invalid_param(name, "invalid", "Geef een positief geheel getal.")
+        return int(raw)
+
+    def _page_url(self, page: int) -> str:
+        query = {k: v for k, v in self.query.items() if k != "page"}
+        query["page"] = [str(page)]
+        return f"{self.zaken_server.base_url}{self.request_path}?{urlencode(query, doseq=True)}"
+
+    def _expand_values(self) -> list[str]:
+        raw = self.param("expand")
+        if not raw:
+            return []
+        values = [value.strip() for value in raw.split(",") if value.strip()]
+        unknown = [value for value in values if value not in EXPAND_VALUES]
+        if unknown:
+            raise invalid_param("expand", "invalid_choice", "Onbekende expand-waarde.")
+        return values
+
+    def _expanded(self, zaak: dict, values: list[str]) -> dict:
+        if not values:
+            return zaak
+        data = self.data
+        expand: dict[str, Any] = {}
+        for top in dict.fromkeys(value.split(".")[0] for value in values):
+            if top == "zaaktype":
+                expand["zaaktype"] = data.zaaktype_by_url(zaak["zaaktype"])
+            elif top == "status":
+                status = data.status_by_url(zaak["status"])
+                if status is not None and "status.statustype" in values:
+                    # Open Zaak nests a deeper expansion as `_expand` inside the expanded object.
+                    status = dict(status, _expand={"statustype": data.statustype_by_url(status["statustype"])})
+                expand["status"] = status
+            elif top == "rollen":
+                expand["rollen"] = [r for r in data.rollen.values() if r["zaak"] == zaak["url"]]
+            elif top in ("resultaat", "hoofdzaak"):
+                expand[top] = None
+            else:
+                expand[top] = []
+        return dict(zaak, _expand=expand)
+
+    # -- Zaken API -------------------------------------------------------------------------
+    def zaken(self, key: str) -> None:
+        self._check_accept_crs()
+        expand = self._expand_values()
+        if key:
+            zaak = self.data.zaken.get(key)
+            if zaak is None:
+                raise ProblemError(404, "Niet gevonden.", code="not_found")
+            self.send_resource(self._expanded(zaak, expand), crs=True)
+            return
+        zaken = list(self.data.zaken.values())
+        for name, predicate in ZAAK_FILTERS.items():
+            value = self.param(name)
+            if value:
+                zaken = [z for z in zaken if predicate(z, value)]
+        for name, predicate in ROL_FILTERS.items():
+            value = self.param("rol__" + name)
+            if value:
+                urls = {r["zaak"] for r in self.data.rollen.values() if predicate(r, value)}
+                zaken = [z for z in zaken if z["url"] in urls]
+        zaken = self._ordered(zaken)
+        self.paginate([self._expanded(z, expand) for z in zaken], crs=True)
+
+    def _ordered(self, zaken: list[dict]) -> list[dict]:
+        ordering = [o.strip() for o in (self.param("ordering") or "").split(",") if o.strip()]
+        if any(o.lstrip("-") not in ZAAK_ORDERING for o in ordering):
+            raise invalid_param("ordering", "invalid_choice", "Onbekend sorteerveld.")
+        for field in reversed(ordering or ["identificatie"]):
+            name = field.lstrip("-")
+            zaken = sorted(zaken, key=lambda z: (z.get(name) is None, z.get(name) or ""), reverse=field.startswith("-"))
+        return zaken
+
+    def rollen(self, key: str) -> None:
+        if key:
+            self.send_resource(self._one(self.data.rollen, key))
+            return
+        rollen = list(self.data.rollen.values())
+        for name, predicate in ROL_FILTERS.items():
+            value = self.param(name)
+            if value:
+                rollen = [r for r in rollen if predicate(r, value)]
+        zaak = self.param("zaak")
+        if zaak:
+            rollen = [r for r in rollen if r["zaak"] == zaak]
+        self.paginate(rollen)
+
+    def statussen(self, key: str) -> None:
+        if key:
+            self.send_resource(self._one(self.data.statussen, key))
+            return
+        statussen = list(self.data.statussen.values())
+        zaak = self.param("zaak")
+        if zaak:
+            statussen = [s for s in statussen if s["zaak"] == zaak]
+        self.paginate(statussen)
+
+    # -- Catalogi API ----------------------------------------------------------------------
+    def zaaktypen(self, key: str) -> None:
+        if key:
+            self.send_resource(self._one(self.data.zaaktypen, key))
+            return
+        zaaktypen = list(self.data.zaaktypen.values())
+        identificatie = self.param("identificatie")
+        if identificatie:
+            zaaktypen = [z for z in zaaktypen if z["identificatie"] == identificatie]
+        self.paginate(zaaktypen)
+
+    def statustypen(self, key: str) -> None:
+        if key:
+            self.send_resource(self._one(self.data.statustypen, key))
+            return
+        statustypen = list(self.data.statustypen.values())
+        identificatie = self.param("zaaktypeIdentificatie")
+        if identificatie:
+            statustypen = [s for s in statustypen if s["zaaktypeIdentificatie"] == identificatie]
+        self.paginate(statustypen)
+
+    def _one(self, table: dict[str, dict], key: str) -> dict:
+        found = table.get(key)
+        if found is None:
+            raise ProblemError(404, "Niet gevonden.", code="not_found")
+        return found
+
+
+ROUTES: dict[tuple[str, str], Callable[[ZakenRequestHandler, str], None]] = {
+    ("zaken", "zaken"): ZakenRequestHandler.zaken,
+    ("zaken", "rollen"): ZakenRequestHandler.rollen,
+    ("zaken", "statussen"): ZakenRequestHandler.statussen,
+    ("catalogi", "zaaktypen"): ZakenRequestHandler.zaaktypen,
+    ("catalogi", "statustypen"): ZakenRequestHandler.statustypen,
+}
+
+
+# --- the server ----------------------------------------------------------------------------
+class ZakenServer(DemoServer):
+    """A `DemoServer` answering like Open Zaak's Zaken and Catalogi APIs; see `start_zaken_server`."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        faults: FaultSettings | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        client_id: str | None = None,
+        secret: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if (client_id is None) != (secret is None):
+            raise ValueError("Give both client_id and secret, or neither.")
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        self.page_size = page_size
+        self.client_id = client_id
+        self.secret = secret
+        super().__init__(ZakenRequestHandler, port, name="ZAKEN", faults=faults, **kwargs)
+        self.dataset = ZakenDataset(self.base_url, load_cast())
+
+    @property
+    def zaken_api_root(self) -> str:
+        return f"{self.base_url}{ZAKEN_PREFIX}/"
+
+    @property
+    def catalogi_api_root(self) -> str:
+        return f"{self.base_url}{CATALOGI_PREFIX}/"
+
+
+def start_zaken_server(
+    port: int = 0,
+    latency_ms: float | None = None,
+    failure_rate: float | None = None,
+    *,
+    fail_mode: str | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    client_id: str | None = None,
+    secret: str | None = None,
+) -> ZakenServer:
+    """Start a Zaken + Catalogi demo server in a background thread and return it running.
+
+    ``port=0`` picks a free port. Fault settings left at None come from
+    ``IKO_DEMO_ZAKEN_LATENCY_MS`` / ``_FAILURE_RATE`` / ``_FAIL_MODE``. With ``client_id`` and
+    ``secret`` every request must carry a ZGW JWT signed with that secret.
+    """
+    faults = fault_settings_from_env("ZAKEN", latency_ms=latency_ms, failure_rate=failure_rate, fail_mode=fail_mode)
+    server = ZakenServer(port, faults=faults, page_size=page_size, client_id=client_id, secret=secret)
+    return server.start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Demo ZGW Zaken 1.5 + Catalogi 1.3 server on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}, 0 = free port)")
+    parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE, help="default page size of lists")
+    parser.add_argument("--latency-ms", type=float, default=None, help="delay per request")
+    parser.add_argument("--failure-rate", type=float, default=None, help="share of requests that fail (0..1)")
+    parser.add_argument("--fail-mode", choices=("503", "500", "hang"), default=None, help="how failing requests fail")
+    parser.add_argument("--client-id", default=None, help="require a ZGW JWT of this client id (with --secret)")
+    parser.add_argument("--secret", default=None, help="the secret the ZGW JWT must be signed with")
+    args = parser.parse_args(argv)
+
+    faults = fault_settings_from_env(
+        "ZAKEN", latency_ms=args.latency_ms, failure_rate=args.failure_rate, fail_mode=args.fail_mode
+    )
+    server = ZakenServer(
+        args.port, faults=faults, page_size=args.page_size, client_id=args.client_id, secret=args.secret
+    )
+    print(f"Zaken demo server: {len(server.dataset.zaken)} zaken", flush=True)
+    print(f"  Zaken API root:    {server.zaken_api_root}", flush=True)
+    print(f"  Catalogi API root: {server.catalogi_api_root}   (Ctrl+C stops)", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""Registers the Klantinteracties (Open Klant 2.x) connector when Django starts."""
+
+from django.apps import AppConfig
+
+
+class KlantinteractiesConnectorConfig(AppConfig):
+    name = "connectors.contrib.klantinteracties"
+    label = "connectors_klantinteracties"
+    verbose_name = "Klantinteracties (Open Klant) connector"
+
+    def ready(self) -> None:
+        from . import plugin  # noqa: F401  (registers the connector)

@@ -129,6 +129,11 @@ class Connector:
         return dict(options or {})
 
     @classmethod
+    def operations_for(cls, options: Mapping[str, Any]) -> Mapping[str, Operation]:
+        """The operations a source with these options offers; fixed for most connectors."""
+        return cls.operations
+
+    @classmethod
     def operation(cls, name: str) -> Operation:
         try:
             return cls.operations[name]

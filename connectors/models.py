@@ -71,6 +71,12 @@ class Source(models.Model):
         if missing:
             raise ValidationError({"options": f"No server with these slugs: {', '.join(missing)}."})
 
+    @property
+    def operations(self):
+        """The operations this source offers (a generic source defines them in its options)."""
+        connector_class = self.connector_class
+        return connector_class.operations_for(self.options or {}) if connector_class else {}
+
     def linked_service_slugs(self) -> dict[str, str]:
         """Options naming another server by its slug: keys ending in `_service`."""
         return {

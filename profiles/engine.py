@@ -65,7 +65,7 @@ def plan_profile(profile, *, registry: Registry) -> list[RelationPlan]:
     for relation in relations:
         source = relation.source
         connector = registry[source.connector] if source.connector in registry else None
-        operation = connector.operations.get(relation.operation) if connector else None
+        operation = connector.operations_for(source.options or {}).get(relation.operation) if connector else None
         unavailable = None
         if not source.enabled:
             unavailable = (Status.SKIPPED, "Source is disabled.")

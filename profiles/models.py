@@ -222,12 +222,13 @@ class Relation(models.Model):
         connector_class = self.source.connector_class if self.source_id else None
         if connector_class is None:
             return
-        operation = connector_class.operations.get(self.operation)
+        operations = self.source.operations
+        operation = operations.get(self.operation)
         if operation is None:
             raise ValidationError(
                 {
                     "operation": f"{connector_class.title} has no operation {self.operation!r}; "
-                    f"choose one of: {', '.join(connector_class.operations)}."
+                    f"choose one of: {', '.join(operations)}."
                 }
             )
         if not isinstance(self.fields, list) or not self.fields:

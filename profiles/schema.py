@@ -34,7 +34,7 @@ def _object_from_paths(paths: list[str]) -> dict[str, Any]:
 def _relation_schema(relation: Relation, children: dict[int, list[Relation]], registry: Registry) -> dict[str, Any]:
     source = relation.source
     connector = registry[source.connector] if source.connector in registry else None
-    operation = connector.operations.get(relation.operation) if connector else None
+    operation = source.operations.get(relation.operation) if connector else None
     item = _object_from_paths(relation.allowed_release_fields)
     for child in children.get(relation.pk, []):
         item["properties"][child.name] = _relation_schema(child, children, registry)

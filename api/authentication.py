@@ -1,14 +1,20 @@
-"""Authentication of API clients by their token: `Authorization: Token <token>`.
+"""Authentication of API callers.
 
-`Bearer` is accepted as well for tokens that start with `iko_`, so clients that only know bearer
-tokens work too. The principal of the request is the `ApiClient` itself.
+- API clients by their token: `Authorization: Token <token>`. `Bearer` is accepted as well for
+  tokens that start with `iko_`, so clients that only know bearer tokens work too. The principal
+  of the request is the `ApiClient` itself.
+- OIDC access tokens that a caller passes on for its user (`Authorization: Bearer <jwt>`, when
+  `IKO_OIDC_ENABLED`): the principal is an `api.principals.OidcPrincipal`. Validation is in
+  `api.oidc.token_validate` (RFC 6750, RFC 8725, RFC 9068).
 """
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import TOKEN_PREFIX, ApiClient, token_hash
+from .oidc import OidcProviderUnavailable, TokenInvalid, oidc_enabled, principal_from_token
 
 
 class ApiClientTokenAuthentication(authentication.BaseAuthentication):
@@ -33,3 +39,64 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class InvalidBearerToken(exceptions.AuthenticationFailed):
+    default_code = "invalid_token"  # problem code `invalid-token` (RFC 6750's error name)
+
+
+class OidcBearerAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <jwt>`: an access token from the configured OIDC issuer.
+
+    Inactive (returns None) while OIDC is disabled, and for `iko_` tokens, which belong to
+    `ApiClientTokenAuthentication`. An invalid token is a 401 that says why; an identity provider
+    that cannot be reached for its keys is a 503, never a 500.
+    """
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        if not oidc_enabled():
+            return None
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or token.startswith(TOKEN_PREFIX):
+            return None
+        if not token:
+            raise InvalidBearerToken("The Authorization header has no token.")
+        try:
+            principal = principal_from_token(token)
+        except TokenInvalid as exc:
+            raise InvalidBearerToken(exc.detail) from exc
+        except OidcProviderUnavailable as exc:
+            # Imported here: api.problems imports rest_framework.views, which imports this module.
+            from .problems import ProblemError
+
+            raise ProblemError(
+                status_code=503, code="identity-provider-unavailable", title="Service unavailable",
+                detail="The access token cannot be checked now: the identity provider cannot be reached.",
+            ) from exc
+        return principal, None
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="iko"'
+
+
+class OidcBearerScheme(OpenApiAuthenticationExtension):
+    """OpenAPI security scheme of `OidcBearerAuthentication` (registered on import)."""
+
+    target_class = "api.authentication.OidcBearerAuthentication"
+    name = "oidcBearer"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": (
+                "An OIDC access token from the organisation's identity provider, passed on for "
+                "the user (`Bearer <jwt>`); accepted when IKO is configured for OIDC. Its roles "
+                "come from the configured roles claim."
+            ),
+        }

@@ -1,15 +1,21 @@
-"""Top-level URL conf: the admin and the API."""
+"""Top-level URL conf: the admin, staff login with OIDC and the API."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from api.oidc import AdminLoginForm
+
 admin.site.site_header = "IKO administration"
 admin.site.site_title = "IKO"
 admin.site.index_title = "Servers, sources, profiles, purposes and grants"
+# Offers "Log in with your organisation account" and refuses passwords when password login is off.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    # /oidc/authenticate/ and /oidc/callback/ (both 404 while IKO_OIDC_ENABLED is false), /oidc/logout/
+    path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 
 handler404 = "api.problems.handler404"

@@ -5,6 +5,7 @@ Every value an operator may need to change is an environment variable; the READM
 (insecure conveniences such as a generated secret key are allowed there, never in production).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",  # brute-force protection of password login (see "staff login" below)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,6 +67,12 @@ INSTALLED_APPS = [
     "zgw_consumers",
     "connectors",
     "connectors.contrib.brp",
+    "connectors.contrib.kvk",
+    "connectors.contrib.zaken",
+    "connectors.contrib.klantinteracties",
+    "connectors.contrib.objecten",
+    "connectors.contrib.bag",
+    "connectors.contrib.generic",
     "profiles",
     "api",
     "demo",
@@ -155,9 +163,100 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("IKO_BEHIND_TLS_PROXY", default=False) else None
 )
 
+# --- staff login and bearer tokens (OIDC) ---------------------------------------------------
+# Staff log in to the admin (and so to the browsable API) with the organisation's OpenID Connect
+# provider (mozilla-django-oidc); callers such as Valtimo may pass on a user's access token from
+# the same issuer. README: "Staff login and bearer tokens (OIDC)".
+IKO_OIDC_ENABLED = env.bool("IKO_OIDC_ENABLED", default=False)
+# Exactly as in the tokens' `iss` claim, e.g. https://keycloak.example.org/realms/gemeente
+IKO_OIDC_ISSUER = env.str("IKO_OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env.str("IKO_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("IKO_OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("IKO_OIDC_SCOPES", default="openid email profile")
+# Empty: read from <issuer>/.well-known/openid-configuration on first use (once per process).
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("IKO_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("IKO_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("IKO_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("IKO_OIDC_JWKS_ENDPOINT", default="")
+# Dotted path of the roles in the claims: `roles`, `realm_access.roles`, `resource_access.iko.roles`.
+IKO_OIDC_ROLES_CLAIM = env.str("IKO_OIDC_ROLES_CLAIM", default="roles")
+IKO_OIDC_STAFF_ROLES = env.list("IKO_OIDC_STAFF_ROLES", default=[])
+IKO_OIDC_SUPERUSER_ROLES = env.list("IKO_OIDC_SUPERUSER_ROLES", default=[])
+IKO_OIDC_USERNAME_CLAIM = env.str("IKO_OIDC_USERNAME_CLAIM", default="preferred_username")
+# Bearer access tokens must name one of these in `aud` (default: the client id).
+IKO_OIDC_AUDIENCE = env.list("IKO_OIDC_AUDIENCE", default=[OIDC_RP_CLIENT_ID] if OIDC_RP_CLIENT_ID else [])
+IKO_OIDC_ALGORITHMS = env.list("IKO_OIDC_ALGORITHMS", default=["RS256", "ES256"])
+IKO_OIDC_LEEWAY_SECONDS = env.int("IKO_OIDC_LEEWAY_SECONDS", default=30)
+IKO_OIDC_JWKS_CACHE_SECONDS = env.int("IKO_OIDC_JWKS_CACHE_SECONDS", default=300)
+OIDC_TIMEOUT = env.float("IKO_OIDC_TIMEOUT_SECONDS", default=5.0)
+OIDC_CREATE_USER = env.bool("IKO_OIDC_CREATE_USERS", default=True)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_AUTHENTICATE_CLASS = "api.oidc.OidcLoginView"
+OIDC_CALLBACK_CLASS = "api.oidc.OidcCallbackView"
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_REDIRECT_URL_FAILURE = "/admin/login/?oidc=failed"
+if IKO_OIDC_ENABLED:
+    _missing = [
+        name for name, value in (
+            ("IKO_OIDC_ISSUER", IKO_OIDC_ISSUER),
+            ("IKO_OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID),
+            ("IKO_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+        ) if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"IKO_OIDC_ENABLED is true, but {', '.join(_missing)} is not set.")
+_refused = [alg for alg in IKO_OIDC_ALGORITHMS if alg.lower() == "none" or alg.upper().startswith("HS")]
+if _refused:
+    raise ImproperlyConfigured(
+        f"IKO_OIDC_ALGORITHMS may not contain {', '.join(_refused)}: tokens are verified with the "
+        "issuer's public keys, so only asymmetric algorithms (RS256, ES256, PS256, ...) are accepted."
+    )
+
+# Local password login: on by default, except in production with OIDC (then staff use OIDC only).
+IKO_PASSWORD_LOGIN_ENABLED = env.bool(
+    "IKO_PASSWORD_LOGIN_ENABLED", default=not (IS_PRODUCTION and IKO_OIDC_ENABLED)
+)
+if not (IKO_PASSWORD_LOGIN_ENABLED or IKO_OIDC_ENABLED):
+    raise ImproperlyConfigured(
+        "IKO_PASSWORD_LOGIN_ENABLED is false and OIDC is not enabled: nobody could log in to the "
+        "admin. Enable OIDC (IKO_OIDC_ENABLED and its settings) or password login."
+    )
+# axes must come first: it refuses a locked-out login before any backend checks the password.
+AUTHENTICATION_BACKENDS = (
+    (["axes.backends.AxesStandaloneBackend"] if IKO_PASSWORD_LOGIN_ENABLED else [])
+    + (["api.oidc.OidcBackend"] if IKO_OIDC_ENABLED else [])
+    + (["django.contrib.auth.backends.ModelBackend"] if IKO_PASSWORD_LOGIN_ENABLED else [])
+)
+# django-axes: after IKO_AXES_FAILURE_LIMIT wrong passwords the account is locked for
+# IKO_AXES_COOLOFF_MINUTES (0: until an admin removes the lock under Axes > Access attempts).
+# Attempts are kept in the database, so every instance sees them.
+AXES_ENABLED = IKO_PASSWORD_LOGIN_ENABLED
+AXES_FAILURE_LIMIT = env.int("IKO_AXES_FAILURE_LIMIT", default=5)
+_axes_cooloff_minutes = env.int("IKO_AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=_axes_cooloff_minutes) if _axes_cooloff_minutes else None
+# What a lock applies to: `username` (the account, the default), `ip_address`, or a combination
+# such as `username+ip_address`. Behind a proxy every request has the proxy's address.
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in env.list("IKO_AXES_LOCKOUT_PARAMETERS", default=["username"])
+]
+if not any("ip_address" in ([p] if isinstance(p, str) else p) for p in AXES_LOCKOUT_PARAMETERS):
+    # axes warns when locks ignore the address; locking the account is the point here, and an
+    # address lock behind a proxy would lock out everyone at once.
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_WHITELIST_CALLABLE = "api.oidc.axes_attempt_is_not_a_password_login"
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
+if not IKO_PASSWORD_LOGIN_ENABLED:
+    # No axes backend then: there is no password to guess.
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W003"]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiClientTokenAuthentication",
+        "api.authentication.OidcBearerAuthentication",  # only while IKO_OIDC_ENABLED
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

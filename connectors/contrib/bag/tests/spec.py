@@ -5,23 +5,18 @@ properties of `Adres`, while the property (and every real answer) is `korteNaam`
 vendored, no real address would conform; this copy requires `korteNaam` instead. The vendored
 file itself stays untouched (see ../shared/specs/README.md).
 
-openapi-core reads only `application/json` (and a few others) as JSON; the BAG answers in
-`application/hal+json` and `application/problem+json`, so this OpenAPI object is told to read
-those as JSON too.
+`tests.contracts.openapi_from_dict` reads its `hal+json` and `problem+json` answers as JSON.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
-import json
 
 import yaml
 
-from tests.contracts import require_specs
+from tests.contracts import openapi_from_dict, require_specs
 
 SPEC = "bag-individuele-bevragingen/openapi.yaml"
-JSON_MEDIA_TYPES = ("application/hal+json", "application/problem+json")
 
 
 @functools.lru_cache(maxsize=None)
@@ -35,9 +30,4 @@ def _fixed_spec() -> dict:
 @functools.lru_cache(maxsize=None)
 def bag_spec(api_root: str):
     """An openapi-core `OpenAPI` of the fixed spec with its server at `api_root`."""
-    from openapi_core import Config, OpenAPI
-
-    spec = copy.deepcopy(_fixed_spec())
-    spec["servers"] = [{"url": api_root.rstrip("/")}]
-    as_json = {media_type: json.loads for media_type in JSON_MEDIA_TYPES}
-    return OpenAPI.from_dict(spec, config=Config(extra_media_type_deserializers=as_json))
+    return openapi_from_dict(_fixed_spec(), api_root)

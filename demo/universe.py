@@ -99,3 +99,6 @@ ADDRESSES = [p["adres"] for p in PERSONS] + [v["adres"] for v in COMPANY["vestig
 # The objecttype whose objects the Objecten demo holds, and the data attribute holding the BSN.
 OBJECTTYPE_URL_PATH = "/objecttypes/api/v2/objecttypes/a0b7d1e2-3c4f-4a5b-8c6d-7e8f9a0b1c2d"
 OBJECT_BSN_ATTRIBUTE = "bsn"
+# The objecttype of the company's registrations in the Objecten demo, and its KVK attribute.
+COMPANY_OBJECTTYPE_URL_PATH = "/objecttypes/api/v2/objecttypes/c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f"
+OBJECT_KVK_ATTRIBUTE = "kvkNummer"

@@ -5,6 +5,8 @@ Implements `GET /api/v2/objects` and `GET /api/v2/objects/{uuid}` of the Objects
 objects of the demo objecttype (`OBJECTTYPE_URL_PATH`, BSN in `OBJECT_BSN_ATTRIBUTE`), such as a
 parkeervergunning, an afvalpas or a WMO-voorziening, and some also have objects of a second
 objecttype (meldingen openbare ruimte) that also carry a `bsn`, so that the `type` filter matters.
+The demo company (`COMPANY`) has registrations of a third objecttype (`COMPANY_OBJECTTYPE_URL_PATH`,
+KVK number in `OBJECT_KVK_ATTRIBUTE`), such as a bedrijfsafvalcontract per vestiging.
 
 Like the real API it filters on `type`, `data_attr` (repeatable, `key__operator__value`, nested
 keys with `__`), the deprecated `data_attrs`, `typeVersion` and `data_icontains`, selects
@@ -29,7 +31,14 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from demo.universe import OBJECT_BSN_ATTRIBUTE, OBJECTTYPE_URL_PATH, PERSONS
+from demo.universe import (
+    COMPANY,
+    COMPANY_OBJECTTYPE_URL_PATH,
+    OBJECT_BSN_ATTRIBUTE,
+    OBJECT_KVK_ATTRIBUTE,
+    OBJECTTYPE_URL_PATH,
+    PERSONS,
+)
 
 from .base import DemoRequestHandler, DemoServer, ProblemError, fault_settings_from_env
 
@@ -58,23 +67,39 @@ MELDINGEN = [
     ("999993653", "Losliggende stoeptegel", "2025-03-04"),
     ("999992570", "Kapotte lantaarnpaal", "2024-12-18"),
 ]
+# (kvkNummer, registratie, extra data, startAt) of the company objecttype, per vestiging.
+BEDRIJFSREGISTRATIES = [
+    ("90004760", "bedrijfsafvalcontract",
+     {"vestigingsnummer": "000059218547", "containers": 2, "ophaaldag": "dinsdag"}, "2019-03-01"),
+    ("90004760", "reclamevergunning",
+     {"vestigingsnummer": "000059218555", "object": "uithangbord", "geldigTot": "2027-03-31"}, "2022-04-01"),
+]
 
 
 def build_objects(base_url: str) -> list[dict[str, Any]]:
     """The demo objects, with URLs on this server; the same uuids on every start."""
     objecttype = base_url + OBJECTTYPE_URL_PATH
     other = base_url + OTHER_OBJECTTYPE_URL_PATH
+    company = base_url + COMPANY_OBJECTTYPE_URL_PATH
     known = {p["bsn"] for p in PERSONS}
+    vestigingen = {v["vestigingsnummer"] for v in COMPANY["vestigingen"]}
     rows = [
         (objecttype, {OBJECT_BSN_ATTRIBUTE: bsn, "registratie": soort, "status": "actief", **extra}, start)
         for bsn, soort, extra, start in REGISTRATIES
     ] + [
         (other, {"bsn": bsn, "omschrijving": melding, "status": "afgehandeld"}, start)
         for bsn, melding, start in MELDINGEN
+    ] + [
+        (company, {OBJECT_KVK_ATTRIBUTE: kvk, "registratie": soort, "status": "actief", **extra}, start)
+        for kvk, soort, extra, start in BEDRIJFSREGISTRATIES
     ]
     objects = []
+    # New rows go at the end: an object's uuid is derived from its number.
     for number, (type_url, data, start) in enumerate(rows, start=1):
-        assert data["bsn" if type_url == other else OBJECT_BSN_ATTRIBUTE] in known
+        if type_url == company:
+            assert data[OBJECT_KVK_ATTRIBUTE] == COMPANY["kvkNummer"] and data["vestigingsnummer"] in vestigingen
+        else:
+            assert data["bsn" if type_url == other else OBJECT_BSN_ATTRIBUTE] in known
         object_uuid = str(uuid.uuid5(_NAMESPACE, f"object-{number}"))
         objects.append(
             {
@@ -268,7 +293,9 @@ class ObjectenDemoServer(DemoServer):
         super().__init__(ObjectenHandler, port, name="objecten", **kwargs)
         self.token = token
         self.objects = build_objects(self.base_url)
-        self.objecttypes = {self.objecttype_url, self.base_url + OTHER_OBJECTTYPE_URL_PATH}
+        self.objecttypes = {
+            self.objecttype_url, self.base_url + OTHER_OBJECTTYPE_URL_PATH, self.company_objecttype_url,
+        }
 
     @property
     def api_root(self) -> str:
@@ -278,6 +305,11 @@ class ObjectenDemoServer(DemoServer):
     def objecttype_url(self) -> str:
         """The demo objecttype: what an Objecten source's `objecttype` option should be."""
         return self.base_url + OBJECTTYPE_URL_PATH
+
+    @property
+    def company_objecttype_url(self) -> str:
+        """The objecttype of the company's registrations (KVK number in `OBJECT_KVK_ATTRIBUTE`)."""
+        return self.base_url + COMPANY_OBJECTTYPE_URL_PATH
 
 
 def start_objecten_server(

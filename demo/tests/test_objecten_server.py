@@ -9,7 +9,7 @@ import requests
 from connectors.base import ConnectorRequest, Status
 from connectors.contrib.objecten.plugin import ObjectenConnector
 from demo.servers.objecten import OTHER_OBJECTTYPE_URL_PATH, start_objecten_server
-from demo.universe import OBJECT_BSN_ATTRIBUTE, PERSONS
+from demo.universe import COMPANY, OBJECT_BSN_ATTRIBUTE, OBJECT_KVK_ATTRIBUTE, PERSONS
 from tests.contracts import assert_request_conforms, assert_response_conforms, source_spec
 
 pytestmark = pytest.mark.integration
@@ -60,6 +60,20 @@ def test_the_type_filter_matters_because_another_objecttype_also_names_the_perso
 
     assert without_type["count"] == 3
     assert server.base_url + OTHER_OBJECTTYPE_URL_PATH in {o["type"] for o in without_type["results"]}
+
+
+def test_the_company_has_registrations_of_its_own_objecttype_per_vestiging(server, openapi):
+    kvk = COMPANY["kvkNummer"]
+    answer = get(server, params={"type": server.company_objecttype_url,
+                                 "data_attr": f"{OBJECT_KVK_ATTRIBUTE}__exact__{kvk}"})
+
+    body = answer.json()
+    assert body["count"] == 2
+    assert {o["record"]["data"]["registratie"] for o in body["results"]} == {"bedrijfsafvalcontract", "reclamevergunning"}
+    assert {o["record"]["data"]["vestigingsnummer"] for o in body["results"]} == {
+        v["vestigingsnummer"] for v in COMPANY["vestigingen"]
+    }
+    assert_response_conforms(openapi, answer.request, answer)
 
 
 def test_an_unknown_query_parameter_is_ignored_and_returns_every_object(server, openapi):

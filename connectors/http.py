@@ -1,9 +1,11 @@
 """Outgoing HTTP for connectors: bounded in time and size, and pinned to the configured server.
 
 Every call goes through `SourceHttp.request`, which
-- builds the client from the server (`zgw_consumers.Service`): API root, auth (API key, ZGW JWT,
-  OAuth2 client credentials), mTLS certificates;
-- refuses any URL outside the server's API root (ape-pie) and never follows redirects (SSRF);
+- uses a client built from the server (`zgw_consumers.Service`): API root, auth (API key, ZGW
+  JWT, OAuth2 client credentials), mTLS certificates. Clients are kept per worker thread and per
+  server configuration, so calls reuse kept-alive connections instead of paying a new session,
+  TCP (and TLS) handshake and environment scan per call (see `_clients`);
+- refuses any URL outside the server's API root and never follows redirects (SSRF);
 - uses a connect and read timeout, and also stops reading a body that trickles in slowly once
   the call's own deadline has passed (a read timeout alone restarts at every byte);
 - caps the body size, and turns transport failures into `ConnectorError`s whose detail names
@@ -13,16 +15,18 @@ Every call goes through `SourceHttp.request`, which
 from __future__ import annotations
 
 import json
+import threading
+from http.cookiejar import DefaultCookiePolicy
 import time
-from urllib.parse import unquote, urlsplit
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import unquote, urlsplit
 
 import requests
 from ape_pie import APIClient
-from ape_pie.exceptions import InvalidURLError
 from django.conf import settings
 from zgw_consumers.client import build_client
+from zgw_consumers.constants import AuthTypes
 
 from .base import ConnectorError, SourceConfig, Status
 
@@ -51,10 +55,95 @@ def _has_dot_segments(url: str) -> bool:
     return ".." in segments or "." in segments
 
 
+OUTSIDE = "Refused a URL outside the configured server of this source."
+
+
 def _refuse_escape(path: str) -> None:
     """Refuse dot segments: `../` would leave the API root on the same host."""
     if _has_dot_segments(path):
-        raise ConnectorError("Refused a URL outside the configured server of this source.")
+        raise ConnectorError(OUTSIDE)
+
+
+def _absolute_url(api_root: str, path: str) -> str:
+    """`path` relative to the API root, or an absolute URL that lies under it; nothing else."""
+    root = api_root if api_root.endswith("/") else api_root + "/"
+    if "://" in path or path.startswith("//"):
+        url = path
+    elif path.startswith("/") or "\\" in path:
+        raise ConnectorError(OUTSIDE)
+    else:
+        url = root + path
+    scheme, netloc, url_path, _, _ = urlsplit(url)
+    root_scheme, root_netloc, root_path, _, _ = urlsplit(root)
+    # Compare the parts, not the strings: "https://host.evil" starts with "https://host" too.
+    if (scheme.lower(), netloc.lower()) != (root_scheme.lower(), root_netloc.lower()):
+        raise ConnectorError(OUTSIDE)
+    if not (url_path + "/").startswith(root_path):
+        raise ConnectorError(OUTSIDE)
+    return url
+
+
+# --- kept clients --------------------------------------------------------------------------
+# A client is a configured requests session. Each worker thread keeps its own (sessions are not
+# promised to be thread-safe) per server configuration: a changed server in the admin gives a
+# new fingerprint and so a new client. Clients are renewed after a while, so that a ZGW JWT
+# (made once per client) never expires in use and DNS changes are picked up.
+_clients = threading.local()
+_NO_COOKIES = DefaultCookiePolicy(allowed_domains=[])
+
+
+def _fingerprint(service) -> tuple:
+    return tuple(getattr(service, f.attname) for f in service._meta.concrete_fields)
+
+
+def _max_age(service) -> float:
+    age = settings.IKO_HTTP_CLIENT_MAX_AGE_SECONDS
+    if service.auth_type == AuthTypes.zgw and service.jwt_valid_for:
+        age = min(age, service.jwt_valid_for / 2)
+    return age
+
+
+def _new_client(service) -> APIClient:
+    client = build_client(service, client_factory=APIClient)
+    # Read proxy and CA settings from the environment once, not on every call (requests scans
+    # the whole environment per request while trust_env is on); a server certificate set in
+    # the admin still wins.
+    if client.trust_env:
+        env = client.merge_environment_settings(service.api_root, {}, None, client.verify, None)
+        client.proxies.update(env["proxies"])
+        client.verify = env["verify"]
+        client.trust_env = False
+    # A kept client serves the views of many users: a cookie set by a source during one view
+    # must never be sent along with another's, so no cookie is ever stored.
+    client.cookies.set_policy(_NO_COOKIES)
+    client.__enter__()  # keep the connection pool open between calls
+    return client
+
+
+def _client_for(service) -> APIClient:
+    cache = getattr(_clients, "by_fingerprint", None)
+    if cache is None:
+        cache = _clients.by_fingerprint = {}
+    key = _fingerprint(service)
+    now = time.monotonic()
+    entry = cache.get(key)
+    if entry is not None and now - entry[1] < _max_age(service):
+        return entry[0]
+    if entry is not None:
+        entry[0].close()
+    # Forget clients of servers whose configuration changed, so the dict does not grow.
+    for stale_key in [k for k in cache if k[0] == key[0] and k != key]:
+        cache.pop(stale_key)[0].close()
+    client = _new_client(service)
+    cache[key] = (client, now)
+    return client
+
+
+def clients_close() -> None:
+    """Close this thread's kept clients (tests; a worker shutting down)."""
+    for client, _ in getattr(_clients, "by_fingerprint", {}).values():
+        client.close()
+    _clients.by_fingerprint = {}
 
 
 class SourceHttp:
@@ -84,27 +173,23 @@ class SourceHttp:
         headers: Mapping[str, str] | None = None,
     ) -> HttpResponse:
         _refuse_escape(path)
+        url = _absolute_url(self.api_root, path)
         timeout = self.source.timeout
         deadline = time.monotonic() + timeout
-        client = build_client(self.service, client_factory=APIClient)
         try:
-            with client:
-                response = client.request(
-                    method,
-                    path,
-                    params=params,
-                    json=json_body,
-                    headers=dict(headers or {}),
-                    timeout=(min(timeout, 5.0), timeout),
-                    allow_redirects=False,
-                    stream=True,
-                )
-                with response:
-                    body = self._read_body(response, deadline)
-        except InvalidURLError:
-            raise ConnectorError(
-                "Refused a URL outside the configured server of this source."
-            ) from None
+            try:
+                response = self._send(method, url, params, json_body, headers, timeout)
+            except requests.ConnectionError as exc:
+                # A kept-alive connection that the server closed while idle fails at once; a
+                # read-only call is safe to make once more, on a fresh connection.
+                if isinstance(exc, requests.Timeout) or method not in ("GET", "HEAD"):
+                    raise
+                if time.monotonic() > deadline - timeout / 2:
+                    raise
+                _client_for(self.service).close()
+                response = self._send(method, url, params, json_body, headers, deadline - time.monotonic())
+            with response:
+                body = self._read_body(response, deadline)
         except requests.Timeout:
             raise ConnectorError(
                 f"The source did not answer within {timeout:g} s.", Status.TIMEOUT
@@ -121,6 +206,22 @@ class SourceHttp:
                 "IKO does not follow redirects."
             )
         return HttpResponse(response.status_code, response.headers, body)
+
+    def _send(self, method, url, params, json_body, headers, timeout: float) -> requests.Response:
+        client = _client_for(self.service)
+        # requests.Session.request directly: the URL is already absolute and checked above, so
+        # ape-pie's own URL handling (furl, costly per call) has nothing left to do.
+        return requests.Session.request(
+            client,
+            method,
+            url,
+            params=params,
+            json=json_body,
+            headers=dict(headers or {}),
+            timeout=(min(timeout, 5.0), timeout),
+            allow_redirects=False,
+            stream=True,
+        )
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:
         declared = response.headers.get("Content-Length")

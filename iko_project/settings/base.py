@@ -300,6 +300,8 @@ IKO_BREAKER_FAILURES = env.int("IKO_BREAKER_FAILURES", default=5)
 IKO_BREAKER_RESET_SECONDS = env.float("IKO_BREAKER_RESET_SECONDS", default=30.0)
 # A source's answer larger than this is cut off and counted as an error.
 IKO_MAX_SOURCE_RESPONSE_BYTES = env.int("IKO_MAX_SOURCE_RESPONSE_BYTES", default=5 * 1024 * 1024)
+# Outgoing HTTP clients (and their kept-alive connections) are renewed after this many seconds.
+IKO_HTTP_CLIENT_MAX_AGE_SECONDS = env.float("IKO_HTTP_CLIENT_MAX_AGE_SECONDS", default=60.0)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,19 @@ def _closed_circuits():
     get_breaker().reset()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_config_cache():
+    """Each test reads its own configuration: a rolled-back test's profiles must not linger."""
+    from profiles.config_cache import config_cache_clear
+    from profiles.grants import grant_cache_clear
+
+    config_cache_clear()
+    grant_cache_clear()
+    yield
+    config_cache_clear()
+    grant_cache_clear()
+
+
 @pytest.fixture
 def brp_service(db):
     from zgw_consumers.constants import APITypes, AuthTypes

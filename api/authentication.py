@@ -13,8 +13,24 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from profiles.config_cache import config_cached
+
 from .models import TOKEN_PREFIX, ApiClient, token_hash
 from .oidc import OidcProviderUnavailable, TokenInvalid, oidc_enabled, principal_from_token
+
+
+def api_client_by_token(token: str) -> ApiClient | None:
+    """The enabled API client with this token, reused for a few seconds (profiles.config_cache).
+
+    Keyed by the token's hash, never the token. Saving or deleting an API client in this process
+    clears the cache at once; on other instances a disabled client stops working within
+    IKO_CONFIG_CACHE_SECONDS. The instance is shared between requests: treat it as read-only.
+    """
+    hashed = token_hash(token)
+    return config_cached(
+        ("api-client", hashed),
+        lambda: ApiClient.objects.select_related("default_purpose").filter(token_hash=hashed, enabled=True).first(),
+    )
 
 
 class ApiClientTokenAuthentication(authentication.BaseAuthentication):
@@ -27,11 +43,7 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
         if scheme == self.keyword or (scheme == "Bearer" and token.startswith(TOKEN_PREFIX)):
             if not token:
                 raise exceptions.AuthenticationFailed("The Authorization header has no token.")
-            client = (
-                ApiClient.objects.select_related("default_purpose")
-                .filter(token_hash=token_hash(token), enabled=True)
-                .first()
-            )
+            client = api_client_by_token(token)
             if client is None:
                 raise exceptions.AuthenticationFailed("Unknown or disabled API token.")
             return client, None

@@ -254,6 +254,21 @@ def bearer_audience() -> list[str]:
     return audience
 
 
+def citizen_ids_from_claims(claims: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The citizen's own BSN and/or KVK number from the configured claims (self-service).
+
+    A claim that is present makes the token a citizen's, even if its value is not a valid number:
+    such a token then matches no subject at all, rather than falling back to staff grants.
+    """
+    found = []
+    for subject_type, setting in (("bsn", "IKO_OIDC_CITIZEN_BSN_CLAIM"), ("kvk", "IKO_OIDC_CITIZEN_KVK_CLAIM")):
+        path = getattr(settings, setting, "")
+        value = claim_at(claims, path) if path else None
+        if value is not None:
+            found.append((subject_type, str(value).strip() if isinstance(value, (str, int)) else ""))
+    return tuple(found)
+
+
 def principal_from_token(token: str) -> OidcPrincipal:
     """Validate a bearer access token and return its principal (raises TokenInvalid)."""
     claims = token_validate(token, audience=bearer_audience())
@@ -264,6 +279,7 @@ def principal_from_token(token: str) -> OidcPrincipal:
         roles=roles_from_claims(claims),
         issuer=claims["iss"],
         client_id=str(claims.get("azp") or claims.get("client_id") or ""),
+        citizen_ids=citizen_ids_from_claims(claims),
         claims=claims,
     )
 

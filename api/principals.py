@@ -2,7 +2,12 @@
 
 A case system such as Valtimo passes on the case worker's own access token. There is no Django
 user behind it: the principal is the token's subject, with the roles read from the configured
-claim (`IKO_OIDC_ROLES_CLAIM`). Grants can name those roles; Django groups do not apply here.
+claim (`IKO_OIDC_ROLES_CLAIM`). Grants can name those roles, or Django groups of the same name.
+
+A citizen's token, passed on by a self-service portal, carries the citizen's own BSN or KVK number
+(`IKO_OIDC_CITIZEN_BSN_CLAIM`, `IKO_OIDC_CITIZEN_KVK_CLAIM`): such a principal only matches
+self-service grants, and only for that subject (profiles.grants). Its name in the processing log
+is the portal, never the citizen's username, which may be the BSN itself.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ class OidcPrincipal:
     roles: frozenset[str] = frozenset()
     issuer: str = ""
     client_id: str = ""  # the `azp` (or `client_id`) claim: the system that obtained the token
+    # A citizen's own identifiers from the token, e.g. (("bsn", "999993653"),); empty for staff.
+    citizen_ids: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     claims: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     # What DRF's permission classes and Django code ask of request.user.
@@ -30,8 +37,15 @@ class OidcPrincipal:
     id = None
 
     @property
+    def is_citizen(self) -> bool:
+        return bool(self.citizen_ids)
+
+    @property
     def name(self) -> str:
-        """The actor as written to the processing log: `oidc:<username>`."""
+        """The actor as written to the processing log: `oidc:<username>`, or for a citizen's
+        token `self-service:<portal client id>` (never the citizen's username or BSN)."""
+        if self.is_citizen:
+            return f"self-service:{self.client_id or 'unknown-portal'}"
         return f"oidc:{self.username}"
 
     def get_username(self) -> str:
@@ -41,4 +55,4 @@ class OidcPrincipal:
         return role in self.roles
 
     def __str__(self) -> str:
-        return self.username
+        return self.name if self.is_citizen else self.username

@@ -13,3 +13,11 @@ urlpatterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi", permission_classes=[], authentication_classes=[]), name="api-docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="openapi", permission_classes=[], authentication_classes=[]), name="api-redoc"),
 ]
+
+# Search (issue 6): criteria travel in the POST body, never in the URL.
+from . import search_views  # noqa: E402
+
+urlpatterns += [
+    path("profiles/<slug:name>/search", search_views.ProfileSearchListView.as_view(), name="profile-search-list"),
+    path("profiles/<slug:name>/search/<slug:action>", search_views.ProfileSearchView.as_view(), name="profile-search"),
+]

@@ -10,10 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.models import ApiClient
+from api.principals import OidcPrincipal
 from connectors.registry import registry
 from profiles.schema import profile_output_schema
-from profiles.selectors import profile_is_granted_to, profile_list_for_client
+from profiles.selectors import profile_is_granted_to, profile_list_for_principal
 from profiles.services import (
+    SELF_SERVICE_USER,
     Caller,
     ProcessingLogUnavailable,
     PurposeMissing,
@@ -31,11 +33,36 @@ PROBLEM = OpenApiResponse(description="Problem details (application/problem+json
 
 
 def caller_from_request(request, on_behalf_of: str = "") -> Caller:
+    """The caller of a request, for grants (profiles.grants), the processing log and x-gebruiker.
+
+    - API client (its token): the end user is what it says in `onBehalfOf`, if anything.
+    - OIDC bearer token passed on by a case system: the token's user is the end user (the token
+      proves it, so an `onBehalfOf` in the body does not override it); the system is the
+      token's client (azp).
+    - A citizen's token passed on by a self-service portal: the actor is the portal, the end user
+      `BurgerZelf`; the citizen's username or BSN is never logged (the subject's pseudonym is).
+    - Staff with a session (browsable API): the user, through its groups.
+    """
     principal = request.user
     if isinstance(principal, ApiClient):
-        return Caller(api_client=principal, name=f"api-client:{principal.name}", on_behalf_of=on_behalf_of)
-    # Staff browsing the API with a session have no API-client grants (yet): deny by default.
-    return Caller(api_client=None, name=f"user:{principal.get_username()}", on_behalf_of=on_behalf_of)
+        return Caller(
+            api_client=principal, name=f"api-client:{principal.name}", on_behalf_of=on_behalf_of,
+            principal=principal, kind="api_client", system=principal.name, gebruiker=on_behalf_of,
+        )
+    if isinstance(principal, OidcPrincipal) and principal.is_citizen:
+        return Caller(
+            api_client=None, name=principal.name, on_behalf_of=SELF_SERVICE_USER, principal=principal,
+            kind="self_service", system=principal.client_id, gebruiker=SELF_SERVICE_USER,
+        )
+    if isinstance(principal, OidcPrincipal):
+        return Caller(
+            api_client=None, name=principal.name, on_behalf_of=principal.username,
+            principal=principal, kind="oidc", system=principal.client_id, gebruiker=principal.username,
+        )
+    return Caller(
+        api_client=None, name=f"user:{principal.get_username()}", on_behalf_of=on_behalf_of,
+        principal=principal, kind="user", system="session", gebruiker=principal.get_username(),
+    )
 
 
 class ProfileListView(APIView):
@@ -45,8 +72,7 @@ class ProfileListView(APIView):
         responses={200: ProfileListSerializer, 401: PROBLEM},
     )
     def get(self, request):
-        api_client = request.user if isinstance(request.user, ApiClient) else None
-        return Response({"profiles": profile_list_for_client(api_client=api_client)})
+        return Response({"profiles": profile_list_for_principal(principal=request.user)})
 
 
 class ProfileSchemaView(APIView):
@@ -98,7 +124,7 @@ class ProfileViewView(APIView):
         except PurposeMissing as exc:
             return problem_response(400, "purpose-missing", "Purpose missing", str(exc), request)
         except ViewDenied as exc:
-            return problem_response(403, "no-grant", "Not allowed", str(exc), request)
+            return problem_response(403, exc.code, "Not allowed", str(exc), request)
         except ProcessingLogUnavailable:
             return problem_response(
                 503, "processing-log-unavailable", "Service unavailable",

@@ -69,6 +69,14 @@ class CallContext:
     actor: str = ""
     on_behalf_of: str = ""
     trace_id: str = ""
+    # Purpose binding towards sources that take it (the BRP gateway's x-doelbinding,
+    # x-verwerking, x-gebruiker, x-origin-oin), filled from the purpose, the caller and settings.
+    doelbinding_consult: str = ""  # for consulting by identifier (RaadpleegMet...)
+    doelbinding_search: str = ""  # for searching (ZoekMet...); often another value
+    verwerking: str = ""  # verwerkingsactiviteit@detail
+    gebruiker: str = ""  # the end user, or "BurgerZelf" when citizens look at their own data
+    origin_oin: str = ""  # OIN of the organisation IKO works for
+    traceparent: str = ""  # W3C trace context of this view, for sources that continue it
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     # /oidc/authenticate/ and /oidc/callback/ (both 404 while IKO_OIDC_ENABLED is false), /oidc/logout/
     path("oidc/", include("mozilla_django_oidc.urls")),
+    path("", include("api.valtimo_urls")),  # Valtimo front door: /aggregated-data-profiles, /endpoints
 ]
 
 handler404 = "api.problems.handler404"

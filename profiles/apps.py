@@ -6,3 +6,12 @@ from django.apps import AppConfig
 class ProfilesConfig(AppConfig):
     name = "profiles"
     verbose_name = "Profiles and purposes"
+
+    def ready(self):
+        # Connects the signals that clear the grant cache when a grant, purpose, profile, API
+        # client or group changes in this process.
+        from . import grants  # noqa: F401
+        # The search actions' inline on the profile admin (issue 6).
+        from .search_admin import register as register_search_admin
+
+        register_search_admin()

@@ -2,7 +2,10 @@
 
 This is steps 2 to 8 of "one view, step by step" in ../shared/ARCHITECTURE.md, section 3.
 The API view only authenticates and validates; everything else happens here, so the same
-service serves every front door.
+service serves every front door. Authorisation is `profiles.grants` (deny by default, purpose
+binding, narrowed grants, self-service); the purpose goes to the sources in the `CallContext`
+(BRP x-doelbinding and friends); the processing record follows the Logboek Dataverwerkingen
+(../shared/specs/README.md, section 7b) and is written through `profiles.processing_log`.
 """
 
 from __future__ import annotations
@@ -13,40 +16,60 @@ from datetime import datetime, timezone
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.utils import timezone as django_timezone
 
 from connectors.base import CallContext, ConnectorResult, Status
 from connectors.breaker import get_breaker
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 
+from .config_cache import config_cached
 from .engine import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, profile_execute, worst
-from .fields import released_paths
-from .models import Grant, ProcessingRecord, Profile, Purpose
+from .fields import released_paths, select_fields
+from .grants import GrantDecision, PurposeMissing, grant_resolve, grant_withheld_paths, plan_narrow
+from .inflight import view_execute_merged, view_key
+from .models import ProcessingRecord, Profile, Purpose
+from .processing_log import ProcessingLogUnavailable, processing_record_write
 from .pseudonyms import subject_pseudonym
 from .subjects import InvalidSubject, Subject
 from .tracing import TraceContext, trace_from_header
 
 
+__all__ = [  # PurposeMissing and ProcessingLogUnavailable live where they are raised
+    "Caller", "ProcessingLogUnavailable", "PurposeMissing", "ViewDenied", "ViewResult",
+    "profile_get_active", "profile_preview", "view_build",
+]
+
+# x-gebruiker when citizens look at their own data (the gateway convention).
+SELF_SERVICE_USER = "BurgerZelf"
+
+
 class ViewDenied(Exception):
     """No grant for this caller, profile and purpose. A denial record has been written."""
 
-
-class PurposeMissing(Exception):
-    """The request names no purpose and the caller has no default purpose."""
-
-
-class ProcessingLogUnavailable(Exception):
-    """The processing record could not be written, so no personal data may go out."""
+    def __init__(self, detail: str, code: str = "no-grant"):
+        super().__init__(detail)
+        self.code = code
 
 
 @dataclass(frozen=True)
 class Caller:
-    """Who asks: the API client, and the end user it acts for (if it says so)."""
+    """Who asks: the principal (API client, staff user, OIDC token user or citizen portal), and the
+    end user it acts for (if it says so)."""
 
     api_client: Any
     name: str
     on_behalf_of: str = ""
+    # The request's principal (ApiClient, Django user or api.principals.OidcPrincipal); grants
+    # are resolved for it. None: the api_client, if any.
+    principal: Any = None
+    kind: str = ""  # api_client | user | oidc | self_service (processing log: actor_type)
+    system: str = ""  # the calling application: API client name or the token's OIDC client
+    gebruiker: str = ""  # x-gebruiker towards the BRP: the end user, or BurgerZelf
+
+    @property
+    def grant_principal(self) -> Any:
+        return self.principal if self.principal is not None else self.api_client
 
 
 @dataclass
@@ -56,28 +79,36 @@ class ViewResult:
 
 
 def profile_get_active(*, name: str) -> Profile | None:
-    """The active profile with everything the fan-out needs loaded in advance (no ORM later)."""
-    return (
-        Profile.objects.filter(name=name, status=Profile.Status.ACTIVE, draft_of__isnull=True)
+    """The active profile with everything the fan-out needs loaded in advance (no ORM later).
+
+    Cached for a few seconds (see config_cache): the instance is shared, so treat it as read-only.
+    """
+    return config_cached(
+        ("profile", name),
+        lambda: Profile.objects.filter(name=name, status=Profile.Status.ACTIVE, draft_of__isnull=True)
         .prefetch_related("relations__source__service")
-        .first()
+        .first(),
     )
 
 
-def _purpose_resolve(*, caller: Caller, purpose_code: str | None) -> str:
-    if purpose_code:
-        return purpose_code
-    default = getattr(caller.api_client, "default_purpose", None)
-    if default is None:
-        raise PurposeMissing("Name a purpose: this API client has no default purpose.")
-    return default.code
+def profile_plan(*, profile: Profile, registry: Registry) -> list:
+    """The profile's relation tree as plain data; built once per profile version and registry."""
+    if registry is not default_registry:
+        return plan_profile(profile, registry=registry)  # a test's own registry: never cached
+    return config_cached(("plan", profile.pk, profile.version), lambda: plan_profile(profile, registry=registry))
 
 
-def _record_write(**fields: Any) -> None:
-    try:
-        ProcessingRecord.objects.create(**fields)
-    except DatabaseError as exc:
-        raise ProcessingLogUnavailable(str(type(exc).__name__)) from None
+def purpose_get(*, code: str) -> Purpose | None:
+    return config_cached(("purpose", code), lambda: Purpose.objects.filter(code=code).first())
+
+
+def _record_write(subject: Subject | None = None, **fields: Any) -> None:
+    """Write the processing record to the configured sinks, or raise ProcessingLogUnavailable."""
+    processing_record_write(fields=fields, subject=subject)
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.monotonic() - started) * 1000, 1)
 
 
 def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutcome]) -> dict[str, dict[str, Any]]:
@@ -136,42 +167,51 @@ def view_build(
     registry: Registry = default_registry,
 ) -> ViewResult:
     started = time.monotonic()
+    started_at = django_timezone.now()
     if subject.type not in profile.subject_types:
         raise InvalidSubject(
             f"Profile {profile.name} is for {', '.join(profile.subject_types)}, not {subject.type}."
         )
-    purpose_code = _purpose_resolve(caller=caller, purpose_code=purpose_code)
-    purpose = Purpose.objects.filter(code=purpose_code).first()
-    record = _record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose_code,
-                          purpose=purpose, trace=trace)
-
-    granted = purpose is not None and Grant.objects.filter(
-        api_client=caller.api_client, profile=profile, purpose=purpose, enabled=True
-    ).exists()
-    if not granted:
+    # Raises PurposeMissing (400) when there is no purpose and no single default.
+    decision = grant_resolve(
+        principal=caller.grant_principal, profile=profile, purpose_code=purpose_code, subject=subject,
+    )
+    purpose = decision.purpose or purpose_get(code=decision.purpose_code)
+    record = _record_base(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code,
+                          purpose=purpose, trace=trace, started_at=started_at)
+    if not decision.allowed:
+        reason = decision.reason if purpose is not None else "unknown-purpose"
         _record_write(
+            subject=subject,
             **record,
             outcome=ProcessingRecord.Outcome.DENIED,
+            reason=reason,
+            grant_id=decision.grant_id,
             http_status=403,
-            duration_ms=round((time.monotonic() - started) * 1000, 1),
+            duration_ms=_elapsed_ms(started),
         )
-        raise ViewDenied(
-            f"No grant to use profile {profile.name} for purpose {purpose_code}."
-        )
+        raise ViewDenied(decision.detail, code="not-own-subject" if reason == "self-service-subject-mismatch" else "no-grant")
 
     view, _ = _view_run(
-        profile=profile, subject=subject, purpose_code=purpose_code, caller=caller,
-        trace=trace, record=record, registry=registry, started=started,
+        profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
+        trace=trace, record=record, registry=registry, started=started, purpose=purpose, decision=decision,
     )
     return view
 
 
 def _record_base(*, profile: Profile, subject: Subject, caller: Caller, purpose_code: str,
-                 purpose: Purpose | None, trace: TraceContext) -> dict[str, Any]:
+                 purpose: Any, trace: TraceContext, started_at: datetime | None = None,
+                 action: str = "view") -> dict[str, Any]:
+    """The record's fields known before any source is called (never the subject itself)."""
     return {
+        "action": action,
+        "started_at": started_at or django_timezone.now(),
         "trace_id": trace.trace_id,
         "span_id": trace.span_id,
+        "parent_span_id": trace.parent_span_id,
         "actor": caller.name,
+        "actor_type": caller.kind,
+        "calling_system": caller.system,
         "on_behalf_of": caller.on_behalf_of,
         "purpose_code": purpose_code,
         "processing_activity_id": purpose.processing_activity_id if purpose else "",
@@ -182,17 +222,40 @@ def _record_base(*, profile: Profile, subject: Subject, caller: Caller, purpose_
     }
 
 
-def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
-              record: dict[str, Any], registry: Registry, started: float) -> tuple[ViewResult, EngineResult]:
-    """Fan out, assemble, log (fail closed) and shape the answer: shared by views and previews."""
-    context = CallContext(
+def _context_build(*, caller: Caller, purpose_code: str, purpose: Any, trace: TraceContext) -> CallContext:
+    """Who asks and why, as the connectors pass it on (BRP: x-doelbinding, x-verwerking, ...)."""
+    return CallContext(
         purpose_code=purpose_code,
         actor=caller.name,
         on_behalf_of=caller.on_behalf_of,
         trace_id=trace.trace_id,
+        doelbinding_consult=getattr(purpose, "brp_doelbinding_consult", "") or "",
+        doelbinding_search=getattr(purpose, "brp_doelbinding_search", "") or "",
+        verwerking=getattr(purpose, "brp_verwerking", "") or "",
+        gebruiker=caller.gebruiker or caller.on_behalf_of or caller.system or caller.name,
+        origin_oin=getattr(settings, "IKO_ORGANISATION_OIN", ""),
+        traceparent=trace.traceparent,
     )
-    result = profile_execute(
-        roots=plan_profile(profile, registry=registry),
+
+
+def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
+              record: dict[str, Any], registry: Registry, started: float, purpose: Any = None,
+              decision: GrantDecision | None = None) -> tuple[ViewResult, EngineResult]:
+    """Fan out, assemble, log (fail closed) and shape the answer: shared by views and previews.
+
+    A narrowed grant is applied twice: the plan asks and releases fewer fields and skips the
+    relations the grant does not touch (with a profile transform it cannot know which), and the
+    assembled data is cut to the grant's paths, so narrowed fields never leave IKO.
+    """
+    context = _context_build(caller=caller, purpose_code=purpose_code, purpose=purpose, trace=trace)
+    narrowed = decision.fields if decision is not None else None  # None: not narrowed
+    plan_fields = None if profile.output_transform.strip() else narrowed
+    # Identical views in flight at the same moment share one computation (issue 6, inflight.py).
+    merge_key = None if decision is None else view_key(
+        profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision)
+    result = view_execute_merged(
+        merge_key=merge_key,
+        roots=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
         subject=subject,
         context=context,
         registry=registry,
@@ -203,15 +266,31 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
     sources = _sources_summary(result.traces, result.relations)
     http_status, outcome = _http_status(result)
     data = result.data if http_status == 200 else None
+    withheld: list[str] = []
+    if narrowed is not None:
+        # What the grant kept back: the profile's paths it does not release in full, and any
+        # path the final cut removed (with a transform, only those are known).
+        withheld = grant_withheld_paths(profile=profile, fields=narrowed)
+        if data is not None:
+            before = released_paths(data)
+            data = select_fields(data, narrowed)
+            if data is None:
+                data = {}  # a transform's scalar output has no paths to grant: nothing of it goes out
+            after = set(released_paths(data))
+            withheld += [path for path in before if path not in after and path not in withheld]
+    released = released_paths(data) if data else []
 
     # Fail closed: without a processing record, no personal data leaves IKO.
     _record_write(
+        subject=subject,
         **record,
         sources={name: s["status"] for name, s in sources.items()},
-        fields_released=released_paths(data) if data else [],
+        fields_released=released,
+        fields_withheld=withheld,
+        grant_id=decision.grant_id if decision else None,
         outcome=outcome,
         http_status=http_status,
-        duration_ms=round((time.monotonic() - started) * 1000, 1),
+        duration_ms=_elapsed_ms(started),
     )
     body = {
         "profile": profile.name,
@@ -240,10 +319,11 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, use
     started = time.monotonic()
     if subject.type not in profile.subject_types:
         raise InvalidSubject(f"Profile {profile.name} is for {', '.join(profile.subject_types)}, not {subject.type}.")
-    caller = Caller(api_client=None, name=f"user:{username} (admin preview)")
+    caller = Caller(api_client=None, name=f"user:{username} (admin preview)", kind="user",
+                    system="admin", gebruiker=username)
     trace = trace_from_header(None)
     record = _record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
-                          purpose=purpose, trace=trace)
+                          purpose=purpose, trace=trace, action="preview")
     return _view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
-                     record=record, registry=registry, started=started)
+                     record=record, registry=registry, started=started, purpose=purpose)
 

@@ -253,6 +253,39 @@ if not IKO_PASSWORD_LOGIN_ENABLED:
     # No axes backend then: there is no password to guess.
     SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W003"]
 
+# --- purpose binding, grants and the processing log -----------------------------------------
+# README: "Purpose binding and the processing log".
+# Grants are read once per principal and reused for at most this long in each process; a
+# revocation saved on another instance takes effect within this time (0: read on every request).
+IKO_GRANT_CACHE_SECONDS = env.float("IKO_GRANT_CACHE_SECONDS", default=5.0)
+# Self-service: a bearer token with one of these claims (dotted paths) is a citizen's token, passed
+# on by a portal; it may only see the subject it names. Empty switches a claim off.
+IKO_OIDC_CITIZEN_BSN_CLAIM = env.str("IKO_OIDC_CITIZEN_BSN_CLAIM", default="bsn")
+IKO_OIDC_CITIZEN_KVK_CLAIM = env.str("IKO_OIDC_CITIZEN_KVK_CLAIM", default="kvk")
+# OIN (20 digits) of the organisation IKO works for: x-origin-oin towards BRP gateways and
+# `uitvoerder` in the Verwerkingenlogging API. A BRP source's `origin_oin` option overrides it.
+IKO_ORGANISATION_OIN = env.str("IKO_ORGANISATION_OIN", default="")
+if IKO_ORGANISATION_OIN and not (len(IKO_ORGANISATION_OIN) == 20 and IKO_ORGANISATION_OIN.isdigit()):
+    raise ImproperlyConfigured("IKO_ORGANISATION_OIN must be an OIN: 20 digits.")
+# Records older than this are deleted by `manage.py processing_log_purge` (20 years: what RvIG asks
+# of BRP protocollering).
+IKO_PROCESSING_LOG_RETENTION_DAYS = env.int("IKO_PROCESSING_LOG_RETENTION_DAYS", default=7305)
+if IKO_PROCESSING_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("IKO_PROCESSING_LOG_RETENTION_DAYS must be at least 1.")
+# Where processing records go: database, verwerkingenlogging (an external GEMMA Verwerkingenlogging
+# API) or both. Every sink named is required: if one fails, no personal data goes out.
+IKO_PROCESSING_LOG_SINK = env.str("IKO_PROCESSING_LOG_SINK", default="database")
+if IKO_PROCESSING_LOG_SINK not in {"database", "verwerkingenlogging", "both"}:
+    raise ImproperlyConfigured("IKO_PROCESSING_LOG_SINK must be database, verwerkingenlogging or both.")
+# The slug of the server (Admin > Services) of the Verwerkingenlogging API, with its auth.
+IKO_VERWERKINGENLOGGING_SERVICE = env.str("IKO_VERWERKINGENLOGGING_SERVICE", default="")
+if IKO_PROCESSING_LOG_SINK != "database" and not IKO_VERWERKINGENLOGGING_SERVICE:
+    raise ImproperlyConfigured(
+        f"IKO_PROCESSING_LOG_SINK is {IKO_PROCESSING_LOG_SINK}, but IKO_VERWERKINGENLOGGING_SERVICE "
+        "(the slug of the Verwerkingenlogging API's server) is not set."
+    )
+IKO_VERWERKINGENLOGGING_TIMEOUT_SECONDS = env.float("IKO_VERWERKINGENLOGGING_TIMEOUT_SECONDS", default=5.0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiClientTokenAuthentication",
@@ -300,6 +333,9 @@ IKO_BREAKER_FAILURES = env.int("IKO_BREAKER_FAILURES", default=5)
 IKO_BREAKER_RESET_SECONDS = env.float("IKO_BREAKER_RESET_SECONDS", default=30.0)
 # A source's answer larger than this is cut off and counted as an error.
 IKO_MAX_SOURCE_RESPONSE_BYTES = env.int("IKO_MAX_SOURCE_RESPONSE_BYTES", default=5 * 1024 * 1024)
+# Configuration (profiles, relations, sources, servers, purposes) read by views is reused for at
+# most this many seconds; changes made on another instance take effect within this time.
+IKO_CONFIG_CACHE_SECONDS = env.float("IKO_CONFIG_CACHE_SECONDS", default=5.0)
 # Outgoing HTTP clients (and their kept-alive connections) are renewed after this many seconds.
 IKO_HTTP_CLIENT_MAX_AGE_SECONDS = env.float("IKO_HTTP_CLIENT_MAX_AGE_SECONDS", default=60.0)
 

@@ -4,7 +4,8 @@ Spec: ../shared/specs/brp-personen/openapi.yaml (BRP API Personen 2.7.0), one op
 `POST /personen` with a JSON body polymorphic on `type`. Personal data goes in the body, never in
 the URL. The automatic fields are never put in `fields` (the API answers 400 to that), and
 `burgerservicenummer` always is, so the answer can be checked to be about the person asked for.
-No retries: every BRP query is a logged provision of personal data.
+No retries: every BRP query is a logged provision of personal data. Purpose-binding headers
+(x-doelbinding and friends) go out when the source is configured for them: see `protocol.py`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ...errors import http_error
 from ...http import SourceHttp
 from ...registry import register
 from .fields import PERSOON_FIELDS, is_automatic
+from .protocol import clean_options, protocol_headers
 
 RAADPLEEG_MET_BSN = "RaadpleegMetBurgerservicenummer"
 # The spec's request media type, charset included.
@@ -50,12 +52,24 @@ class BrpPersonenConnector(Connector):
         ),
     }
 
+    @classmethod
+    def validate_options(cls, options):
+        return clean_options(options)
+
+    def request_headers(self, request: ConnectorRequest) -> dict[str, str]:
+        """The media-type headers, the W3C trace context and (when configured) the purpose."""
+        headers = dict(HEADERS)
+        if request.context.traceparent:
+            headers["traceparent"] = request.context.traceparent
+        headers.update(protocol_headers(self.source.options, request.context, operation=request.operation))
+        return headers
+
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
         self.operation(request.operation)
         bsn = str(request.params["bsn"])
         fields = fields_to_request(request.fields)
         body = {"type": RAADPLEEG_MET_BSN, "burgerservicenummer": [bsn], "fields": fields}
-        personen = self._query(body)
+        personen = self._query(body, headers=self.request_headers(request))
         if not personen:
             return ConnectorResult(
                 status=Status.NOT_FOUND,
@@ -71,9 +85,9 @@ class BrpPersonenConnector(Connector):
             raise ConnectorError("The BRP answered about another person than asked; dropped.")
         return ConnectorResult(status=Status.OK, data=persoon, fields_requested=tuple(fields))
 
-    def _query(self, body: dict[str, Any]) -> list[Any]:
+    def _query(self, body: dict[str, Any], *, headers: dict[str, str]) -> list[Any]:
         response = SourceHttp(self.source).request(
-            "POST", "personen", json_body=body, headers=HEADERS
+            "POST", "personen", json_body=body, headers=headers
         )
         if response.status_code != 200:
             raise http_error(response, self.title)

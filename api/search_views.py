@@ -1,0 +1,177 @@
+"""Search with a profile's search actions: thin views over `profiles.search`.
+
+`GET /api/v1/profiles/{name}/search` describes the search actions (criteria, columns, the
+identifier that opens the view) so a client can build its form; `POST .../search/{action}` runs
+one with the criteria in the body, never in the URL. Issue 6; ARCHITECTURE.md, section 4.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from profiles.search import SearchInvalid, search_action_describe, search_action_get, search_actions_of, search_run
+from profiles.selectors import profile_is_granted_to
+from profiles.services import ProcessingLogUnavailable, PurposeMissing, ViewDenied, profile_get_active
+from profiles.tracing import trace_from_header
+
+from .problems import problem_response
+from .serializers import SourceStatusSerializer, SubjectSerializer
+from .views import PROBLEM, caller_from_request
+
+
+# --- shapes (camelCase JSON) ---------------------------------------------------------------------
+class SearchRequestSerializer(serializers.Serializer):
+    criteria = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="Criterion name -> value, as the search action describes them (GET .../search).",
+    )
+    purpose = serializers.SlugField(
+        required=False, max_length=50, help_text="Purpose code; your default purpose if left out."
+    )
+    onBehalfOf = serializers.CharField(
+        required=False, allow_blank=True, max_length=242,
+        help_text="The end user the calling system acts for; goes into the processing log.",
+    )
+
+
+class CriterionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.CharField(help_text="string, date (YYYY-MM-DD), integer, boolean, postcode, bsn, kvk or choice.")
+    required = serializers.BooleanField()
+    help = serializers.CharField(required=False)
+    validation = serializers.DictField(
+        required=False,
+        help_text="pattern (regular expression), minLength, maxLength, minimum, maximum, choices.",
+    )
+
+
+class ColumnSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Key of the value in each row's values.")
+    label = serializers.CharField()
+    field = serializers.CharField(help_text="The source field (dot path) the column shows.")
+
+
+class IdentifierSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="The column that identifies the subject.")
+    subjectType = serializers.CharField(help_text="The subject type it identifies: bsn or kvk.")
+
+
+class SearchActionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    criteria = CriterionSerializer(many=True)
+    columns = ColumnSerializer(many=True)
+    identifier = IdentifierSerializer(allow_null=True, help_text="null: the rows open no view.")
+    maxResults = serializers.IntegerField()
+
+
+class SearchActionListSerializer(serializers.Serializer):
+    profile = serializers.CharField()
+    searchActions = SearchActionSerializer(many=True)
+
+
+class RowSerializer(serializers.Serializer):
+    subject = SubjectSerializer(
+        allow_null=True,
+        help_text="Send this as the subject of POST .../view to open the detail view; null when the "
+        "row has no valid identifier.",
+    )
+    values = serializers.DictField(help_text="Column name -> value (null when the source had none).")
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    profile = serializers.CharField()
+    action = serializers.CharField()
+    purpose = serializers.CharField()
+    generatedAt = serializers.DateTimeField()
+    traceId = serializers.CharField()
+    complete = serializers.BooleanField()
+    columns = ColumnSerializer(many=True, help_text="The columns you may see (a narrowed grant shows fewer).")
+    rows = RowSerializer(many=True)
+    total = serializers.IntegerField(help_text="How many results the source gave.")
+    truncated = serializers.BooleanField(help_text="True when there were more results than the action's maxResults.")
+    sources = serializers.DictField(child=SourceStatusSerializer(), help_text="Per source name, its status.")
+
+
+# --- views ---------------------------------------------------------------------------------------
+class ProfileSearchListView(APIView):
+    @extend_schema(
+        operation_id="profile_search_actions",
+        summary="The search actions of a profile: criteria, columns and the identifier (to build a search form)",
+        responses={200: SearchActionListSerializer, 401: PROBLEM, 404: PROBLEM},
+    )
+    def get(self, request, name: str):
+        profile = profile_get_active(name=name)
+        # Deny by default: only callers with a grant on the profile learn its searches.
+        if profile is None or not profile_is_granted_to(profile=profile, principal=request.user):
+            return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r} for you.", request)
+        actions = [search_action_describe(action) for action in search_actions_of(profile=profile)]
+        return Response({"profile": profile.name, "searchActions": actions})
+
+
+class ProfileSearchView(APIView):
+    @extend_schema(
+        operation_id="profile_search",
+        summary="Search with one of a profile's search actions, for a purpose",
+        request=SearchRequestSerializer,
+        responses={
+            200: SearchResponseSerializer,
+            400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
+            502: PROBLEM, 503: PROBLEM, 504: PROBLEM,
+        },
+        examples=[
+            OpenApiExample(
+                "By surname and date of birth",
+                request_only=True,
+                value={"criteria": {"geslachtsnaam": "Moulin", "geboortedatum": "1985-12-01"}, "purpose": "klantcontact"},
+            )
+        ],
+    )
+    def post(self, request, name: str, action: str):
+        profile = profile_get_active(name=name)
+        search_action = search_action_get(profile=profile, name=action) if profile is not None else None
+        if search_action is None:
+            return problem_response(
+                404, "search-action-not-found", "Not found",
+                f"There is no active profile {name!r} with a search action {action!r}.", request,
+            )
+        serializer = SearchRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        body = serializer.validated_data
+        try:
+            result = search_run(
+                profile=profile,
+                action=search_action,
+                criteria=body["criteria"],
+                caller=caller_from_request(request, body.get("onBehalfOf", "")),
+                purpose_code=body.get("purpose"),
+                trace=trace_from_header(request.headers.get("traceparent")),
+            )
+        except SearchInvalid as exc:
+            return problem_response(400, "invalid-criteria", "Invalid criteria", exc.detail, request,
+                                    invalidParams=exc.invalid_params)
+        except PurposeMissing as exc:
+            return problem_response(400, "purpose-missing", "Purpose missing", str(exc), request)
+        except ViewDenied as exc:
+            return problem_response(403, exc.code, "Not allowed", str(exc), request)
+        except ProcessingLogUnavailable:
+            return problem_response(
+                503, "processing-log-unavailable", "Service unavailable",
+                "The processing log cannot be written, so IKO releases no personal data.", request,
+            )
+        if result.http_status != 200:
+            return problem_response(
+                result.http_status,
+                "sources-failed" if result.http_status == 502 else "sources-timeout",
+                "No source answered",
+                "The search's source gave no answer; see sources.",
+                request,
+                sources=result.body["sources"],
+                traceId=result.body["traceId"],
+            )
+        return Response(result.body)

@@ -1,0 +1,302 @@
+"""The Valtimo front door: the reference IKO Server's public paths, so that a Valtimo installation
+can point its IKO Server URL at this IKO and work unchanged (issue 6; ARCHITECTURE.md, sections
+1 and 4).
+
+- `GET /aggregated-data-profiles/{name}?id=...&containerParam=...` (and the older
+  `/aggregated-data-profiles/{name}/{id}`): the profile's view of subject `id`, answered as the
+  view's data itself, so Valtimo's JSON Pointers (`/persoon/naam/volledigeNaam`) work from the
+  root. Each `containerParam` (Base64 JSON, see `valtimo_containers.py`) filters, sorts and pages
+  one collection into `{"content": [...], "totalElements": n}`. IKO's own status of the view
+  (complete, per-source status, trace id) is under `_iko`, which holds no array, so Valtimo's
+  "first array, breadth-first" never lands on it; also in the headers `IKO-Complete` and
+  `IKO-Trace-Id`.
+- `GET /endpoints/{connectorTag}/{instanceTag}/{operation}` and `.../{id}`: one operation of one
+  source (connector id and source name). A search answers `{"type", "results": [...],
+  "totalElements"}` (the rows are the first array); a detail call of a single-object operation
+  answers the object. Query parameters are passed only as the operation declares them.
+
+Both: authentication as everywhere (API-client token, or the case worker's OIDC bearer token
+that Valtimo passes on), the default purpose of the caller's grant (Valtimo sends none), grants
+and field minimisation as for views, and a processing record for every request. Identical
+requests in flight at the same moment share one computation (profiles/inflight.py).
+
+The BSN travels in these URLs because that is how Valtimo calls; IKO never writes it to its logs:
+Django's request and development-server loggers get `RedactFrontDoorUrls` (below), and the
+gunicorn access log is off unless `IKO_ACCESS_LOG` is set (README: "Search and the Valtimo front
+door").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from connectors.models import Source
+from profiles.search import SearchInvalid, endpoint_call, view_build_default_purpose
+from profiles.services import (
+    ProcessingLogUnavailable,
+    PurposeMissing,
+    ViewDenied,
+    profile_get_active,
+)
+from profiles.subjects import InvalidSubject, Subject, subject_parse
+from profiles.tracing import trace_from_header
+
+from .problems import problem_response
+from .valtimo_containers import ContainerParamInvalid, apply_containers, decode_container_param
+from .views import PROBLEM, caller_from_request
+
+logger = logging.getLogger(__name__)
+
+FREE_FORM = OpenApiResponse(response=OpenApiTypes.OBJECT, description="The data as JSON.")
+TRACE_HEADER = "IKO-Trace-Id"
+
+
+# --- keeping identifiers out of the logs ----------------------------------------------------------
+_REDACTIONS = [
+    # /endpoints/{connector}/{instance}/{operation}/{id} and /aggregated-data-profiles/{name}/{id}
+    (re.compile(r"(/endpoints/[^/\s?\"']+/[^/\s?\"']+/[^/\s?\"']+)/[^\s?\"']+"), r"\1/{id}"),
+    (re.compile(r"(/aggregated-data-profiles/[^/\s?\"']+)/[^\s?\"']+"), r"\1/{id}"),
+    # Every query string of the front door: id, containerParam and search parameters alike.
+    (re.compile(r"((?:/endpoints|/aggregated-data-profiles)/[^\s?\"']*)\?[^\s\"']*"), r"\1?[redacted]"),
+    # Anything else that looks like a BSN.
+    (re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])"), "[redacted]"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactFrontDoorUrls(logging.Filter):
+    """Rewrites log lines of Django's request loggers so that no front-door identifier remains."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken log call must not break the request
+            return True
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+REDACTED_LOGGERS = ("django.request", "django.server", "django.security", "gunicorn.access")
+
+
+def install_log_redaction() -> None:
+    """Idempotent: adds the filter to the loggers that write request URLs."""
+    for name in REDACTED_LOGGERS:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, RedactFrontDoorUrls) for f in target.filters):
+            target.addFilter(RedactFrontDoorUrls())
+
+
+install_log_redaction()
+
+
+# --- helpers --------------------------------------------------------------------------------------
+def _failure(request, exc: Exception):
+    if isinstance(exc, SearchInvalid):
+        return problem_response(400, "invalid-parameters", "Invalid request", exc.detail, request,
+                                invalidParams=exc.invalid_params)
+    if isinstance(exc, InvalidSubject):
+        return problem_response(400, "invalid-subject", "Invalid subject", str(exc), request,
+                                invalidParams=[{"name": "id", "code": "invalid", "reason": str(exc)}])
+    if isinstance(exc, PurposeMissing):
+        return problem_response(400, "purpose-missing", "Purpose missing", str(exc), request)
+    if isinstance(exc, ViewDenied):
+        return problem_response(403, exc.code, "Not allowed", str(exc), request)
+    if isinstance(exc, ProcessingLogUnavailable):
+        return problem_response(
+            503, "processing-log-unavailable", "Service unavailable",
+            "The processing log cannot be written, so IKO releases no personal data.", request,
+        )
+    raise exc
+
+
+def _sources_failed(request, http_status: int, sources: dict, trace_id: str):
+    return problem_response(
+        http_status,
+        "sources-failed" if http_status == 502 else "sources-timeout",
+        "No source answered",
+        "No source gave an answer; see sources.",
+        request,
+        sources=sources,
+        traceId=trace_id,
+    )
+
+
+def _subject_for(profile, identifier: str) -> Subject:
+    """The subject `id` names: the first of the profile's subject types it is valid for."""
+    errors = []
+    for subject_type in profile.subject_types:
+        try:
+            return subject_parse(subject_type=subject_type, value=identifier)
+        except InvalidSubject as exc:
+            errors.append(str(exc))
+    raise InvalidSubject(" ".join(errors) or f"Profile {profile.name} takes no subjects.")
+
+
+# --- GET /aggregated-data-profiles/{name} -----------------------------------------------------------
+class AggregatedDataProfileView(APIView):
+    @extend_schema(
+        operation_id="valtimo_aggregated_data_profile",
+        summary="Valtimo front door: a profile's view of one subject (the reference IKO Server's path)",
+        description=(
+            "For Valtimo's IKO client. The answer is the view's data itself, so JSON Pointers work "
+            "from its root; `_iko` holds IKO's status (complete, per-source status, trace id). "
+            "Uses the default purpose of your grant. Prefer `POST /api/v1/profiles/{name}/view`, "
+            "which keeps the identifier out of the URL."
+        ),
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+                             description="The subject: a BSN or KVK number (the profile's subject types)."),
+            OpenApiParameter(
+                "containerParam", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, many=True,
+                explode=True,
+                description='Base64 (either alphabet, padding optional) of {"containerId", "pageable", '
+                '"filters"}; one per collection to filter, sort and page.',
+            ),
+        ],
+        responses={200: FREE_FORM, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
+                   502: PROBLEM, 503: PROBLEM, 504: PROBLEM},
+    )
+    def get(self, request, name: str, identifier: str | None = None):
+        profile = profile_get_active(name=name)
+        if profile is None:
+            return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r}.", request)
+        ids = request.query_params.getlist("id")
+        if identifier is not None:
+            ids = [identifier, *ids]
+        if len(ids) != 1 or not ids[0].strip():
+            return problem_response(
+                400, "id-missing" if not ids else "invalid", "Invalid request",
+                "Give the subject as one id (a BSN or KVK number).", request,
+                invalidParams=[{"name": "id", "code": "required" if not ids else "invalid",
+                                "reason": "give exactly one id"}],
+            )
+        params = []
+        problems = []
+        for index, raw in enumerate(request.query_params.getlist("containerParam")):
+            try:
+                params.append(decode_container_param(raw))
+            except ContainerParamInvalid as exc:
+                problems.append({"name": f"containerParam[{index}]", "code": "invalid", "reason": str(exc)})
+        if problems:
+            return problem_response(400, "invalid-container-param", "Invalid request",
+                                    "A containerParam cannot be read; see invalidParams.", request,
+                                    invalidParams=problems)
+        trace = trace_from_header(request.headers.get("traceparent"))
+        try:
+            subject = _subject_for(profile, ids[0])
+            result = view_build_default_purpose(
+                profile=profile, subject=subject, caller=caller_from_request(request), trace=trace,
+            )
+        except (InvalidSubject, PurposeMissing, ViewDenied, ProcessingLogUnavailable) as exc:
+            return _failure(request, exc)
+        body = result.body
+        if result.http_status != 200:
+            return _sources_failed(request, result.http_status, body["sources"], body["traceId"])
+        data, unknown = apply_containers(body["data"], params)
+        if data is None:
+            data = {}
+        if isinstance(data, dict):
+            status = {"complete": body["complete"], "traceId": body["traceId"], "purpose": body["purpose"],
+                      "sources": body["sources"]}
+            if unknown:
+                status["detail"] = f"No collection named {', '.join(sorted(set(unknown)))} in this view."
+            data = {**data, "_iko": status}
+        response = Response(data)
+        response[TRACE_HEADER] = body["traceId"]
+        response["IKO-Complete"] = "true" if body["complete"] else "false"
+        return response
+
+
+# --- GET /endpoints/{connectorTag}/{instanceTag}/{operation}[/{id}] ---------------------------------
+class EndpointView(APIView):
+    @extend_schema(
+        operation_id="valtimo_endpoint",
+        summary="Valtimo front door: one operation of one source (the reference IKO Server's path)",
+        description=(
+            "connectorTag is the connector (e.g. `brp`, `kvk`), instanceTag the source's name, "
+            "operation one of the source's operations. Query parameters: only those the operation "
+            "declares (others are refused); `[a, b]` and repeated keys give a list. Allowed when "
+            "you hold a grant (default purpose) on an active profile that uses this source "
+            "operation; the answer holds only the fields those profiles release. A search answers "
+            '`{"type", "results": [...], "totalElements"}`.'
+        ),
+        responses={200: FREE_FORM, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
+                   502: PROBLEM, 503: PROBLEM, 504: PROBLEM},
+    )
+    def get(self, request, connector_tag: str, instance_tag: str, operation: str):
+        return self._call(request, connector_tag, instance_tag, operation, None)
+
+    def _call(self, request, connector_tag: str, instance_tag: str, operation: str, identifier: str | None):
+        source = (
+            Source.objects.select_related("service")
+            .filter(name=instance_tag, connector=connector_tag).first()
+        )
+        if source is None or operation not in source.operations:
+            return problem_response(
+                404, "endpoint-not-found", "Not found",
+                f"There is no operation {operation!r} of a {connector_tag!r} source {instance_tag!r}.", request,
+            )
+        trace = trace_from_header(request.headers.get("traceparent"))
+        try:
+            result = endpoint_call(
+                source=source, operation_name=operation, query=dict(request.query_params.lists()),
+                identifier=identifier, caller=caller_from_request(request), trace=trace,
+            )
+        except (SearchInvalid, PurposeMissing, ViewDenied, ProcessingLogUnavailable) as exc:
+            return _failure(request, exc)
+        status = next(iter(result.sources.values()))["status"]
+        if result.http_status != 200:
+            return _sources_failed(request, result.http_status, result.sources, trace.trace_id)
+        if identifier is not None and status == "not_found" and not source.operations[operation].many:
+            return problem_response(404, "not-found", "Not found", "The source has no data for this identifier.",
+                                    request, sources=result.sources, traceId=trace.trace_id)
+        response = Response(result.body)
+        response[TRACE_HEADER] = trace.trace_id
+        return response
+
+
+class EndpointDetailView(EndpointView):
+    @extend_schema(
+        operation_id="valtimo_endpoint_detail",
+        summary="Valtimo front door: one operation of one source for one identifier",
+        description=(
+            "As the search form, with the identifier in the path: it fills the operation's subject "
+            "(a BSN or KVK number) or its first parameter. A single-object operation answers the "
+            "object itself."
+        ),
+        responses={200: FREE_FORM, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
+                   502: PROBLEM, 503: PROBLEM, 504: PROBLEM},
+    )
+    def get(self, request, connector_tag: str, instance_tag: str, operation: str, identifier: str):
+        return self._call(request, connector_tag, instance_tag, operation, identifier)
+
+
+class AggregatedDataProfileDetailView(AggregatedDataProfileView):
+    @extend_schema(
+        operation_id="valtimo_aggregated_data_profile_by_path",
+        summary="Valtimo front door: a profile's view, with the subject in the path (older Valtimo clients)",
+        parameters=[
+            OpenApiParameter(
+                "containerParam", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, many=True,
+                explode=True, description="As on /aggregated-data-profiles/{name}.",
+            ),
+        ],
+        responses={200: FREE_FORM, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
+                   502: PROBLEM, 503: PROBLEM, 504: PROBLEM},
+    )
+    def get(self, request, name: str, identifier: str):
+        return super().get(request, name, identifier)

@@ -1,0 +1,431 @@
+"""Grant resolution: may this principal use this profile for this purpose, and with which fields?
+
+Deny by default (../shared/ARCHITECTURE.md, section 3, step 2; issue 5 "Who may ask what"). A
+principal is one of:
+- an API client (its own token): grants of kind `api_client`;
+- a staff user with a session: grants for its Django groups, and role grants naming one of them;
+- a user whose OIDC access token a case system passes on: role grants for the roles in the token
+  (`IKO_OIDC_ROLES_CLAIM`), and group grants for groups of the same name (at staff login the
+  roles become those groups, so one grant serves both ways in);
+- a citizen portal passing on the token of a logged-in citizen (the token carries a BSN or KVK
+  number, `IKO_OIDC_CITIZEN_*_CLAIM`): only self-service grants for that portal's client id,
+  and only for the citizen's own BSN or KVK number. Such a token never matches role or group
+  grants, whatever roles it carries.
+
+Grants add up: with several grants for the profile and purpose, a grant without narrowing wins;
+otherwise the union of their fields is released. A grant outside its valid from/until period does
+not count. Without a purpose in the request, the API client's default purpose is used, else the
+purpose of the principal's grant marked as default for the profile.
+
+Cost: the grants of one principal are read with one small query and kept in this process for at
+most `IKO_GRANT_CACHE_SECONDS` (default 5), so a view does zero grant queries when warm. A grant,
+purpose, profile, API client or group saved in this process clears the cache at once; on other
+instances a revocation takes effect within that time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable
+
+from django.conf import settings
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from .subjects import Subject
+
+SELF_SERVICE_SUBJECT_TYPES = ("bsn", "kvk")
+# The cache never grows past this many principals (a flood of made-up role sets cannot fill memory).
+MAX_CACHED_PRINCIPALS = 10_000
+
+
+class PurposeMissing(Exception):
+    """The request names no purpose and the caller has no (single) default purpose."""
+
+
+# --- principals ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who asks, as far as grants are concerned: plain data, no ORM."""
+
+    kind: str  # api_client | user | oidc | self_service | none
+    api_client_id: int | None = None
+    user_id: int | None = None
+    roles: frozenset[str] = frozenset()
+    client_id: str = ""  # the OIDC client (azp) that obtained the token
+    # Self-service only: the citizen's own identifiers from the token, e.g. (("bsn", "999993653"),).
+    citizen_ids: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
+    default_purpose_code: str = ""
+
+    @property
+    def cache_key(self) -> tuple:
+        # Never the citizen's identifiers: which grants apply does not depend on them.
+        return (self.kind, self.api_client_id, self.user_id, tuple(sorted(self.roles)), self.client_id)
+
+    def citizen_id(self, subject_type: str) -> str | None:
+        return dict(self.citizen_ids).get(subject_type)
+
+
+NOBODY = Principal(kind="none")
+
+
+def principal_of(obj: Any) -> Principal:
+    """The principal of a request's user: an ApiClient, an OidcPrincipal or a Django user."""
+    from api.models import ApiClient
+    from api.principals import OidcPrincipal
+
+    if isinstance(obj, Principal):
+        return obj
+    if isinstance(obj, ApiClient):
+        default = obj.default_purpose.code if obj.default_purpose_id else ""
+        return Principal(kind="api_client", api_client_id=obj.pk, default_purpose_code=default)
+    if isinstance(obj, OidcPrincipal):
+        if obj.citizen_ids:
+            return Principal(kind="self_service", client_id=obj.client_id, citizen_ids=tuple(obj.citizen_ids))
+        return Principal(kind="oidc", roles=frozenset(obj.roles), client_id=obj.client_id)
+    if obj is not None and getattr(obj, "is_authenticated", False) and getattr(obj, "pk", None):
+        return Principal(kind="user", user_id=obj.pk)
+    return NOBODY
+
+
+# --- what is cached per principal ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurposeInfo:
+    id: int
+    code: str
+    name: str
+    processing_activity_id: str
+    brp_doelbinding_consult: str
+    brp_doelbinding_search: str
+    brp_verwerking: str
+
+    @classmethod
+    def of(cls, purpose) -> "PurposeInfo":
+        return cls(
+            id=purpose.pk, code=purpose.code, name=purpose.name,
+            processing_activity_id=purpose.processing_activity_id,
+            brp_doelbinding_consult=purpose.brp_doelbinding_consult,
+            brp_doelbinding_search=purpose.brp_doelbinding_search,
+            brp_verwerking=purpose.brp_verwerking,
+        )
+
+
+@dataclass(frozen=True)
+class GrantInfo:
+    id: int
+    kind: str
+    profile_id: int
+    purpose: PurposeInfo
+    fields: tuple[str, ...]  # empty: everything the profile releases
+    is_default: bool
+    valid_from: datetime | None
+    valid_until: datetime | None
+
+    def in_force(self, now: datetime) -> bool:
+        return (self.valid_from is None or self.valid_from <= now) and (
+            self.valid_until is None or now < self.valid_until
+        )
+
+
+def _principal_filter(principal: Principal) -> Q | None:
+    from django.contrib.auth.models import Group
+
+    from .models import Grant
+
+    Kind = Grant.Kind
+    if principal.kind == "api_client":
+        return Q(kind=Kind.API_CLIENT, api_client_id=principal.api_client_id)
+    if principal.kind == "user":
+        group_names = Group.objects.filter(user__id=principal.user_id).values("name")
+        return Q(kind=Kind.GROUP, group__user__id=principal.user_id) | Q(kind=Kind.ROLE, role__in=group_names)
+    if principal.kind == "oidc" and principal.roles:
+        roles = sorted(principal.roles)
+        return Q(kind=Kind.ROLE, role__in=roles) | Q(kind=Kind.GROUP, group__name__in=roles)
+    if principal.kind == "self_service" and principal.client_id:
+        return Q(kind=Kind.SELF_SERVICE, portal_client_id=principal.client_id)
+    return None
+
+
+def _grant_info(grant) -> GrantInfo:
+    return GrantInfo(
+        id=grant.pk, kind=grant.kind, profile_id=grant.profile_id, purpose=PurposeInfo.of(grant.purpose),
+        fields=tuple(grant.fields or ()), is_default=grant.is_default,
+        valid_from=grant.valid_from, valid_until=grant.valid_until,
+    )
+
+
+def grants_query(principal: Principal):
+    """The enabled grants of a principal (all profiles) as a queryset, or None for none at all."""
+    from .models import Grant
+
+    condition = _principal_filter(principal)
+    if condition is None:
+        return None
+    return Grant.objects.filter(condition, enabled=True)
+
+
+def _grants_load(principal: Principal) -> tuple[GrantInfo, ...]:
+    queryset = grants_query(principal)
+    if queryset is None:
+        return ()
+    seen: dict[int, GrantInfo] = {}
+    for grant in queryset.select_related("purpose"):  # one query
+        seen.setdefault(grant.pk, _grant_info(grant))  # a user in two groups joins a grant twice
+    return tuple(seen.values())
+
+
+_lock = threading.Lock()
+_cache: dict[tuple, tuple[float, tuple[GrantInfo, ...]]] = {}
+_generation = 0
+
+
+def principal_grants(principal: Principal) -> tuple[GrantInfo, ...]:
+    """The principal's enabled grants, from the in-process cache when it is fresh enough."""
+    global _generation
+    ttl = float(getattr(settings, "IKO_GRANT_CACHE_SECONDS", 5.0))
+    key = principal.cache_key
+    if ttl > 0:
+        entry = _cache.get(key)
+        if entry is not None and time.monotonic() - entry[0] < ttl:
+            return entry[1]
+    generation = _generation
+    loaded_at = time.monotonic()
+    grants = _grants_load(principal)
+    if ttl > 0:
+        with _lock:
+            # A grant changed while we read: do not keep what we read before the change.
+            if generation == _generation:
+                if len(_cache) >= MAX_CACHED_PRINCIPALS:
+                    _cache.clear()
+                _cache[key] = (loaded_at, grants)
+    return grants
+
+
+def grant_cache_clear(**_: Any) -> None:
+    global _generation
+    with _lock:
+        _generation += 1
+        _cache.clear()
+
+
+# --- resolution ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantDecision:
+    allowed: bool
+    purpose_code: str
+    purpose: PurposeInfo | None = None
+    grant_ids: tuple[int, ...] = ()
+    # None: everything the profile releases; else only these paths of the view's data.
+    fields: tuple[str, ...] | None = None
+    reason: str = ""  # why it was denied, for the processing log
+    detail: str = ""  # why it was denied, in words for the caller
+
+    @property
+    def grant_id(self) -> int | None:
+        return self.grant_ids[0] if self.grant_ids else None
+
+
+def _default_purpose(principal: Principal, grants: list[GrantInfo], now: datetime) -> str:
+    if principal.default_purpose_code:
+        return principal.default_purpose_code
+    defaults = sorted({g.purpose.code for g in grants if g.is_default and g.in_force(now)})
+    if len(defaults) == 1:
+        return defaults[0]
+    if defaults:
+        raise PurposeMissing(
+            f"Name a purpose: you have several default purposes for this profile ({', '.join(defaults)})."
+        )
+    if principal.kind == "api_client":
+        raise PurposeMissing("Name a purpose: this API client has no default purpose.")
+    raise PurposeMissing("Name a purpose: you have no default purpose for this profile.")
+
+
+def grant_resolve(
+    *, principal: Any, profile, purpose_code: str | None, subject: Subject | None = None,
+    now: datetime | None = None,
+) -> GrantDecision:
+    """Decide whether `principal` may use `profile` for the purpose (or its default purpose).
+
+    Raises PurposeMissing when no purpose is given and there is no single default. With a
+    self-service principal, `subject` must be the citizen's own BSN or KVK number.
+    """
+    who = principal_of(principal)
+    now = now or timezone.now()
+    on_profile = [g for g in principal_grants(who) if g.profile_id == profile.pk]
+    if not purpose_code:
+        purpose_code = _default_purpose(who, on_profile, now)
+    for_purpose = [g for g in on_profile if g.purpose.code == purpose_code]
+    if not for_purpose:
+        return GrantDecision(
+            allowed=False, purpose_code=purpose_code, reason="no-grant",
+            detail=f"No grant to use profile {profile.name} for purpose {purpose_code}.",
+        )
+    purpose = for_purpose[0].purpose
+    in_force = [g for g in for_purpose if g.in_force(now)]
+    if not in_force:
+        return GrantDecision(
+            allowed=False, purpose_code=purpose_code, purpose=purpose, reason="grant-not-in-force",
+            grant_ids=tuple(g.id for g in for_purpose),
+            detail=f"Your grant to use profile {profile.name} for purpose {purpose_code} is not in force now.",
+        )
+    if who.kind == "self_service":
+        own = who.citizen_id(subject.type) if subject is not None else None
+        if own is None or not hmac.compare_digest(own.encode(), subject.value.encode()):
+            return GrantDecision(
+                allowed=False, purpose_code=purpose_code, purpose=purpose,
+                reason="self-service-subject-mismatch", grant_ids=tuple(g.id for g in in_force),
+                detail="Self-service shows only your own data: the subject must be the person or "
+                "company you logged in as.",
+            )
+    fields = None
+    if all(g.fields for g in in_force):
+        fields = tuple(dict.fromkeys(f for g in in_force for f in g.fields))
+    return GrantDecision(
+        allowed=True, purpose_code=purpose_code, purpose=purpose,
+        grant_ids=tuple(g.id for g in in_force), fields=fields,
+    )
+
+
+def grant_exists(*, principal: Any, profile, now: datetime | None = None) -> bool:
+    """Whether the principal holds any grant in force on the profile (for any purpose)."""
+    now = now or timezone.now()
+    return any(
+        g.profile_id == profile.pk and g.in_force(now) for g in principal_grants(principal_of(principal))
+    )
+
+
+# --- field narrowing -----------------------------------------------------------------------------
+
+
+def _covered(path: str, allowed: Iterable[str]) -> bool:
+    return any(path == a or path.startswith(a + ".") for a in allowed)
+
+
+def _relation_paths(profile) -> list[tuple[str, Any]]:
+    """(view path, relation) for every relation of the profile, parents before children."""
+    relations = list(profile.relations.all())
+    by_id = {r.pk: r for r in relations}
+    paths: dict[int, str] = {}
+
+    def path_of(relation) -> str:
+        if relation.pk not in paths:
+            parent = by_id.get(relation.parent_id)
+            paths[relation.pk] = f"{path_of(parent)}.{relation.name}" if parent else relation.name
+        return paths[relation.pk]
+
+    return sorted(((path_of(r), r) for r in relations), key=lambda item: item[0].count("."))
+
+
+def profile_release_paths(profile) -> list[str]:
+    """The paths of a view's data the profile may release: relation name plus release field."""
+    released: list[str] = []
+    for path, relation in _relation_paths(profile):
+        released.extend(f"{path}.{field}" for field in relation.allowed_release_fields)
+    return released
+
+
+def grant_fields_outside_profile(*, profile, fields: Iterable[str]) -> list[str]:
+    """The grant paths that name nothing the profile releases (empty: all fine).
+
+    A path may name a relation (all of it), a released field or a part of it, or a path above
+    released fields. Below a relation with an output transform, and with a profile transform,
+    the shape is the transform's, so IKO cannot check it here; the view applies it anyway.
+    """
+    if profile.output_transform.strip():
+        return []
+    relation_paths = _relation_paths(profile)
+    released = profile_release_paths(profile)
+    transformed = [path for path, relation in relation_paths if relation.output_transform.strip()]
+    names = [path for path, _ in relation_paths]
+    outside = []
+    for field in fields:
+        field = field.strip()
+        if (
+            _covered(field, released)
+            or _covered(field, transformed)
+            or any(p.startswith(field + ".") for p in released)
+            or field in names
+        ):
+            continue
+        outside.append(field)
+    return outside
+
+
+def grant_withheld_paths(*, profile, fields: Iterable[str]) -> list[str]:
+    """The profile's release paths a narrowed grant does not release in full (names only)."""
+    if profile.output_transform.strip():
+        return []  # the view's paths are the transform's: see the view's own comparison
+    fields = list(fields)
+    return [path for path in profile_release_paths(profile) if not _covered(path, fields)]
+
+
+def plan_narrow(roots: list, fields: Iterable[str] | None) -> list:
+    """The relation plans a narrowed grant needs: fewer fields asked and released, and no call at
+    all to a relation none of whose fields (or children's) the grant allows.
+
+    Returns new plan objects: the given plans may be cached and shared, so they are not changed.
+    """
+    if fields is None:
+        return roots
+    fields = [f.strip() for f in fields if f.strip()]
+    return [p for p in (_plan_narrow(plan, plan.name, fields) for plan in roots) if p is not None]
+
+
+def _plan_narrow(plan, path: str, fields: list[str]):
+    if _covered(path, fields):
+        return plan  # the grant names this relation (or above it): all of it
+    below = [f[len(path) + 1:] for f in fields if f.startswith(path + ".")]
+    if not below:
+        return None  # nothing of this relation or its children is granted: no call at all
+    if plan.output_transform:
+        return plan  # the paths name the transform's output; the view's final filter applies
+    children = [
+        c for c in (_plan_narrow(child, f"{path}.{child.name}", fields) for child in plan.children)
+        if c is not None
+    ]
+    child_names = {child.name for child in plan.children}
+    own = [b for b in below if b.split(".")[0] not in child_names]
+    release = tuple(dict.fromkeys(
+        [b for b in own if _covered(b, plan.release_fields)]
+        + [r for r in plan.release_fields if _covered(r, own)]
+    ))
+    if not release and not children:
+        return None
+    if children:
+        asked = plan.fields  # children may need any asked field as their input
+    else:
+        asked = tuple(f for f in plan.fields if _covered(f, release) or any(r.startswith(f + ".") for r in release))
+    return dataclasses.replace(plan, fields=asked, release_fields=release, children=children)
+
+
+# --- keeping the cache honest --------------------------------------------------------------------
+
+# A change to any of these can change a grant decision. By label, so this module imports no models.
+WATCHED_MODELS = {"profiles.grant", "profiles.purpose", "profiles.profile", "api.apiclient", "auth.group"}
+
+
+def _on_change(sender, **kwargs: Any) -> None:
+    if sender._meta.label_lower in WATCHED_MODELS:
+        grant_cache_clear()
+
+
+def _on_membership_change(sender, **kwargs: Any) -> None:
+    if sender._meta.label_lower == "auth.user_groups":
+        grant_cache_clear()
+
+
+post_save.connect(_on_change, dispatch_uid="iko-grant-cache-save")
+post_delete.connect(_on_change, dispatch_uid="iko-grant-cache-delete")
+m2m_changed.connect(_on_membership_change, dispatch_uid="iko-grant-cache-membership")

@@ -1,0 +1,274 @@
+"""The processing log: the fields of a record (Logboek Dataverwerkingen), fail-closed writing when
+the table is gone, the retention purge, the external Verwerkingenlogging sink and the CSV export."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from io import StringIO
+from unittest import mock
+
+import pytest
+import responses
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from profiles.models import ProcessingRecord
+from profiles.processing_log import (
+    processing_records_csv,
+    verwerkingenlogging_cache_clear,
+    verwerkingsactie_from_record,
+)
+from profiles.pseudonyms import subject_pseudonym
+from profiles.subjects import Subject
+
+PERSONEN_URL = "https://brp.example.org/haalcentraal/api/brp/personen"
+VLOG_ROOT = "https://vlog.example.org/api/v1/"
+BSN = "999993653"
+PERSOON = {
+    "burgerservicenummer": BSN,
+    "naam": {"volledigeNaam": "Suzanne Moulin"},
+    "geboorte": {"datum": {"type": "Datum", "datum": "1985-12-01"}},
+}
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+PARENT_SPAN = "00f067aa0ba902b7"
+
+
+def view(api, **headers):
+    return api.post(
+        "/api/v1/profiles/klantbeeld/view",
+        {"subject": {"type": "bsn", "value": BSN}, "purpose": "klantcontact", "onBehalfOf": "medewerker-42"},
+        format="json", **headers,
+    )
+
+
+def brp_answers():
+    responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
+
+
+# --- the record ------------------------------------------------------------------------------------
+
+
+@responses.activate
+def test_a_view_leaves_one_record_with_every_field_of_the_logboek_dataverwerkingen(authed_api, grant, profile):
+    brp_answers()
+    before = timezone.now()
+
+    response = view(authed_api, HTTP_TRACEPARENT=f"00-{TRACE_ID}-{PARENT_SPAN}-01")
+
+    assert response.status_code == 200
+    record = ProcessingRecord.objects.get()
+    # Trace context: the caller's trace continues, with our own span under its span.
+    assert record.trace_id == TRACE_ID
+    assert len(record.span_id) == 16 and record.span_id != PARENT_SPAN
+    assert record.parent_span_id == PARENT_SPAN
+    # What, why, who, for whom.
+    assert record.action == "view"
+    assert record.processing_activity_id == "https://register.example.org/va/1"
+    assert record.purpose_code == "klantcontact"
+    assert (record.actor, record.actor_type, record.calling_system) == ("api-client:Case system", "api_client", "Case system")
+    assert record.on_behalf_of == "medewerker-42"
+    assert record.grant_id == grant.pk
+    # About whom, as a keyed pseudonym only.
+    assert (record.profile_name, record.profile_version) == ("klantbeeld", profile.version)
+    assert record.subject_type == "bsn"
+    assert record.subject_pseudonym == subject_pseudonym(subject_type="bsn", value=BSN)
+    # Sources, released field names, outcome and timing.
+    assert record.sources == {"brp": "ok"}
+    assert record.fields_released == ["persoon.naam.volledigeNaam", "persoon.geboorte.datum.type", "persoon.geboorte.datum.datum"]
+    assert record.fields_withheld == []
+    assert (record.outcome, record.http_status, record.reason, record.ldv_status) == ("complete", 200, "", "Unset")
+    assert before <= record.started_at <= record.created_at
+    assert record.duration_ms >= 0
+    stored = json.dumps([getattr(record, f.attname) for f in record._meta.fields], default=str)
+    for secret in (BSN, "Suzanne", "Moulin", "1985"):
+        assert secret not in stored
+
+
+def test_the_keyed_pseudonym_depends_on_the_key(settings):
+    first = subject_pseudonym(subject_type="bsn", value=BSN)
+    settings.IKO_PSEUDONYM_KEY = "another key"
+    assert subject_pseudonym(subject_type="bsn", value=BSN) != first
+    assert len(first) == 64
+
+
+@responses.activate
+def test_when_the_log_table_is_unavailable_no_personal_data_goes_out(authed_api, grant):
+    brp_answers()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE profiles_processingrecord RENAME TO profiles_processingrecord_gone")
+    try:
+        response = view(authed_api)
+        denied = authed_api.post(
+            "/api/v1/profiles/klantbeeld/view", {"subject": {"type": "bsn", "value": BSN}, "purpose": "other"}, format="json"
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE profiles_processingrecord_gone RENAME TO profiles_processingrecord")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "processing-log-unavailable"
+    assert "Suzanne" not in response.content.decode() and "data" not in response.json()
+    assert denied.status_code == 503  # a denial that cannot be logged is not answered either
+    assert ProcessingRecord.objects.count() == 0
+
+
+# --- retention -------------------------------------------------------------------------------------
+
+
+def make_record(**overrides) -> ProcessingRecord:
+    values = dict(
+        trace_id=uuid.uuid4().hex, span_id="b" * 16, actor="x", purpose_code="p", profile_name="klantbeeld",
+        subject_type="bsn", subject_pseudonym="c" * 64, outcome="complete", http_status=200, duration_ms=1.0,
+    )
+    values.update(overrides)
+    return ProcessingRecord.objects.create(**values)
+
+
+def created_days_ago(days: int, **overrides) -> ProcessingRecord:
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=days)):
+        return make_record(**overrides)
+
+
+def test_the_purge_command_deletes_only_records_past_the_retention_period(db, settings):
+    settings.IKO_PROCESSING_LOG_RETENTION_DAYS = 365
+    old = [created_days_ago(400), created_days_ago(366)]
+    young = [created_days_ago(364), make_record()]
+
+    dry = StringIO()
+    call_command("processing_log_purge", "--dry-run", stdout=dry)
+    assert "2 processing records" in dry.getvalue() and "dry run" in dry.getvalue()
+    assert ProcessingRecord.objects.count() == 4
+
+    out = StringIO()
+    call_command("processing_log_purge", stdout=out)
+
+    assert "Deleted 2 processing records" in out.getvalue()
+    assert set(ProcessingRecord.objects.values_list("pk", flat=True)) == {r.pk for r in young}
+    assert not ProcessingRecord.objects.filter(pk__in=[r.pk for r in old]).exists()
+    with pytest.raises(TypeError):  # outside the command, the log stays append-only
+        ProcessingRecord.objects.all().delete()
+
+
+def test_the_purge_works_in_batches(db, settings):
+    settings.IKO_PROCESSING_LOG_RETENTION_DAYS = 1
+    for _ in range(7):
+        created_days_ago(3)
+
+    from profiles.processing_log import processing_log_cutoff
+
+    assert ProcessingRecord.objects.purge_created_before(processing_log_cutoff(), batch_size=3) == 7
+
+
+def test_a_retention_below_one_day_is_refused(db, settings):
+    settings.IKO_PROCESSING_LOG_RETENTION_DAYS = 0
+    make_record()
+    with pytest.raises(ValueError, match="at least 1"):
+        call_command("processing_log_purge", stdout=StringIO())
+    assert ProcessingRecord.objects.count() == 1
+
+
+# --- the external Verwerkingenlogging API -----------------------------------------------------------
+
+
+@pytest.fixture
+def vlog(db, settings):
+    from zgw_consumers.constants import APITypes, AuthTypes
+    from zgw_consumers.models import Service
+
+    Service.objects.create(
+        label="Verwerkingenlogging", slug="vlog", api_type=APITypes.orc, api_root=VLOG_ROOT,
+        auth_type=AuthTypes.api_key, header_key="Authorization", header_value="Bearer vlog-token",
+    )
+    settings.IKO_VERWERKINGENLOGGING_SERVICE = "vlog"
+    settings.IKO_ORGANISATION_OIN = "00000001234567890000"
+    verwerkingenlogging_cache_clear()
+    yield
+    verwerkingenlogging_cache_clear()
+
+
+@responses.activate
+def test_records_can_go_to_a_verwerkingenlogging_api_instead_of_the_database(authed_api, grant, vlog, settings):
+    settings.IKO_PROCESSING_LOG_SINK = "verwerkingenlogging"
+    settings.IKO_PROCESSING_LOG_RETENTION_DAYS = 7305
+    brp_answers()
+    responses.post(VLOG_ROOT + "verwerkingsacties", status=201, json={"url": VLOG_ROOT + "verwerkingsacties/1"})
+
+    response = view(authed_api, HTTP_TRACEPARENT=f"00-{TRACE_ID}-{PARENT_SPAN}-01")
+
+    assert response.status_code == 200
+    assert ProcessingRecord.objects.count() == 0
+    sent = responses.calls[-1].request
+    assert sent.headers["Authorization"] == "Bearer vlog-token"
+    body = json.loads(sent.body)
+    assert body.pop("tijdstip")
+    assert body == {
+        "actieNaam": "Raadplegen",
+        "handelingNaam": "Profiel klantbeeld",
+        "verwerkingNaam": "klantcontact",
+        "verwerkingId": str(uuid.UUID(TRACE_ID)),
+        "vertrouwelijkheid": "vertrouwelijk",
+        "bewaartermijn": "P7305D",
+        "systeem": "IKO",
+        "gebruiker": "medewerker-42",
+        "gegevensbron": "brp",
+        "verwerkingsactiviteitUrl": "https://register.example.org/va/1",
+        "uitvoerder": "00000001234567890000",
+        "verwerkteObjecten": [{
+            "objecttype": "persoon", "soortObjectId": "BSN", "objectId": BSN, "betrokkenheid": "Betrokkene",
+            "verwerkteSoortenGegevens": [
+                {"soortGegeven": "persoon.naam.volledigeNaam"}, {"soortGegeven": "persoon.geboorte.datum.type"},
+                {"soortGegeven": "persoon.geboorte.datum.datum"},
+            ],
+        }],
+    }
+
+
+@responses.activate
+@pytest.mark.parametrize("sink", ["verwerkingenlogging", "both"])
+def test_when_the_verwerkingenlogging_api_refuses_the_record_no_data_goes_out(authed_api, grant, vlog, settings, sink):
+    settings.IKO_PROCESSING_LOG_SINK = sink
+    brp_answers()
+    responses.post(VLOG_ROOT + "verwerkingsacties", status=500, json={"title": "down"})
+
+    response = view(authed_api)
+
+    assert response.status_code == 503
+    assert "Suzanne" not in response.content.decode()
+
+
+@responses.activate
+def test_with_both_sinks_the_record_goes_to_the_database_and_the_api(authed_api, grant, vlog, settings):
+    settings.IKO_PROCESSING_LOG_SINK = "both"
+    brp_answers()
+    responses.post(VLOG_ROOT + "verwerkingsacties", status=201, json={})
+
+    assert view(authed_api).status_code == 200
+    assert ProcessingRecord.objects.count() == 1
+    assert len([c for c in responses.calls if "vlog.example.org" in c.request.url]) == 1
+
+
+def test_a_processing_activity_that_is_a_uuid_goes_out_as_its_id(settings):
+    fields = {"trace_id": TRACE_ID, "processing_activity_id": "5f0bef4c-f66f-4311-84a5-19e8bf359eaf", "action": "view"}
+    body = verwerkingsactie_from_record(fields, Subject("kvk", "12345678"))
+
+    assert body["verwerkingsactiviteitId"] == "5f0bef4c-f66f-4311-84a5-19e8bf359eaf"
+    assert "verwerkingsactiviteitUrl" not in body
+    assert body["verwerkteObjecten"][0]["soortObjectId"] == "KVK"
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+
+def test_the_csv_export_has_one_row_per_record_and_no_spreadsheet_formulas(db):
+    make_record(actor="=HYPERLINK(\"http://evil\")", sources={"brp": "ok", "zaken": "timeout"}, fields_released=["a.b", "c"])
+
+    lines = list(processing_records_csv(ProcessingRecord.objects.all()))
+
+    assert lines[0].startswith("created_at,started_at,duration_ms,action,outcome,ldv_status")
+    assert len(lines) == 2
+    assert "'=HYPERLINK" in lines[1]
+    assert "brp=ok;zaken=timeout" in lines[1] and "a.b;c" in lines[1]

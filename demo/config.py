@@ -15,6 +15,12 @@
 Each relation asks for few fields and releases fewer still: linking fields (a BSN, a
 nummeraanduiding id, a partij identificator) are asked for but not released.
 
+Both profiles offer search actions to find the subject first (`POST
+/api/v1/profiles/<profile>/search/<action>`): klantbeeld by BSN (`op-bsn`), by geslachtsnaam and
+geboortedatum (`op-naam`, BRP `ZoekMetGeslachtsnaamEnGeboortedatum`) and by postcode and
+huisnummer (`op-adres`, BRP `ZoekMetPostcodeEnHuisnummer`); bedrijfsbeeld by naam and/or KVK
+number (`op-naam-of-kvk-nummer`, KVK Zoeken). Each row's BSN or KVK number opens the view.
+
 Idempotent: running it again updates the same objects and removes relations the demo profiles no
 longer have; a profile's version only changes when it does. The tokens and keys here are fixed,
 public demo values so the README's curl works; only the demo command loads them.
@@ -30,10 +36,11 @@ from zgw_consumers.constants import APITypes, AuthTypes
 from zgw_consumers.models import Service
 
 from api.models import ApiClient
+from connectors.contrib.brp.search import SPEC_PATTERNS
 from connectors.models import Source
 from connectors.registry import registry
 from demo.universe import COMPANY, OBJECT_BSN_ATTRIBUTE, OBJECT_KVK_ATTRIBUTE, PERSONS
-from profiles.models import Grant, Profile, Purpose, Relation
+from profiles.models import Grant, Profile, Purpose, Relation, SearchAction
 
 DEMO_TOKEN = "iko_demo_token_only_for_the_local_demo"
 DEMO_BSN = PERSONS[0]["bsn"]
@@ -165,6 +172,94 @@ OBJECTEN_SHAPE = (
     "geldigTot: .record.data.geldigTot, sinds: .record.startAt})"
 )
 VESTIGINGEN_SHAPE = "map({vestigingsnummer, type} + (.profiel // {}))"
+
+
+# Search actions: the columns of a row. The BSN / KVK number column opens the view.
+PERSON_SEARCH_COLUMNS = [
+    {"name": "bsn", "field": "burgerservicenummer", "label": "BSN"},
+    {"name": "naam", "field": "naam.volledigeNaam", "label": "Naam"},
+    {"name": "geboortedatum", "field": "geboorte.datum", "label": "Geboortedatum"},
+    {"name": "adres", "field": "adressering.adresregel1", "label": "Adres"},
+    {"name": "woonplaats", "field": "adressering.adresregel2", "label": "Postcode en woonplaats"},
+]
+COMPANY_SEARCH_COLUMNS = [
+    {"name": "kvkNummer", "field": "kvkNummer", "label": "KVK-nummer"},
+    {"name": "naam", "field": "naam", "label": "Naam"},
+    {"name": "type", "field": "type", "label": "Soort"},
+    {"name": "vestigingsnummer", "field": "vestigingsnummer", "label": "Vestigingsnummer"},
+    {"name": "plaats", "field": "adres.binnenlandsAdres.plaats", "label": "Plaats"},
+]
+
+
+@dataclass(frozen=True)
+class Search:
+    """One search action of a demo profile."""
+
+    name: str
+    title: str
+    source: str
+    operation: str
+    criteria: list[dict[str, Any]]
+    columns: list[dict[str, str]]
+    identifier_column: str
+    identifier_type: str
+    description: str = ""
+    max_results: int = 50
+
+
+def _klantbeeld_searches() -> list[Search]:
+    # Text criteria carry the BRP spec's own patterns, so a malformed name is a 400 naming the
+    # criterion before the BRP is asked anything.
+    return [
+        Search(
+            "op-bsn", "Zoek op BSN", "brp", "RaadpleegMetBurgerservicenummer",
+            [{"name": "bsn", "type": "bsn", "required": True, "label": "BSN"}],
+            PERSON_SEARCH_COLUMNS, "bsn", "bsn",
+        ),
+        Search(
+            "op-naam", "Zoek op achternaam en geboortedatum", "brp", "ZoekMetGeslachtsnaamEnGeboortedatum",
+            [
+                {"name": "geslachtsnaam", "type": "string", "required": True, "label": "Achternaam (zonder voorvoegsel)",
+                 "validation": {"pattern": SPEC_PATTERNS["geslachtsnaam"], "maxLength": 200},
+                 "help": "Hoofdletters tellen niet; een * na ten minste 3 letters zoekt op het begin van de naam."},
+                {"name": "geboortedatum", "type": "date", "required": True, "label": "Geboortedatum"},
+                {"name": "voornamen", "type": "string", "label": "Voornamen",
+                 "validation": {"pattern": SPEC_PATTERNS["voornamenOptioneel"], "maxLength": 200}},
+                {"name": "voorvoegsel", "type": "string", "label": "Voorvoegsel",
+                 "validation": {"pattern": SPEC_PATTERNS["voorvoegsel"], "maxLength": 10}},
+            ],
+            PERSON_SEARCH_COLUMNS, "bsn", "bsn",
+            description="Levende personen; de BRP vraagt een volledige geboortedatum.",
+        ),
+        Search(
+            "op-adres", "Zoek bewoners op postcode en huisnummer", "brp", "ZoekMetPostcodeEnHuisnummer",
+            [
+                {"name": "postcode", "type": "postcode", "required": True, "label": "Postcode"},
+                {"name": "huisnummer", "type": "integer", "required": True, "label": "Huisnummer",
+                 "validation": {"minimum": 1, "maximum": 99999}},
+                {"name": "huisletter", "type": "string", "label": "Huisletter",
+                 "validation": {"pattern": SPEC_PATTERNS["huisletter"], "maxLength": 1}},
+                {"name": "huisnummertoevoeging", "type": "string", "label": "Toevoeging",
+                 "validation": {"pattern": SPEC_PATTERNS["huisnummertoevoeging"], "maxLength": 4}},
+            ],
+            PERSON_SEARCH_COLUMNS, "bsn", "bsn",
+        ),
+    ]
+
+
+def _bedrijfsbeeld_searches() -> list[Search]:
+    return [
+        Search(
+            "op-naam-of-kvk-nummer", "Zoek op naam of KVK-nummer", "kvk", "zoeken",
+            [
+                {"name": "naam", "type": "string", "label": "Naam", "validation": {"minLength": 2, "maxLength": 200},
+                 "help": "Handelsnaam of statutaire naam, of een deel ervan."},
+                {"name": "kvkNummer", "type": "kvk", "label": "KVK-nummer"},
+            ],
+            COMPANY_SEARCH_COLUMNS, "kvkNummer", "kvk",
+            description="KVK Zoeken: een rij per vestiging en per rechtspersoon.",
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -345,6 +440,22 @@ def _profile(name: str, title: str, description: str, subject_types: list[str], 
     return profile
 
 
+def _search_actions(profile: Profile, searches: list[Search], sources: dict[str, Source]) -> None:
+    """The profile's search actions exactly as listed (others are removed); unchanged ones are
+    not saved."""
+    kept: list[int] = []
+    for order, search in enumerate(searches, start=1):
+        action = _sync(
+            SearchAction, {"profile": profile, "name": search.name},
+            {"title": search.title, "description": search.description, "source": sources[search.source],
+             "operation": search.operation, "criteria": search.criteria, "columns": search.columns,
+             "identifier_column": search.identifier_column, "identifier_type": search.identifier_type,
+             "brp_doelbinding": "", "max_results": search.max_results, "order": order},
+        )
+        kept.append(action.pk)
+    profile.search_actions.exclude(pk__in=kept).delete()
+
+
 @transaction.atomic
 def demo_configure(
     *,
@@ -404,6 +515,7 @@ def demo_configure(
             "legal_basis": "Demo: Gemeentewet art. 160 (uitvoering van taken)",
             "processing_activity_id": "https://register.example.org/verwerkingsactiviteiten/klantcontact",
             "brp_doelbinding_consult": "BRPACT-AlgemeneTaken",
+            "brp_doelbinding_search": "BRPACT-ZoekenAlgemeen",
             "brp_verwerking": "Klantcontact@Beantwoorden vraag",
         },
     )
@@ -415,6 +527,8 @@ def demo_configure(
                  "A company's registration, vestigingen, zaken, contacts and registrations for the KCC.",
                  ["kvk"], _bedrijfsbeeld(), sources),
     ]
+    _search_actions(profiles[0], _klantbeeld_searches(), sources)
+    _search_actions(profiles[1], _bedrijfsbeeld_searches(), sources)
     client = ApiClient.objects.filter(name="Demo case system").first() or ApiClient(name="Demo case system")
     client.set_new_token(DEMO_TOKEN)
     client.default_purpose = purpose

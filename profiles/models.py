@@ -455,6 +455,11 @@ class ProcessingRecordQuerySet(models.QuerySet):
             deleted += count
 
 
+# A search by name or address names no BSN or KVK number: its record has subject type "search"
+# and a keyed pseudonym of the criteria (profiles/search.py).
+PROCESSING_SUBJECT_TYPE_CHOICES = [*SUBJECT_TYPE_CHOICES, ("search", "Search criteria (pseudonymised)")]
+
+
 class ProcessingRecord(models.Model):
     """One processing of personal data (or a refusal to do it). Never the data itself.
 
@@ -497,7 +502,7 @@ class ProcessingRecord(models.Model):
     processing_activity_id = models.CharField(max_length=242, blank=True)
     profile_name = models.CharField(max_length=100)
     profile_version = models.PositiveIntegerField(null=True)
-    subject_type = models.CharField(max_length=10, choices=SUBJECT_TYPE_CHOICES)
+    subject_type = models.CharField(max_length=10, choices=PROCESSING_SUBJECT_TYPE_CHOICES)
     subject_pseudonym = models.CharField(max_length=64, db_index=True)
     sources = models.JSONField(default=dict, help_text="Source name to call status.")
     fields_released = models.JSONField(default=list, help_text="Names of the fields released.")

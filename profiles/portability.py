@@ -1,10 +1,16 @@
 """Profiles as portable documents (JSON or YAML), and draft revisions built on the same format.
 
-An exported profile names its sources by their stable name, so a file made on a test
-environment imports on production where those sources exist. Importing validates every
-relation as the admin does and replaces the profile's tree in one transaction. A draft revision
-is a copy of a live profile that an admin edits and previews; publishing it copies it over the
-live profile (same name, same grants, version + 1).
+A document holds one profile: its own settings, its relation tree (`relations`) and its search
+actions (`searchActions`). It names sources by their stable name, so a file made on a test
+environment imports on production where those sources exist. Importing validates every relation
+and search action as the admin does and replaces the profile's tree and search actions in one
+transaction; a document without a `searchActions` key (written before profiles had them) leaves
+the profile's search actions alone. A draft revision is a copy of a live profile, search actions
+included, that an admin edits and previews; publishing it copies it over the live profile (same
+name, same grants, version + 1).
+
+`profile_to_dict` gives the tree without search actions unless asked: the whole-configuration
+document (`configuration.py`) carries search actions in a section of their own.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from django.db import transaction
 
 from connectors.models import Source
 
-from .models import Profile, Relation
+from .models import Profile, Relation, SearchAction
 
 FORMAT_VERSION = 1
 PROFILE_KEYS = {"name": "name", "title": "title", "description": "description",
@@ -26,6 +32,10 @@ PROFILE_KEYS = {"name": "name", "title": "title", "description": "description",
 RELATION_KEYS = {"name": "name", "operation": "operation", "inputExpression": "input_expression",
                  "outputTransform": "output_transform", "fields": "fields", "releaseFields": "release_fields",
                  "maxCalls": "max_calls", "required": "required", "order": "order"}
+SEARCH_ACTION_KEYS = {"name": "name", "title": "title", "description": "description", "operation": "operation",
+                      "criteria": "criteria", "columns": "columns", "identifierColumn": "identifier_column",
+                      "identifierType": "identifier_type", "brpDoelbinding": "brp_doelbinding",
+                      "maxResults": "max_results", "order": "order"}
 
 
 def _relation_to_dict(relation: Relation, children: dict[int | None, list[Relation]]) -> dict[str, Any]:
@@ -35,18 +45,31 @@ def _relation_to_dict(relation: Relation, children: dict[int | None, list[Relati
     return data
 
 
-def profile_to_dict(profile: Profile) -> dict[str, Any]:
+def _search_action_to_dict(action: SearchAction) -> dict[str, Any]:
+    data = {key: getattr(action, attr) for key, attr in SEARCH_ACTION_KEYS.items()}
+    data["identifierType"] = str(action.identifier_type)  # a choice: plain text in the document
+    data["source"] = action.source.name
+    return data
+
+
+def profile_to_dict(profile: Profile, *, search_actions: bool = False) -> dict[str, Any]:
+    """The profile document; with `search_actions`, including the profile's search actions."""
     children: dict[int | None, list[Relation]] = {}
     for relation in profile.relations.select_related("source").order_by("order", "name"):
         children.setdefault(relation.parent_id, []).append(relation)
     data = {key: getattr(profile, attr) for key, attr in PROFILE_KEYS.items()}
     data["status"] = str(profile.status)  # a TextChoices member until the row is reloaded
     data["relations"] = [_relation_to_dict(r, children) for r in children.get(None, [])]
+    if search_actions:
+        data["searchActions"] = [
+            _search_action_to_dict(a)
+            for a in profile.search_actions.select_related("source").order_by("order", "name")
+        ]
     return {"formatVersion": FORMAT_VERSION, "profile": data}
 
 
 def profile_export(profile: Profile, *, fmt: str = "yaml") -> str:
-    document = profile_to_dict(profile)
+    document = profile_to_dict(profile, search_actions=True)
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
@@ -75,6 +98,37 @@ def _create_relations(profile: Profile, items: list[dict], parent: Relation | No
         _create_relations(profile, item.get("relations") or [], relation, f"{where}.relations")
 
 
+def _create_search_actions(profile: Profile, items: Any) -> None:
+    if not isinstance(items, list):
+        raise ValidationError("searchActions: must be a list of search actions.")
+    names: set[str] = set()
+    for index, item in enumerate(items):
+        where = f"searchActions[{index}]"
+        if not isinstance(item, dict):
+            raise ValidationError(f"{where}: a search action must be a mapping.")
+        unknown = set(item) - set(SEARCH_ACTION_KEYS) - {"source"}
+        if unknown:
+            raise ValidationError(f"{where}: unknown keys {sorted(unknown)}.")
+        name = item.get("name")
+        if name in names:
+            raise ValidationError(f"{where} ({name}): the name is used twice in this profile.")
+        names.add(name)
+        source = Source.objects.filter(name=item.get("source")).first()
+        if source is None:
+            raise ValidationError(f"{where}: there is no source named {item.get('source')!r} here.")
+        action = SearchAction(profile=profile, source=source)
+        for key, attr in SEARCH_ACTION_KEYS.items():
+            if item.get(key) is not None:  # null: the field's default
+                setattr(action, attr, item[key])
+        try:
+            # Field types first: the model's clean compares numbers and reads lists.
+            action.clean_fields(exclude=["profile", "source"])
+            action.full_clean(exclude=["profile", "source"])
+        except ValidationError as exc:
+            raise ValidationError(f"{where} ({action.name}): {'; '.join(_messages(exc))}") from None
+        action.save()
+
+
 def _messages(exc: ValidationError) -> list[str]:
     if hasattr(exc, "message_dict"):
         return [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
@@ -92,6 +146,9 @@ def _apply(profile: Profile, data: dict[str, Any]) -> Profile:
     profile.save()
     profile.relations.all().delete()
     _create_relations(profile, data.get("relations") or [], None, "relations")
+    if "searchActions" in data:
+        profile.search_actions.all().delete()
+        _create_search_actions(profile, data["searchActions"] or [])
     return profile
 
 
@@ -118,8 +175,9 @@ def profile_import(text: str) -> Profile:
 
 @transaction.atomic
 def profile_draft_create(profile: Profile) -> Profile:
-    """A draft revision of a live profile, with a copy of its tree, for editing and previewing."""
-    data = profile_to_dict(profile)["profile"]
+    """A draft revision of a live profile, with a copy of its tree and search actions, for editing
+    and previewing."""
+    data = profile_to_dict(profile, search_actions=True)["profile"]
     data["status"] = Profile.Status.DRAFT
     draft = Profile(name=profile.name, draft_of=profile)
     return _apply(draft, data)
@@ -127,9 +185,10 @@ def profile_draft_create(profile: Profile) -> Profile:
 
 @transaction.atomic
 def profile_draft_publish(draft: Profile) -> Profile:
-    """Copy a draft over its live profile (keeping the live profile's status and grants)."""
+    """Copy a draft over its live profile, search actions included (keeping the live profile's
+    status and grants)."""
     live = Profile.objects.select_for_update().get(pk=draft.draft_of_id)
-    data = profile_to_dict(draft)["profile"]
+    data = profile_to_dict(draft, search_actions=True)["profile"]
     data["status"] = live.status
     _apply(live, data)
     draft.delete()

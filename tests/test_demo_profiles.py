@@ -1,6 +1,7 @@
 """Integration: the two demo profiles over the seven demo sources, through `manage.py demo` on
 loopback: klantbeeld (BSN) and bedrijfsbeeld (KVK number), each source answering with the data of
-demo/universe.py; and a partial view when one demo source fails (fault injection)."""
+demo/universe.py; their search actions (BRP ZoekMet..., KVK Zoeken) whose rows open the views; and
+a partial view when one demo source fails (fault injection)."""
 
 import pytest
 import requests
@@ -34,6 +35,15 @@ def view(base: str, profile: str, kind: str, value: str) -> requests.Response:
     return requests.post(
         f"{base}/api/v1/profiles/{profile}/view",
         json={"subject": {"type": kind, "value": value}, "purpose": DEMO_PURPOSE},
+        headers={"Authorization": f"Token {DEMO_TOKEN}"},
+        timeout=15,
+    )
+
+
+def search(base: str, profile: str, action: str, criteria: dict) -> requests.Response:
+    return requests.post(
+        f"{base}/api/v1/profiles/{profile}/search/{action}",
+        json={"criteria": criteria, "purpose": DEMO_PURPOSE},
         headers={"Authorization": f"Token {DEMO_TOKEN}"},
         timeout=15,
     )
@@ -169,3 +179,71 @@ def test_with_the_objects_api_down_the_bedrijfsbeeld_is_partial_and_still_200(de
     assert statuses(body) == {**dict.fromkeys(BEDRIJFSBEELD_SOURCES, "ok"), "bedrijfsobjecten": "error"}
     assert body["data"]["bedrijf"]["objecten"] is None
     assert len(body["data"]["bedrijf"]["vestigingen"]) == 2
+
+
+# --- search: find the subject, then open its view -------------------------------------------------
+def test_the_demo_profiles_describe_their_search_actions(demos):
+    headers = {"Authorization": f"Token {DEMO_TOKEN}"}
+
+    klantbeeld = requests.get(f"{demos['ok']}/api/v1/profiles/klantbeeld/search", headers=headers, timeout=15).json()
+    bedrijfsbeeld = requests.get(f"{demos['ok']}/api/v1/profiles/bedrijfsbeeld/search", headers=headers, timeout=15).json()
+
+    assert [a["name"] for a in klantbeeld["searchActions"]] == ["op-bsn", "op-naam", "op-adres"]
+    assert all(a["identifier"] == {"column": "bsn", "subjectType": "bsn"} for a in klantbeeld["searchActions"])
+    assert [a["name"] for a in bedrijfsbeeld["searchActions"]] == ["op-naam-of-kvk-nummer"]
+    assert bedrijfsbeeld["searchActions"][0]["identifier"] == {"column": "kvkNummer", "subjectType": "kvk"}
+
+
+@pytest.mark.parametrize("action, criteria", [
+    ("op-naam", {"geslachtsnaam": "Moulin", "geboortedatum": "1985-12-01"}),
+    ("op-naam", {"geslachtsnaam": "moul*", "geboortedatum": "1985-12-01", "voornamen": "Suzanne"}),
+    ("op-adres", {"postcode": "3077 aw", "huisnummer": "31"}),
+    ("op-bsn", {"bsn": DEMO_BSN}),
+])
+def test_a_klantbeeld_search_finds_the_test_person_and_its_row_opens_her_view(demos, action, criteria):
+    response = search(demos["ok"], "klantbeeld", action, criteria)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["complete"] is True and body["sources"]["brp"]["status"] == "ok"
+    rows = {row["values"]["bsn"]: row for row in body["rows"]}
+    suzanne = rows[DEMO_BSN]
+    assert suzanne["subject"] == {"type": "bsn", "value": DEMO_BSN}
+    assert suzanne["values"]["naam"] == "Suzanne Moulin"
+    assert suzanne["values"]["geboortedatum"]["datum"] == "1985-12-01"
+    assert suzanne["values"]["adres"] == "Boterdiep 31"
+
+    view_body = view(demos["ok"], "klantbeeld", suzanne["subject"]["type"], suzanne["subject"]["value"]).json()
+    assert view_body["data"]["persoon"]["naam"]["volledigeNaam"] == "Suzanne Moulin"
+
+
+def test_a_klantbeeld_search_that_finds_nobody_is_an_empty_list(demos):
+    response = search(demos["ok"], "klantbeeld", "op-naam", {"geslachtsnaam": "Moulin", "geboortedatum": "1985-12-02"})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"] == [] and response.json()["total"] == 0
+
+
+def test_a_klantbeeld_search_with_a_malformed_criterion_is_a_400_naming_it(demos):
+    response = search(demos["ok"], "klantbeeld", "op-adres", {"postcode": "0123AB", "huisnummer": 31})
+
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert [p["name"] for p in response.json()["invalidParams"]] == ["criteria.postcode"]
+
+
+@pytest.mark.parametrize("criteria", [{"naam": "Vogel"}, {"kvkNummer": DEMO_KVK}])
+def test_a_bedrijfsbeeld_search_finds_the_company_and_its_row_opens_its_view(demos, criteria):
+    response = search(demos["ok"], "bedrijfsbeeld", "op-naam-of-kvk-nummer", criteria)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["complete"] is True and body["sources"]["kvk"]["status"] == "ok"
+    ours = [row for row in body["rows"] if row["values"]["kvkNummer"] == DEMO_KVK]
+    assert {row["values"]["type"] for row in ours} >= {"hoofdvestiging", "nevenvestiging"}
+    assert all(row["subject"] == {"type": "kvk", "value": DEMO_KVK} for row in ours)
+    if "kvkNummer" in criteria:
+        assert len(ours) == len(body["rows"])
+
+    view_body = view(demos["ok"], "bedrijfsbeeld", "kvk", ours[0]["subject"]["value"]).json()
+    assert view_body["data"]["bedrijf"]["naam"] == "Bakkerij Vogel"

@@ -1,14 +1,18 @@
-"""`demo_configure`: the demo's servers, sources, profiles and grants, loaded idempotently.
-(The views themselves, over the real demo sources, are tested in tests/test_demo_profiles.py.)"""
+"""`demo_configure`: the demo's servers, sources, profiles, search actions and grants, loaded
+idempotently. (The views and searches over the real demo sources are tested in
+tests/test_demo_profiles.py; here the demo searches run against `responses`.)"""
+
+import json
 
 import pytest
+import responses
 from zgw_consumers.constants import AuthTypes
 from zgw_consumers.models import Service
 
 from api.models import ApiClient, token_hash
 from connectors.models import Source
 from demo.config import DEMO_TOKEN, SOURCE_CONNECTORS, demo_configure
-from profiles.models import Grant, Profile, Relation
+from profiles.models import Grant, ProcessingRecord, Profile, Relation, SearchAction
 
 ROOTS = {
     "brp_api_root": "http://127.0.0.1:5010/haalcentraal/api/brp/",
@@ -100,3 +104,97 @@ def test_demo_configure_removes_relations_the_demo_profiles_no_longer_have():
     demo_configure(**ROOTS)
 
     assert "oud" not in tree("klantbeeld")
+
+
+def search_actions(profile_name: str) -> dict[str, tuple]:
+    return {
+        a.name: (a.source.name, a.operation, a.identifier_column, a.identifier_type)
+        for a in SearchAction.objects.filter(profile__name=profile_name).select_related("source")
+    }
+
+
+@pytest.mark.django_db
+def test_demo_configure_adds_search_actions_whose_rows_open_the_view():
+    demo_configure(**ROOTS)
+
+    assert search_actions("klantbeeld") == {
+        "op-bsn": ("brp", "RaadpleegMetBurgerservicenummer", "bsn", "bsn"),
+        "op-naam": ("brp", "ZoekMetGeslachtsnaamEnGeboortedatum", "bsn", "bsn"),
+        "op-adres": ("brp", "ZoekMetPostcodeEnHuisnummer", "bsn", "bsn"),
+    }
+    assert search_actions("bedrijfsbeeld") == {
+        "op-naam-of-kvk-nummer": ("kvk", "zoeken", "kvkNummer", "kvk"),
+    }
+    op_naam = SearchAction.objects.get(profile__name="klantbeeld", name="op-naam")
+    assert [(c["name"], c.get("required", False)) for c in op_naam.criteria] == [
+        ("geslachtsnaam", True), ("geboortedatum", True), ("voornamen", False), ("voorvoegsel", False),
+    ]
+    assert op_naam.column_fields == [
+        "burgerservicenummer", "naam.volledigeNaam", "geboorte.datum", "adressering.adresregel1", "adressering.adresregel2",
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_configure_keeps_search_actions_stable_and_removes_ones_the_demo_no_longer_has():
+    demo_configure(**ROOTS)
+    before = dict(SearchAction.objects.values_list("pk", "name"))
+    profile = Profile.objects.get(name="klantbeeld")
+    SearchAction.objects.create(
+        profile=profile, name="oud", title="Oud", source=Source.objects.get(name="brp"),
+        operation="RaadpleegMetBurgerservicenummer", criteria=[{"name": "bsn", "type": "bsn"}],
+        columns=[{"name": "bsn", "field": "burgerservicenummer"}],
+    )
+
+    demo_configure(**ROOTS)
+
+    assert dict(SearchAction.objects.values_list("pk", "name")) == before
+
+
+@pytest.fixture
+def demo_api(db):
+    from rest_framework.test import APIClient
+
+    demo_configure(**ROOTS)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {DEMO_TOKEN}")
+    return client
+
+
+@responses.activate
+def test_the_demo_name_search_asks_the_brp_with_the_search_type_and_leaves_a_search_record(demo_api):
+    suzanne = {"burgerservicenummer": "999993653", "naam": {"volledigeNaam": "Suzanne Moulin"},
+               "adressering": {"adresregel1": "Boterdiep 31", "adresregel2": "3077 AW  ROTTERDAM"}}
+    responses.post(ROOTS["brp_api_root"] + "personen",
+                   json={"type": "ZoekMetGeslachtsnaamEnGeboortedatum", "personen": [suzanne]})
+
+    response = demo_api.post("/api/v1/profiles/klantbeeld/search/op-naam",
+                             {"criteria": {"geslachtsnaam": "Moul*", "geboortedatum": "1985-12-01"}}, format="json")
+
+    assert response.status_code == 200, response.content
+    sent = json.loads(responses.calls[0].request.body)
+    assert sent == {
+        "type": "ZoekMetGeslachtsnaamEnGeboortedatum", "geslachtsnaam": "Moul*", "geboortedatum": "1985-12-01",
+        "fields": ["burgerservicenummer", "naam.volledigeNaam", "geboorte.datum", "adressering.adresregel1",
+                   "adressering.adresregel2"],
+    }
+    body = response.json()
+    assert body["purpose"] == "klantcontact"
+    assert body["rows"] == [{"subject": {"type": "bsn", "value": "999993653"},
+                             "values": {"bsn": "999993653", "naam": "Suzanne Moulin", "geboortedatum": None,
+                                        "adres": "Boterdiep 31", "woonplaats": "3077 AW  ROTTERDAM"}}]
+    # A search by name names no BSN: its record has subject type "search", a valid choice.
+    record = ProcessingRecord.objects.get()
+    assert (record.action, record.subject_type, record.outcome) == ("search", "search", "complete")
+    assert record.get_subject_type_display() == "Search criteria (pseudonymised)"
+    assert "Moul" not in record.subject_pseudonym
+    record.full_clean()
+
+
+@responses.activate
+def test_a_demo_search_criterion_in_the_wrong_form_is_a_400_before_the_brp_is_asked(demo_api):
+    response = demo_api.post("/api/v1/profiles/klantbeeld/search/op-naam",
+                             {"criteria": {"geslachtsnaam": "Mo*", "geboortedatum": "1985-12-01"}}, format="json")
+
+    assert response.status_code == 400
+    assert [p["name"] for p in response.json()["invalidParams"]] == ["criteria.geslachtsnaam"]
+    assert len(responses.calls) == 0

@@ -1,8 +1,10 @@
-"""The fields the BRP Personen API 2.x can deliver for a `Persoon`, as `fields` dot paths.
+"""The fields the BRP Personen API 2.x can deliver, as `fields` dot paths.
 
-Derived from the `Persoon` schema of the BRP API Personen 2.7.0 spec
-(../shared/specs/brp-personen/openapi.yaml), two levels deep. The automatic fields are listed
-apart: the API always delivers them and answers 400 when they appear in `fields`.
+Derived from the BRP API Personen 2.7.0 spec (../shared/specs/brp-personen/openapi.yaml), two
+levels deep: `Persoon` for consulting by BSN (`PERSOON_FIELDS`), and the much smaller
+`PersoonBeperkt` that the search types (`ZoekMet...`) answer with (`PERSOON_BEPERKT_FIELDS`). The
+automatic fields are listed apart: the API always delivers them and answers 400 when they appear
+in `fields`.
 """
 
 PERSOON_FIELDS: tuple[str, ...] = (
@@ -133,6 +135,34 @@ PERSOON_FIELDS: tuple[str, ...] = (
     "partners.aangaanHuwelijkPartnerschap.datum",
     "partners.ontbindingHuwelijkPartnerschap",
     "partners.ontbindingHuwelijkPartnerschap.datum",
+)
+
+# `PersoonBeperkt` (the answer of every search type used here): burgerservicenummer, geboorte
+# (only its datum: `GeboorteBeperkt`), geslacht, leeftijd, naam (`NaamPersoonBeperkt`: the
+# `NaamBasis` parts and volledigeNaam) and adressering (`AdresseringBeperkt`), besides the
+# automatic fields. Asking a search for anything else (verblijfplaats, partners...) is a 400.
+PERSOON_BEPERKT_FIELDS: tuple[str, ...] = (
+    "burgerservicenummer",
+    "geslacht",
+    "leeftijd",
+    "naam",
+    "naam.voornamen",
+    "naam.adellijkeTitelPredicaat",
+    "naam.adellijkeTitelPredicaat.code",
+    "naam.adellijkeTitelPredicaat.omschrijving",
+    "naam.adellijkeTitelPredicaat.soort",
+    "naam.voorvoegsel",
+    "naam.geslachtsnaam",
+    "naam.voorletters",
+    "naam.volledigeNaam",
+    "geboorte",
+    "geboorte.datum",
+    "adressering",
+    "adressering.adresregel1",
+    "adressering.adresregel2",
+    "adressering.adresregel3",
+    "adressering.land",
+    "adressering.indicatieVastgesteldVerblijftNietOpAdres",
 )
 
 # Delivered without being asked for; asking for them is a 400 (spec: PersonenQuery.fields).

@@ -1,11 +1,21 @@
-"""BRP Personen API 2.x connector: persons by BSN, asking only for the allowed fields.
+"""BRP Personen API 2.x connector: a person by BSN, or persons by search, asking only for the
+allowed fields.
 
 Spec: ../shared/specs/brp-personen/openapi.yaml (BRP API Personen 2.7.0), one operation
 `POST /personen` with a JSON body polymorphic on `type`. Personal data goes in the body, never in
-the URL. The automatic fields are never put in `fields` (the API answers 400 to that), and
-`burgerservicenummer` always is, so the answer can be checked to be about the person asked for.
+the URL. The automatic fields are never put in `fields` (the API answers 400 to that).
+
+Operations (each a `type` of the query):
+- `RaadpleegMetBurgerservicenummer` (subject "bsn"): one `Persoon`. `burgerservicenummer` is
+  always in `fields`, so the answer can be checked to be about the person asked for.
+- `ZoekMetGeslachtsnaamEnGeboortedatum`, `ZoekMetPostcodeEnHuisnummer`,
+  `ZoekMetNaamEnGemeenteVanInschrijving`, `ZoekMetNummeraanduidingIdentificatie` (no subject;
+  the spec's parameters, see `search.py`): a list of `PersoonBeperkt`, possibly empty. `fields`
+  holds exactly the fields asked for. Parameters are checked against the spec before sending.
+
 No retries: every BRP query is a logged provision of personal data. Purpose-binding headers
-(x-doelbinding and friends) go out when the source is configured for them: see `protocol.py`.
+(x-doelbinding and friends) go out when the source is configured for them, with the purpose's
+search doelbinding for the `ZoekMet...` types: see `protocol.py`.
 """
 
 from __future__ import annotations
@@ -24,8 +34,9 @@ from ...base import (
 from ...errors import http_error
 from ...http import SourceHttp
 from ...registry import register
-from .fields import PERSOON_FIELDS, is_automatic
+from .fields import PERSOON_BEPERKT_FIELDS, PERSOON_FIELDS, is_automatic
 from .protocol import clean_options, protocol_headers
+from .search import SEARCH_TYPES, search_body
 
 RAADPLEEG_MET_BSN = "RaadpleegMetBurgerservicenummer"
 # The spec's request media type, charset included.
@@ -50,6 +61,17 @@ class BrpPersonenConnector(Connector):
             subject_types=("bsn",),
             fields=PERSOON_FIELDS,
         ),
+        **{
+            search.name: Operation(
+                name=search.name,
+                description=search.description,
+                subject_types=(),
+                fields=PERSOON_BEPERKT_FIELDS,
+                params=search.params,
+                many=True,
+            )
+            for search in SEARCH_TYPES.values()
+        },
     }
 
     @classmethod
@@ -66,6 +88,8 @@ class BrpPersonenConnector(Connector):
 
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
         self.operation(request.operation)
+        if request.operation in SEARCH_TYPES:
+            return self._search(request)
         bsn = str(request.params["bsn"])
         fields = fields_to_request(request.fields)
         body = {"type": RAADPLEEG_MET_BSN, "burgerservicenummer": [bsn], "fields": fields}
@@ -85,6 +109,19 @@ class BrpPersonenConnector(Connector):
             raise ConnectorError("The BRP answered about another person than asked; dropped.")
         return ConnectorResult(status=Status.OK, data=persoon, fields_requested=tuple(fields))
 
+    def _search(self, request: ConnectorRequest) -> ConnectorResult:
+        # Checked before the headers: a malformed search is refused without any purpose check.
+        body = search_body(SEARCH_TYPES[request.operation], request.params, request.fields)
+        personen = self._query(body, headers=self.request_headers(request))
+        if not all(isinstance(persoon, dict) for persoon in personen):
+            raise ConnectorError("The BRP answer's 'personen' are not all objects.")
+        return ConnectorResult(
+            status=Status.OK,
+            data=personen,
+            detail="" if personen else "The BRP found no person matching the search.",
+            fields_requested=tuple(body["fields"]),
+        )
+
     def _query(self, body: dict[str, Any], *, headers: dict[str, str]) -> list[Any]:
         response = SourceHttp(self.source).request(
             "POST", "personen", json_body=body, headers=headers
@@ -95,6 +132,10 @@ class BrpPersonenConnector(Connector):
         personen = payload.get("personen") if isinstance(payload, dict) else None
         if not isinstance(personen, list):
             raise ConnectorError("The BRP answer has no 'personen' list.")
+        answered = payload.get("type")
+        if answered is not None and answered != body["type"]:
+            # The source's value is not echoed: a detail holds only what IKO itself wrote.
+            raise ConnectorError(f"The BRP answered another query type than {body['type']}; dropped.")
         return personen
 
     def check_connection(self) -> CheckResult:

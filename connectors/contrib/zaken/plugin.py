@@ -9,7 +9,12 @@ Operations (each zaak in the compact shape of fields.py):
   `GET zaken?rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn=<bsn>`;
 - `zaken_van_bedrijf` (subject "kvk"):
   `GET zaken?rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer=<kvk>`;
-- `zaak` (param "url"): `GET <url>` for a URL of a zaak under the Zaken server's API root.
+- `zaak` (param "url"): `GET <url>` for a URL of a zaak under the Zaken server's API root;
+- `zaken_op_identificatie` (params "identificatie", optional "bronorganisatie"):
+  `GET zaken?identificatie=<id>[&bronorganisatie=<rsin>]`, a list (an identificatie is unique
+  per bronorganisatie only). Every zaak returned must carry exactly that identificatie (and
+  bronorganisatie); any other is dropped and counted in `detail`, since a server that ignored the
+  filter would otherwise hand out every zaak.
 
 Subject ownership. The Zaken API ignores unknown query parameters and then returns every zaak,
 and a zaak in the list carries only URLs of its rollen, never a BSN. So after the zaken query
@@ -61,6 +66,11 @@ from .shape import compact_zaak
 ZAKEN_VAN_PERSOON = "zaken_van_persoon"
 ZAKEN_VAN_BEDRIJF = "zaken_van_bedrijf"
 ZAAK = "zaak"
+ZAKEN_OP_IDENTIFICATIE = "zaken_op_identificatie"
+# Zaak.identificatie: at most 40 characters (Zaken API 1.5.1); printable, no control characters.
+IDENTIFICATIE = re.compile(r"[^\x00-\x1f\x7f]{1,40}")
+# Zaak.bronorganisatie: an RSIN, 9 digits.
+RSIN = re.compile(r"[0-9]{9}")
 # Rollen read per allowed zaak at most when confirming ownership.
 ROLLEN_PER_ZAAK = 3
 # A zaak URL is the Zaken API root plus `zaken/<uuid>`, nothing else.
@@ -138,6 +148,14 @@ class ZakenConnector(Connector):
             fields=ZAAK_FIELDS,
             params=("url",),
         ),
+        ZAKEN_OP_IDENTIFICATIE: Operation(
+            name=ZAKEN_OP_IDENTIFICATIE,
+            description="The zaken with this identificatie (optionally of one bronorganisatie, by RSIN).",
+            subject_types=(),
+            fields=ZAAK_FIELDS,
+            params=("identificatie", "bronorganisatie"),
+            many=True,
+        ),
     }
 
     @classmethod
@@ -156,6 +174,8 @@ class ZakenConnector(Connector):
         session = ZakenSession(self.source, self._options(), self.title)
         if operation.name == ZAAK:
             return self._zaak(session, request)
+        if operation.name == ZAKEN_OP_IDENTIFICATIE:
+            return self._zaken_op_identificatie(session, request)
         return self._zaken_of(session, SUBJECTS[operation.name], request)
 
     def _zaken_of(self, session: ZakenSession, subject: Subject, request: ConnectorRequest) -> ConnectorResult:
@@ -239,6 +259,53 @@ class ZakenConnector(Connector):
             raise ConnectorError("The Zaken API answered with another zaak than asked; dropped.")
         data = compact_zaak(session, dict(zaak, url=url), fields)
         return ConnectorResult(status=Status.OK, data=data, detail=" ".join(session.detail()))
+
+    def _zaken_op_identificatie(self, session: ZakenSession, request: ConnectorRequest) -> ConnectorResult:
+        unknown = sorted(set(request.params) - {"identificatie", "bronorganisatie"})
+        if unknown:
+            # A filter name the connector does not know would be dropped, not applied.
+            raise ConnectorError(
+                f"{ZAKEN_OP_IDENTIFICATIE} takes no parameter(s) {', '.join(unknown)}; "
+                "it takes: identificatie, bronorganisatie."
+            )
+        identificatie = request.params.get("identificatie")
+        identificatie = identificatie.strip() if isinstance(identificatie, str) else identificatie
+        if identificatie in (None, ""):
+            raise ConnectorError("No identificatie to look up.", Status.SKIPPED)
+        if not isinstance(identificatie, str) or not IDENTIFICATIE.fullmatch(identificatie):
+            # Never query without a valid filter: the API would answer with everyone's zaken.
+            raise ConnectorError("Refused to query zaken without a valid identificatie (1 to 40 characters).")
+        params = {"identificatie": identificatie}
+        bronorganisatie = request.params.get("bronorganisatie")
+        bronorganisatie = bronorganisatie.strip() if isinstance(bronorganisatie, str) else bronorganisatie
+        if bronorganisatie not in (None, ""):
+            if not isinstance(bronorganisatie, str) or not RSIN.fullmatch(bronorganisatie):
+                raise ConnectorError("The bronorganisatie must be an RSIN of 9 digits.")
+            params["bronorganisatie"] = bronorganisatie
+        fields = tuple(request.fields)
+        options = session.options
+        query = {**params, "ordering": "-startdatum"}
+        expand = expand_values(options, fields)
+        if expand:
+            query["expand"] = ",".join(expand)
+        zaken, cut, count = session.pages("zaken", query, limit=options.max_zaken, headers=ZAKEN_HEADERS)
+        kept = list({
+            zaak.get("url"): zaak for zaak in zaken
+            if all(zaak.get(key) == value for key, value in params.items())
+        }.values())
+        data = [compact_zaak(session, zaak, fields) for zaak in kept]
+
+        detail = []
+        if not zaken:
+            detail.append("No zaak with this identificatie.")
+        if cut:
+            of = f" of {count}" if count else ""
+            detail.append(f"Only the newest {len(zaken)}{of} zaken were read (max_zaken).")
+        dropped = len({zaak.get("url") for zaak in zaken}) - len(kept)
+        if dropped:
+            detail.append(f"Dropped {dropped} zaken whose identificatie or bronorganisatie is not the one asked for.")
+        detail.extend(session.detail())
+        return ConnectorResult(status=Status.OK, data=data, detail=" ".join(detail))
 
     # -- admin check ------------------------------------------------------------------------
     def check_connection(self) -> CheckResult:

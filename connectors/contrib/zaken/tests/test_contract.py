@@ -111,6 +111,25 @@ def test_zaak_by_url_request_and_answer_conform(request, source_fixture):
     assert assert_calls_conform() == (1 if expand else 4)
 
 
+@pytest.mark.parametrize("source_fixture", ["zaken_source", "catalogi_source"])
+@responses.activate
+def test_zaken_op_identificatie_request_and_answer_conform(request, source_fixture):
+    source = request.getfixturevalue(source_fixture)
+    expand = source_fixture == "zaken_source"
+    zaak = s.expanded(s.zaak(7), 7) if expand else s.zaak(7)
+    responses.get(ZAKEN, json=s.page([zaak]), headers=ZAKEN_LIST_HEADERS)
+    responses.get(s.status_url(7), json=s.status(7), headers=ZAKEN_HEADERS)
+    responses.get(s.zaaktype_url("parkeervergunning"), json=s.zaaktype(), headers=CATALOGI_HEADERS)
+    responses.get(s.statustype_url("parkeervergunning"), json=s.statustype(), headers=CATALOGI_HEADERS)
+
+    result = ZakenConnector(source).run(ConnectorRequest(
+        "zaken_op_identificatie", {"identificatie": "ZAAK-2025-0000000007", "bronorganisatie": "002220647"}, ZAAK_FIELDS,
+    ))
+
+    assert result.status is Status.OK and len(result.data) == 1, result.detail
+    assert assert_calls_conform() == (1 if expand else 4)
+
+
 @responses.activate
 def test_check_connection_requests_conform(zaken_source):
     nil = "00000000-0000-0000-0000-000000000000"

@@ -525,6 +525,93 @@ def test_zaak_answering_with_another_zaak_is_dropped(zaken_source):
     assert result.status is Status.ERROR and result.data is None
 
 
+# --- zaken_op_identificatie --------------------------------------------------------------------
+@responses.activate
+def test_zaken_op_identificatie_sends_the_identificatie_filter_and_returns_compact_zaken(zaken_source):
+    responses.get(ZAKEN, json=zaken_answer(7))
+
+    result = run(zaken_source, "zaken_op_identificatie", {"identificatie": "ZAAK-2025-0000000007"}, ZAAK_FIELDS)
+
+    assert result.status is Status.OK, result.detail
+    (call,) = responses.calls
+    assert path(call) == "/zaken/api/v1/zaken"
+    assert query(call) == {"identificatie": ["ZAAK-2025-0000000007"], "ordering": ["-startdatum"], "expand": [ALL_EXPAND]}
+    assert call.request.headers["Accept-Crs"] == "EPSG:4326"
+    assert call.request.headers["Authorization"].startswith("Bearer ")
+    assert [z["identificatie"] for z in result.data] == ["ZAAK-2025-0000000007"]
+    assert result.data[0]["zaaktype"]["omschrijving"] == "Aanvraag parkeervergunning"
+    assert result.data[0]["status"]["omschrijving"] == "In behandeling"
+    assert "betrokkeneRollen" not in result.data[0]
+    assert result.detail == ""
+
+
+@responses.activate
+def test_zaken_op_identificatie_narrows_to_one_bronorganisatie_when_asked(zaken_source):
+    responses.get(ZAKEN, json=zaken_answer(7))
+
+    result = run(zaken_source, "zaken_op_identificatie",
+                 {"identificatie": " ZAAK-2025-0000000007 ", "bronorganisatie": "002220647"}, ("identificatie",))
+
+    assert result.status is Status.OK and len(result.data) == 1
+    assert query(responses.calls[0]) == {
+        "identificatie": ["ZAAK-2025-0000000007"], "bronorganisatie": ["002220647"], "ordering": ["-startdatum"],
+    }
+
+
+@responses.activate
+def test_zaken_op_identificatie_with_no_match_is_an_empty_list(zaken_source):
+    responses.get(ZAKEN, json=s.page([]))
+
+    result = run(zaken_source, "zaken_op_identificatie", {"identificatie": "ZAAK-2025-0000000999"}, ZAAK_FIELDS)
+
+    assert result.status is Status.OK
+    assert result.data == []
+    assert result.detail == "No zaak with this identificatie."
+
+
+@responses.activate
+def test_zaken_op_identificatie_drops_zaken_with_another_identificatie_or_bronorganisatie(zaken_source):
+    # A server that ignored the filter answers with every zaak: only the one asked for may pass.
+    other_bron = dict(s.zaak(9), identificatie="ZAAK-2025-0000000007", bronorganisatie="123456782")
+    responses.get(ZAKEN, json=s.page([s.zaak(7), s.zaak(8), other_bron]))
+
+    result = run(zaken_source, "zaken_op_identificatie",
+                 {"identificatie": "ZAAK-2025-0000000007", "bronorganisatie": "002220647"}, ("identificatie", "url"))
+
+    assert [z["url"] for z in result.data] == [s.zaak_url(7)]
+    assert "Dropped 2 zaken whose identificatie or bronorganisatie is not the one asked for." in result.detail
+
+
+@pytest.mark.parametrize("params, status, words", [
+    ({"identificatie": "Z" * 41}, Status.ERROR, "without a valid identificatie"),
+    ({"identificatie": "ZAAK\n-1"}, Status.ERROR, "without a valid identificatie"),
+    ({"identificatie": 7}, Status.ERROR, "without a valid identificatie"),
+    ({"identificatie": "ZAAK-1", "bronorganisatie": "12345678"}, Status.ERROR, "RSIN of 9 digits"),
+    ({"identificatie": "ZAAK-1", "zaaktype": "x"}, Status.ERROR, "takes no parameter(s) zaaktype"),
+    ({"identificatie": ""}, Status.SKIPPED, "No identificatie to look up."),
+    ({"identificatie": None}, Status.SKIPPED, "No identificatie to look up."),
+    ({}, Status.SKIPPED, "No identificatie to look up."),
+])
+@responses.activate
+def test_zaken_op_identificatie_never_queries_without_a_valid_filter(zaken_source, params, status, words):
+    result = run(zaken_source, "zaken_op_identificatie", params, ZAAK_FIELDS)
+
+    assert result.status is status and words in result.detail
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_zaken_op_identificatie_follows_pages_up_to_max_zaken(make_zaken_source):
+    source = make_zaken_source(max_zaken=2)
+    same = [dict(s.zaak(n), identificatie="ZAAK-DUBBEL") for n in (1, 2, 3)]
+    responses.get(ZAKEN, json=s.page(same[:2], next_url=f"{ZAKEN}?page=2", count=3))
+
+    result = run(source, "zaken_op_identificatie", {"identificatie": "ZAAK-DUBBEL"}, ("identificatie",))
+
+    assert len(result.data) == 2 and len(responses.calls) == 1
+    assert "Only the newest 2 of 3 zaken were read (max_zaken)." in result.detail
+
+
 # --- errors ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "code, words",
@@ -587,7 +674,8 @@ def test_invalid_json_is_an_error(zaken_source):
 
     result = run(zaken_source)
 
-    assert result.status is Status.ERROR and "invalid JSON" in result.detail
+    # "invalid JSON", or which media type came instead (an HTML page from a proxy).
+    assert result.status is Status.ERROR and "JSON" in result.detail
 
 
 # --- check_connection ------------------------------------------------------------------------
@@ -649,3 +737,7 @@ def test_declared_fields_are_the_documented_compact_paths():
     assert operations["zaken_van_persoon"].many and operations["zaken_van_persoon"].subject_types == ("bsn",)
     assert operations["zaken_van_bedrijf"].many and operations["zaken_van_bedrijf"].subject_types == ("kvk",)
     assert not operations["zaak"].many and operations["zaak"].params == ("url",)
+    by_identificatie = operations["zaken_op_identificatie"]
+    assert by_identificatie.many and by_identificatie.subject_types == ()
+    assert by_identificatie.params == ("identificatie", "bronorganisatie")
+    assert by_identificatie.fields == ZAAK_FIELDS

@@ -1,8 +1,9 @@
-"""Admin of API clients. A new token is shown once, right after it is made; only its hash is kept."""
+"""Admin of API clients (a new token is shown once, right after it is made; only its hash is kept)
+and the read-only list of subject lookup alerts (api/alerts.py)."""
 
 from django.contrib import admin, messages
 
-from .models import ApiClient
+from .models import ApiClient, SubjectLookupAlert
 
 
 @admin.register(ApiClient)
@@ -33,3 +34,23 @@ class ApiClientAdmin(admin.ModelAdmin):
             token = client.set_new_token()
             client.save(update_fields=["token_hash", "token_hint"])
             self._show_token(request, client, token)
+
+
+@admin.register(SubjectLookupAlert)
+class SubjectLookupAlertAdmin(admin.ModelAdmin):
+    """Read-only: alerts are facts about what happened, written by IKO itself."""
+
+    list_display = ["created_at", "actor", "on_behalf_of", "distinct_subjects", "threshold", "window_seconds"]
+    list_filter = ["created_at"]
+    search_fields = ["actor", "on_behalf_of", "trace_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in SubjectLookupAlert._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,4 +8,4 @@ class ApiConfig(AppConfig):
     verbose_name = "API clients"
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401  (registers the OpenAPI extension of our auth)
+        from . import alerts, schema  # noqa: F401  (subject lookup alerts; the OpenAPI extension of our auth)

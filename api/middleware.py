@@ -1,6 +1,28 @@
-"""Adds the `API-Version` header that the Dutch API Design Rules require on every answer."""
+"""Middleware of the API: the `API-Version` header, the trace context of log lines, the body limit.
+
+- `ApiVersionMiddleware`: the `API-Version` header the Dutch API Design Rules require on every
+  answer under /api/.
+- `TraceContextMiddleware`: continues the caller's W3C `traceparent`
+  (https://www.w3.org/TR/trace-context/, parsed by profiles/tracing.py) or starts a trace, and
+  puts its ids in the context variables that the log formatters read (iko_project/logging.py).
+  When the caller sent no valid `traceparent`, the request gets the one started here, so that the
+  view, its processing record, the calls to the sources and every log line share one trace id.
+- `RequestSizeLimitMiddleware`: refuses a body larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` with 413
+  problem+json before anything reads it. Django enforces that setting only for form data and
+  `request.body`; DRF's JSON parser reads the stream itself, so without this a JSON body of any
+  size would be parsed.
+"""
+
+from __future__ import annotations
 
 from django.conf import settings
+from django.core.signals import request_finished
+from django.http import JsonResponse
+
+from iko_project.logging import span_id_var, trace_id_var
+from profiles.tracing import trace_from_header
+
+from .problems import CONTENT_TYPE, problem
 
 
 class ApiVersionMiddleware:
@@ -12,3 +34,54 @@ class ApiVersionMiddleware:
         if request.path.startswith("/api/"):
             response["API-Version"] = settings.IKO_API_VERSION
         return response
+
+
+class TraceContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        header = request.META.get("HTTP_TRACEPARENT", "")
+        trace = trace_from_header(header)
+        if not trace.parent_span_id:
+            # Views continue the request's traceparent (profiles.tracing.trace_from_header); give
+            # them this trace, or they would start another and the log lines would not match it.
+            request.META["HTTP_TRACEPARENT"] = trace.traceparent
+        request.trace = trace
+        # Not reset when the middleware returns: Django logs 4xx and 5xx answers (django.request)
+        # after the whole middleware chain, and those lines should carry the trace id too. It is
+        # cleared when the response is closed (request_finished), and each request sets its own.
+        trace_id_var.set(trace.trace_id)
+        span_id_var.set(trace.span_id)
+        return self.get_response(request)
+
+
+def _trace_context_clear(**kwargs) -> None:
+    trace_id_var.set("")
+    span_id_var.set("")
+
+
+request_finished.connect(_trace_context_clear, dispatch_uid="api.middleware.trace_context_clear")
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django then reads no body at all
+        if limit is not None and length > limit:
+            return JsonResponse(
+                problem(
+                    status_code=413, code="request-too-large", title="Request too large",
+                    detail=f"The request body is {length} bytes; IKO accepts at most {limit}.",
+                    request=request,
+                ),
+                status=413,
+                content_type=CONTENT_TYPE,
+            )
+        return self.get_response(request)

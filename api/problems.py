@@ -1,8 +1,8 @@
 """Every error answer of the API as RFC 7807 problem details (`application/problem+json`).
 
-DRF's exceptions go through `problem_exception_handler`; Django's own 404 and 500 answers on
-API paths through `handler404`/`handler500` in the URL conf. Validation errors list the invalid
-fields in `invalidParams`, as the BRP and ZGW APIs do.
+DRF's exceptions go through `problem_exception_handler`; Django's own 400, 404 and 500 answers on
+API paths (and the Valtimo front door's) through `handler400`/`handler404`/`handler500` in the URL
+conf. Validation errors list the invalid fields in `invalidParams`, as the BRP and ZGW APIs do.
 """
 
 from __future__ import annotations
@@ -95,6 +95,15 @@ def problem_exception_handler(exc, context):
     return Response(body, status=response.status_code, headers=dict(response.items()), content_type=CONTENT_TYPE)
 
 
+# Paths that answer problem+json even for errors Django raises itself: our API and the Valtimo
+# front door (whose clients parse every answer as JSON).
+API_PREFIXES = ("/api/", "/aggregated-data-profiles/", "/endpoints/")
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
 def _django_problem(request, status_code: int, code: str, title: str, detail: str):
     return JsonResponse(
         problem(status_code=status_code, code=code, title=title, detail=detail, request=request),
@@ -103,8 +112,16 @@ def _django_problem(request, status_code: int, code: str, title: str, detail: st
     )
 
 
+def handler400(request, exception=None):
+    if _is_api(request):
+        return _django_problem(request, 400, "bad-request", "Invalid request", "IKO cannot handle this request.")
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
+
+
 def handler404(request, exception=None):
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return _django_problem(request, 404, "not-found", "Not found", "There is no API resource at this path.")
     from django.views.defaults import page_not_found
 
@@ -112,7 +129,7 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return _django_problem(
             request, 500, "server-error", "Internal error", "IKO failed unexpectedly; the error is logged."
         )
@@ -129,4 +146,4 @@ def problem_response(status_code: int, code: str, title: str, detail: str, reque
     )
 
 
-__all__ = ["ProblemError", "problem_exception_handler", "handler404", "handler500", "problem_response", "status"]
+__all__ = ["ProblemError", "problem_exception_handler", "handler400", "handler404", "handler500", "problem_response", "status"]

@@ -5,17 +5,36 @@ from rest_framework import serializers
 from profiles.subjects import SUBJECT_TYPES
 
 
+class StrictStringMixin:
+    """Takes JSON strings only. DRF's CharField turns a number into text, which the OpenAPI
+    document (`type: string`) does not allow, and a BSN sent as a number has lost its leading
+    zero already (found by tests/test_api_fuzz.py)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    default_error_messages = {"invalid": "Not a valid string."}
+
+
+class StrictSlugField(StrictStringMixin, serializers.SlugField):
+    pass
+
+
 class SubjectSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=list(SUBJECT_TYPES), help_text="bsn or kvk.")
-    value = serializers.CharField(max_length=20, help_text="The identifier, e.g. a BSN.")
+    value = StrictCharField(max_length=20, help_text="The identifier, e.g. a BSN.")
 
 
 class ViewRequestSerializer(serializers.Serializer):
     subject = SubjectSerializer()
-    purpose = serializers.SlugField(
+    purpose = StrictSlugField(
         required=False, max_length=50, help_text="Purpose code; the client's default if left out."
     )
-    onBehalfOf = serializers.CharField(
+    onBehalfOf = StrictCharField(
         required=False, allow_blank=True, max_length=242,
         help_text="The end user (e.g. employee id) the calling system acts for; goes into the processing log.",
     )

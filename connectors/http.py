@@ -23,6 +23,7 @@ from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
 import requests
+import urllib3
 from ape_pie import APIClient
 from django.conf import settings
 from zgw_consumers.client import build_client
@@ -47,6 +48,10 @@ class HttpResponse:
         try:
             return json.loads(self.body)
         except ValueError:
+            kind = self.content_type
+            if kind and kind != "application/json" and not kind.endswith("+json"):
+                # An HTML page from a gateway or proxy, most likely: say so, it is the clue.
+                raise ConnectorError(f"The source answered with invalid JSON ({kind[:60]}).") from None
             raise ConnectorError("The source answered with invalid JSON.") from None
 
 
@@ -229,14 +234,40 @@ class SourceHttp:
             raise ConnectorError(f"The source's answer is larger than {self.max_bytes} bytes.")
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_content(CHUNK_SIZE):
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise ConnectorError(f"The source's answer is larger than {self.max_bytes} bytes.")
-            if time.monotonic() > deadline:
+        raw = response.raw
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise ConnectorError(
                     f"The source did not finish its answer within {self.source.timeout:g} s.",
                     Status.TIMEOUT,
                 )
+            _bound_next_read(raw, left)
+            try:
+                # read1: whatever has arrived, at most a chunk. A plain read (as iter_content does)
+                # waits until the whole chunk is there, so a body trickling in byte by byte would
+                # hold the thread far past the deadline checked here.
+                chunk = raw.read1(CHUNK_SIZE)
+            except urllib3.exceptions.ReadTimeoutError:
+                raise ConnectorError(
+                    f"The source did not finish its answer within {self.source.timeout:g} s.",
+                    Status.TIMEOUT,
+                ) from None
+            except urllib3.exceptions.HTTPError as exc:
+                raise ConnectorError(f"The source broke off its answer ({type(exc).__name__}).") from None
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise ConnectorError(f"The source's answer is larger than {self.max_bytes} bytes.")
             chunks.append(chunk)
-        return b"".join(chunks)
+
+
+def _bound_next_read(raw, seconds: float) -> None:
+    """Let the next socket read wait no longer than the call has left (the read timeout restarts
+    at every byte that arrives). urllib3 sets the read timeout again for the connection's next
+    request, so a kept-alive connection does not keep this shorter one."""
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is not None:
+        current = sock.gettimeout()
+        sock.settimeout(seconds if current is None else min(current, seconds))

@@ -9,6 +9,7 @@ Workers get plain data only, so they never touch the ORM (ARCHITECTURE.md, secti
 
 from __future__ import annotations
 
+import contextvars
 import json
 import threading
 import time
@@ -112,7 +113,9 @@ def run_calls(
             results[call.key] = settle_now
             continue
         cutoff = min(started + call.source.timeout + CUTOFF_GRACE_SECONDS, deadline)
-        pending[pool.submit(_execute, registry, call)] = (signature, cutoff, call)
+        # In the request's context: log lines of the call carry the request's trace id.
+        context = contextvars.copy_context()
+        pending[pool.submit(context.run, _execute, registry, call)] = (signature, cutoff, call)
 
     def settle(signature: str, call: SourceCall, result: ConnectorResult) -> None:
         memo[signature] = result

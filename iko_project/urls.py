@@ -21,3 +21,14 @@ urlpatterns = [
 
 handler404 = "api.problems.handler404"
 handler500 = "api.problems.handler500"
+
+# Health probes (issue 7). HealthProbeMiddleware answers these paths before any other middleware;
+# the routes serve a setup without it.
+from iko_project import health  # noqa: E402
+
+urlpatterns += [
+    path("_healthz/livez", health.livez, name="healthz-livez"),
+    path("_healthz/readyz", health.readyz, name="healthz-readyz"),
+]
+# A request Django itself refuses (a body over the limit read as form data, a bad host name).
+handler400 = "api.problems.handler400"

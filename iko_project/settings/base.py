@@ -353,3 +353,61 @@ LOGGING = {
         "django.server": {"level": "ERROR"},
     },
 }
+
+# --- production: probes, logs, request limits, rate limits, lookup alerts (issue 7) ------------
+# README: "Running in production". Health probes (iko_project/health.py) answer first, before any
+# host check or session; the trace context comes next so every later log line carries the trace
+# id; the body limit refuses an oversized request before anything reads it.
+MIDDLEWARE[:0] = [
+    "iko_project.health.HealthProbeMiddleware",
+    "api.middleware.TraceContextMiddleware",
+    "api.middleware.RequestSizeLimitMiddleware",
+]
+# JSON lines (one object per line, with traceId) by default in production, text elsewhere.
+IKO_LOG_FORMAT = env.str("IKO_LOG_FORMAT", default="json" if IS_PRODUCTION else "text")
+if IKO_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"IKO_LOG_FORMAT must be json or text, not {IKO_LOG_FORMAT!r}.")
+LOGGING["formatters"] = {
+    "json": {"()": "iko_project.logging.JsonFormatter"},
+    "text": {"()": "iko_project.logging.TextFormatter"},
+}
+LOGGING["handlers"]["console"]["formatter"] = IKO_LOG_FORMAT
+
+# JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (IKO_MAX_REQUEST_BYTES, above) and this
+# deep; deeper nesting is refused with 400 before it can exhaust the parser's recursion.
+IKO_MAX_JSON_DEPTH = env.int("IKO_MAX_JSON_DEPTH", default=32)
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["api.parsers.LimitedJSONParser"]
+# The OpenAPI document describes these rejections (and rate limits) on every operation.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "api.schema.postprocess_problems",
+]
+
+# Redis, shared by all instances for rate limits and lookup alerts; empty: each process counts in
+# memory. E.g. redis://redis:6379/0 (rediss:// for TLS). Also checked by /_healthz/readyz.
+IKO_REDIS_URL = env.str("IKO_REDIS_URL", default="")
+IKO_REDIS_PREFIX = env.str("IKO_REDIS_PREFIX", default="iko:")
+IKO_REDIS_TIMEOUT_SECONDS = env.float("IKO_REDIS_TIMEOUT_SECONDS", default=0.25)
+# After a failed Redis command, count in memory for this long before trying Redis again.
+IKO_REDIS_RETRY_SECONDS = env.float("IKO_REDIS_RETRY_SECONDS", default=10.0)
+# Readiness fails when Redis fails only if this is true (counting falls back to memory anyway).
+IKO_READYZ_REQUIRE_REDIS = env.bool("IKO_READYZ_REQUIRE_REDIS", default=False)
+
+# Rate limits (api/throttling.py): `600/minute`, `20/second`, `100/10s`; empty: no limit. Per API
+# client (all its users together) and per user (OIDC token subject, staff user). The test suite
+# runs without them unless a test sets them: its principals share ids across tests in one process.
+from api.rates import rate_parse as _rate_parse  # noqa: E402 - plain Python, no Django models
+
+IKO_RATE_LIMIT_CLIENT = env.str("IKO_RATE_LIMIT_CLIENT", default="" if IKO_ENV == "test" else "3000/minute")
+IKO_RATE_LIMIT_USER = env.str("IKO_RATE_LIMIT_USER", default="" if IKO_ENV == "test" else "300/minute")
+for _name in ("IKO_RATE_LIMIT_CLIENT", "IKO_RATE_LIMIT_USER"):
+    try:
+        _rate_parse(globals()[_name])
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"{_name}: {_exc}") from None
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["api.throttling.PrincipalRateThrottle"]
+
+# Subject lookup alerts (api/alerts.py): more than this many distinct subjects (persons or
+# companies) looked up by one principal within the window raises an alert; 0 switches it off.
+IKO_ALERT_DISTINCT_SUBJECTS = env.int("IKO_ALERT_DISTINCT_SUBJECTS", default=300)
+IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600)

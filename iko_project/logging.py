@@ -1,0 +1,103 @@
+"""Log lines for operators: one JSON object per line (production) or plain text, with the trace id.
+
+ARCHITECTURE.md, section 5 ("Logs: structured (JSON in production), with trace id; BSNs
+pseudonymised; no payloads") and issue 7. `IKO_LOG_FORMAT` chooses `json` (the default in
+production) or `text`; the settings put the formatter on the console handler, and gunicorn's own
+error log uses the same formatter (iko_project/gunicorn_conf.py).
+
+- The W3C trace id (https://www.w3.org/TR/trace-context/) of the request being handled sits in a
+  context variable that `api.middleware.TraceContextMiddleware` sets for each request; every line
+  logged while handling it carries it as `traceId`, the id the processing record and the answer
+  carry too, so an operator can go from a log line to the processing record and back.
+- A last line of defence redacts what must never reach a log even if some code logs it by
+  mistake: BSN-like runs of nine digits, IKO API tokens and bearer/basic credentials. Exceptions
+  are logged as their type and stack only: an exception's message may quote data it choked on.
+
+No Django imports here: gunicorn's master process loads this module before Django is set up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import traceback
+from contextvars import ContextVar
+from datetime import datetime, timezone
+
+# The trace and span id of the request the current thread is handling ("" outside a request).
+trace_id_var: ContextVar[str] = ContextVar("iko_trace_id", default="")
+span_id_var: ContextVar[str] = ContextVar("iko_span_id", default="")
+
+_REDACTIONS = (
+    # API-client tokens (api.models.TOKEN_PREFIX) wherever they appear.
+    (re.compile(r"iko_[A-Za-z0-9_\-]{4,}"), "iko_[redacted]"),
+    # Credentials in an Authorization header value that someone logged.
+    (re.compile(r"\b(Bearer|Token|Basic)\s+[A-Za-z0-9._~+/=\-]{8,}", re.IGNORECASE), r"\1 [redacted]"),
+    # A BSN is nine digits; a longer number (a timestamp, an OIN) is left alone.
+    (re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])"), "[redacted]"),
+)
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _message(record: logging.LogRecord) -> str:
+    try:
+        return record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken log call must not break the request
+        return str(record.msg)
+
+
+def _exception_text(record: logging.LogRecord) -> str:
+    """The exception's type and stack, without its message (it may quote personal data)."""
+    exc_type, exc, tb = record.exc_info
+    stack = "".join(traceback.format_tb(tb)) if tb else ""
+    return f"{stack}{exc_type.__module__}.{exc_type.__qualname__}" if exc_type else stack
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, traceId, spanId."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(_message(record)),
+        }
+        trace_id = trace_id_var.get()
+        if trace_id:
+            entry["traceId"] = trace_id
+            entry["spanId"] = span_id_var.get()
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["exception"] = redact(_exception_text(record))
+        if record.stack_info:
+            entry["stack"] = redact(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """`time level logger message [trace id]`, for a developer's terminal; redacted as JSON is."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{self.formatTime(record)} {record.levelname} {record.name} {redact(_message(record))}"
+        trace_id = trace_id_var.get()
+        if trace_id:
+            line = f"{line} [trace {trace_id}]"
+        if record.exc_info and record.exc_info[0] is not None:
+            line = f"{line}\n{redact(_exception_text(record))}"
+        return line
+
+
+FORMATTERS = {"json": JsonFormatter, "text": TextFormatter}
+
+
+def formatter_path(log_format: str) -> str:
+    """The dotted path of the formatter class for `IKO_LOG_FORMAT` (json or text)."""
+    if log_format not in FORMATTERS:
+        raise ValueError(f"IKO_LOG_FORMAT must be json or text, not {log_format!r}.")
+    return f"{__name__}.{FORMATTERS[log_format].__name__}"

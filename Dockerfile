@@ -28,4 +28,6 @@ COPY --from=build /app /app
 RUN IKO_SECRET_KEY=build IKO_PSEUDONYM_KEY=build python manage.py collectstatic --noinput --verbosity 0
 USER iko
 EXPOSE 8000
+# Liveness only: readiness (/_healthz/readyz) is for the orchestrator, which knows the database.
+HEALTHCHECK --interval=30s --timeout=5s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/_healthz/livez', timeout=3)"]
 CMD ["gunicorn", "--config", "python:iko_project.gunicorn_conf", "iko_project.wsgi"]

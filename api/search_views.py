@@ -18,7 +18,7 @@ from profiles.services import ProcessingLogUnavailable, PurposeMissing, ViewDeni
 from profiles.tracing import trace_from_header
 
 from .problems import problem_response
-from .serializers import SourceStatusSerializer, SubjectSerializer
+from .serializers import SourceStatusSerializer, StrictCharField, StrictSlugField, SubjectSerializer
 from .views import PROBLEM, caller_from_request
 
 
@@ -28,10 +28,10 @@ class SearchRequestSerializer(serializers.Serializer):
         child=serializers.JSONField(),
         help_text="Criterion name -> value, as the search action describes them (GET .../search).",
     )
-    purpose = serializers.SlugField(
+    purpose = StrictSlugField(
         required=False, max_length=50, help_text="Purpose code; your default purpose if left out."
     )
-    onBehalfOf = serializers.CharField(
+    onBehalfOf = StrictCharField(
         required=False, allow_blank=True, max_length=242,
         help_text="The end user the calling system acts for; goes into the processing log.",
     )

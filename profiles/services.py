@@ -24,7 +24,7 @@ from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 
 from .config_cache import config_cached
-from .engine import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, profile_execute, worst
+from .engine import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
 from .fields import released_paths, select_fields
 from .grants import GrantDecision, PurposeMissing, grant_resolve, grant_withheld_paths, plan_narrow
 from .inflight import view_execute_merged, view_key

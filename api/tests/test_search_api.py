@@ -84,11 +84,22 @@ def test_invalid_criteria_are_a_400_problem_with_invalid_params_and_nothing_is_c
     assert len(responses.calls) == 0 and ProcessingRecord.objects.count() == 0
 
 
-@pytest.mark.parametrize("payload", [{}, {"criteria": "Moulin"}, {"criteria": ["Moulin"]}, {"criteria": {}, "purpose": "x y"}])
+@pytest.mark.parametrize("payload", [
+    {}, {"criteria": "Moulin"}, {"criteria": ["Moulin"]}, {"criteria": {}, "purpose": "x y"},
+])
 def test_a_malformed_body_is_a_400_problem(authed_api, grant, person_searches, payload):
     response = authed_api.post("/api/v1/profiles/klantbeeld/search/op-naam", payload, format="json")
     assert response.status_code == 400 and response["Content-Type"] == PROBLEM
     assert response.json()["invalidParams"]
+
+
+@pytest.mark.parametrize("extra", [{"purpose": 12}, {"onBehalfOf": 999993653}])
+@responses.activate
+def test_a_number_where_the_schema_says_string_is_refused_not_turned_into_text(authed_api, grant, person_searches, extra):
+    response = post_search(authed_api, **extra)
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+    assert [p["name"] for p in response.json()["invalidParams"]] == list(extra)
+    assert len(responses.calls) == 0
 
 
 @pytest.mark.parametrize(("name", "action"), [("klantbeeld", "nope"), ("nope", "op-naam")])

@@ -336,6 +336,9 @@ IKO_MAX_SOURCE_RESPONSE_BYTES = env.int("IKO_MAX_SOURCE_RESPONSE_BYTES", default
 # Configuration (profiles, relations, sources, servers, purposes) read by views is reused for at
 # most this many seconds; changes made on another instance take effect within this time.
 IKO_CONFIG_CACHE_SECONDS = env.float("IKO_CONFIG_CACHE_SECONDS", default=5.0)
+# Identical views in flight at the same moment (same profile version, subject, purpose, caller and
+# grant) share one fan-out; nothing is kept after they answer. Off: every view fetches alone.
+IKO_MERGE_VIEWS_IN_FLIGHT = env.bool("IKO_MERGE_VIEWS_IN_FLIGHT", default=True)
 # Outgoing HTTP clients (and their kept-alive connections) are renewed after this many seconds.
 IKO_HTTP_CLIENT_MAX_AGE_SECONDS = env.float("IKO_HTTP_CLIENT_MAX_AGE_SECONDS", default=60.0)
 

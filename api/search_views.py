@@ -12,12 +12,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from profiles.search import SearchInvalid, search_action_describe, search_action_get, search_actions_of, search_run
+from profiles.search import search_action_describe, search_action_get, search_actions_of, search_run
 from profiles.selectors import profile_is_granted_to
-from profiles.services import ProcessingLogUnavailable, PurposeMissing, ViewDenied, profile_get_active
+from profiles.services import profile_get_active
 from profiles.tracing import trace_from_header
 
 from .problems import problem_response
+from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
 from .serializers import SourceStatusSerializer, StrictCharField, StrictSlugField, SubjectSerializer
 from .views import PROBLEM, caller_from_request
 
@@ -152,26 +153,11 @@ class ProfileSearchView(APIView):
                 purpose_code=body.get("purpose"),
                 trace=trace_from_header(request.headers.get("traceparent")),
             )
-        except SearchInvalid as exc:
-            return problem_response(400, "invalid-criteria", "Invalid criteria", exc.detail, request,
-                                    invalidParams=exc.invalid_params)
-        except PurposeMissing as exc:
-            return problem_response(400, "purpose-missing", "Purpose missing", str(exc), request)
-        except ViewDenied as exc:
-            return problem_response(403, exc.code, "Not allowed", str(exc), request)
-        except ProcessingLogUnavailable:
-            return problem_response(
-                503, "processing-log-unavailable", "Service unavailable",
-                "The processing log cannot be written, so IKO releases no personal data.", request,
-            )
+        except SERVICE_REFUSALS as exc:
+            return service_refusal_problem(exc, request, invalid_code="invalid-criteria", invalid_title="Invalid criteria")
         if result.http_status != 200:
-            return problem_response(
-                result.http_status,
-                "sources-failed" if result.http_status == 502 else "sources-timeout",
-                "No source answered",
-                "The search's source gave no answer; see sources.",
-                request,
-                sources=result.body["sources"],
-                traceId=result.body["traceId"],
+            return sources_failed_problem(
+                request, http_status=result.http_status, sources=result.body["sources"],
+                trace_id=result.body["traceId"], detail="The search's source gave no answer; see sources.",
             )
         return Response(result.body)

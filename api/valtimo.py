@@ -37,17 +37,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors.models import Source
-from profiles.search import SearchInvalid, endpoint_call, view_build_default_purpose
+from profiles.search import endpoint_call, view_build_default_purpose
 from profiles.services import (
-    ProcessingLogUnavailable,
-    PurposeMissing,
-    ViewDenied,
     profile_get_active,
 )
 from profiles.subjects import InvalidSubject, Subject, subject_parse
 from profiles.tracing import trace_from_header
 
 from .problems import problem_response
+from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
 from .valtimo_containers import ContainerParamInvalid, apply_containers, decode_container_param
 from .views import PROBLEM, caller_from_request
 
@@ -104,37 +102,6 @@ install_log_redaction()
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def _failure(request, exc: Exception):
-    if isinstance(exc, SearchInvalid):
-        return problem_response(400, "invalid-parameters", "Invalid request", exc.detail, request,
-                                invalidParams=exc.invalid_params)
-    if isinstance(exc, InvalidSubject):
-        return problem_response(400, "invalid-subject", "Invalid subject", str(exc), request,
-                                invalidParams=[{"name": "id", "code": "invalid", "reason": str(exc)}])
-    if isinstance(exc, PurposeMissing):
-        return problem_response(400, "purpose-missing", "Purpose missing", str(exc), request)
-    if isinstance(exc, ViewDenied):
-        return problem_response(403, exc.code, "Not allowed", str(exc), request)
-    if isinstance(exc, ProcessingLogUnavailable):
-        return problem_response(
-            503, "processing-log-unavailable", "Service unavailable",
-            "The processing log cannot be written, so IKO releases no personal data.", request,
-        )
-    raise exc
-
-
-def _sources_failed(request, http_status: int, sources: dict, trace_id: str):
-    return problem_response(
-        http_status,
-        "sources-failed" if http_status == 502 else "sources-timeout",
-        "No source answered",
-        "No source gave an answer; see sources.",
-        request,
-        sources=sources,
-        traceId=trace_id,
-    )
-
-
 def _subject_for(profile, identifier: str) -> Subject:
     """The subject `id` names: the first of the profile's subject types it is valid for."""
     errors = []
@@ -201,11 +168,12 @@ class AggregatedDataProfileView(APIView):
             result = view_build_default_purpose(
                 profile=profile, subject=subject, caller=caller_from_request(request), trace=trace,
             )
-        except (InvalidSubject, PurposeMissing, ViewDenied, ProcessingLogUnavailable) as exc:
-            return _failure(request, exc)
+        except SERVICE_REFUSALS as exc:
+            return service_refusal_problem(exc, request, subject_param="id")
         body = result.body
         if result.http_status != 200:
-            return _sources_failed(request, result.http_status, body["sources"], body["traceId"])
+            return sources_failed_problem(request, http_status=result.http_status, sources=body["sources"],
+                                          trace_id=body["traceId"])
         data, unknown = apply_containers(body["data"], params)
         if data is None:
             data = {}
@@ -256,11 +224,12 @@ class EndpointView(APIView):
                 source=source, operation_name=operation, query=dict(request.query_params.lists()),
                 identifier=identifier, caller=caller_from_request(request), trace=trace,
             )
-        except (SearchInvalid, PurposeMissing, ViewDenied, ProcessingLogUnavailable) as exc:
-            return _failure(request, exc)
+        except SERVICE_REFUSALS as exc:
+            return service_refusal_problem(exc, request)
         status = next(iter(result.sources.values()))["status"]
         if result.http_status != 200:
-            return _sources_failed(request, result.http_status, result.sources, trace.trace_id)
+            return sources_failed_problem(request, http_status=result.http_status, sources=result.sources,
+                                          trace_id=trace.trace_id)
         if identifier is not None and status == "not_found" and not source.operations[operation].many:
             return problem_response(404, "not-found", "Not found", "The source has no data for this identifier.",
                                     request, sources=result.sources, traceId=trace.trace_id)

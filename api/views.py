@@ -17,16 +17,14 @@ from profiles.selectors import profile_is_granted_to, profile_list_for_principal
 from profiles.services import (
     SELF_SERVICE_USER,
     Caller,
-    ProcessingLogUnavailable,
-    PurposeMissing,
-    ViewDenied,
     profile_get_active,
     view_build,
 )
-from profiles.subjects import InvalidSubject, subject_parse
+from profiles.subjects import subject_parse
 from profiles.tracing import trace_from_header
 
 from .problems import problem_response
+from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
 from .serializers import ProfileListSerializer, ViewRequestSerializer, ViewResponseSerializer
 
 PROBLEM = OpenApiResponse(description="Problem details (application/problem+json).")
@@ -116,28 +114,11 @@ class ProfileViewView(APIView):
                 purpose_code=body.get("purpose"),
                 trace=trace_from_header(request.headers.get("traceparent")),
             )
-        except InvalidSubject as exc:
-            return problem_response(
-                400, "invalid-subject", "Invalid subject", str(exc), request,
-                invalidParams=[{"name": "subject.value", "code": "invalid", "reason": str(exc)}],
-            )
-        except PurposeMissing as exc:
-            return problem_response(400, "purpose-missing", "Purpose missing", str(exc), request)
-        except ViewDenied as exc:
-            return problem_response(403, exc.code, "Not allowed", str(exc), request)
-        except ProcessingLogUnavailable:
-            return problem_response(
-                503, "processing-log-unavailable", "Service unavailable",
-                "The processing log cannot be written, so IKO releases no personal data.", request,
-            )
+        except SERVICE_REFUSALS as exc:
+            return service_refusal_problem(exc, request)
         if result.http_status != 200:
-            return problem_response(
-                result.http_status,
-                "sources-failed" if result.http_status == 502 else "sources-timeout",
-                "No source answered",
-                "None of the profile's sources gave an answer; see sources.",
-                request,
-                sources=result.body["sources"],
-                traceId=result.body["traceId"],
+            return sources_failed_problem(
+                request, http_status=result.http_status, sources=result.body["sources"],
+                trace_id=result.body["traceId"], detail="None of the profile's sources gave an answer; see sources.",
             )
         return Response(result.body)

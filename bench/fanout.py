@@ -197,7 +197,7 @@ def main() -> None:
         loaded, loaded_s = run_load(base, "fanout", args.views * 2, 32)
         cpu_per_view_ms = (cpu_seconds(pids) - cpu_before) / len(loaded) * 1000
         memory = [round(rss_mb(pid), 1) for pid in pids]
-        hanging, _ = run_load(base, "hanging", 20, 4)
+        hanging, _ = run_load(base, "hanging", 20, 1)  # the cost of one view, not of queueing
 
         all_views = serial + loaded
         errors = sum(1 for r in all_views if r["status"] != 200 or not r["complete"])

@@ -1,17 +1,22 @@
-"""`demo_configure`: the demo's servers, sources, profiles, search actions and grants, loaded
-idempotently. (The views and searches over the real demo sources are tested in
-tests/test_demo_profiles.py; here the demo searches run against `responses`.)"""
+"""`demo_configure`: the demo's servers, sources, profiles, search actions and grants, imported
+idempotently from demo/config.yaml with the code of `manage.py config_import`. (The views and
+searches over the real demo sources are tested in tests/test_demo_profiles.py; here the demo
+searches run against `responses`.)"""
 
 import json
+from io import StringIO
 
 import pytest
 import responses
+from django.core.management import call_command
 from zgw_consumers.constants import AuthTypes
 from zgw_consumers.models import Service
 
 from api.models import ApiClient, token_hash
+from connectors.contrib.brp.search import SPEC_PATTERNS
 from connectors.models import Source
-from demo.config import DEMO_TOKEN, SOURCE_CONNECTORS, demo_configure
+from demo.config import CONFIG_FILE, DEMO_SECRETS, DEMO_TOKEN, SOURCE_CONNECTORS, demo_configure, demo_environ
+from profiles.configuration import configuration_export, configuration_parse, configuration_substitute
 from profiles.models import Grant, ProcessingRecord, Profile, Relation, SearchAction
 
 ROOTS = {
@@ -148,6 +153,68 @@ def test_demo_configure_keeps_search_actions_stable_and_removes_ones_the_demo_no
     demo_configure(**ROOTS)
 
     assert dict(SearchAction.objects.values_list("pk", "name")) == before
+
+
+# --- demo/config.yaml: a configuration file like any other ------------------------------------------
+
+
+def config_import(path) -> str:
+    out = StringIO()
+    call_command("config_import", str(path), stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_config_file_imports_into_an_empty_database_and_its_export_reimports_as_a_no_op(
+    monkeypatch, tmp_path
+):
+    assert not Service.objects.exists() and not Profile.objects.exists() and not ApiClient.objects.exists()
+    for name, value in demo_environ(**ROOTS).items():
+        monkeypatch.setenv(name, value)
+
+    output = config_import(CONFIG_FILE)
+
+    assert "needs attention" not in output, output
+    assert "update 0;" in output and " 0 unchanged." in output, output
+    assert Service.objects.get(slug="demo-kvk").header_value == DEMO_SECRETS["IKO_SERVER_DEMO_KVK_HEADER_VALUE"]
+    assert Service.objects.get(slug="demo-zaken").api_root == ROOTS["zaken_api_root"]
+    assert ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN)).name == "Demo case system"
+    assert set(Profile.objects.values_list("name", flat=True)) == {"klantbeeld", "bedrijfsbeeld"}
+    versions = dict(Profile.objects.values_list("name", "version"))
+
+    exported = tmp_path / "export.yaml"
+    call_command("config_export", "--output", str(exported), stderr=StringIO())
+    again = config_import(exported)
+
+    assert again.strip().splitlines()[-1].startswith("Did create 0, update 0; "), again
+    assert dict(Profile.objects.values_list("name", "version")) == versions
+
+
+@pytest.mark.django_db
+def test_the_demo_config_file_is_what_config_export_writes_for_the_demo():
+    demo_configure(**ROOTS)
+    problems: list[str] = []
+
+    in_file = configuration_substitute(configuration_parse(CONFIG_FILE.read_text()), demo_environ(**ROOTS), problems)
+    exported = configuration_substitute(configuration_parse(configuration_export()), {}, problems)
+
+    assert problems == []
+    assert in_file == exported
+
+
+def test_the_demo_config_file_holds_no_secret_and_the_brp_specs_own_search_patterns():
+    text = CONFIG_FILE.read_text()
+    document = configuration_parse(text)
+
+    assert not [name for name, secret in DEMO_SECRETS.items() if secret in text]
+    criteria = {
+        c["name"]: c for a in document["searchActions"] if a["source"] == "brp" for c in a["criteria"]
+    }
+    assert criteria["geslachtsnaam"]["validation"]["pattern"] == SPEC_PATTERNS["geslachtsnaam"]
+    assert criteria["voornamen"]["validation"]["pattern"] == SPEC_PATTERNS["voornamenOptioneel"]
+    assert criteria["voorvoegsel"]["validation"]["pattern"] == SPEC_PATTERNS["voorvoegsel"]
+    assert criteria["huisletter"]["validation"]["pattern"] == SPEC_PATTERNS["huisletter"]
+    assert criteria["huisnummertoevoeging"]["validation"]["pattern"] == SPEC_PATTERNS["huisnummertoevoeging"]
 
 
 @pytest.fixture

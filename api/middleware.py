@@ -43,10 +43,8 @@ class TraceContextMiddleware:
     def __call__(self, request):
         header = request.META.get("HTTP_TRACEPARENT", "")
         trace = trace_from_header(header)
-        if not trace.parent_span_id:
-            # Views continue the request's traceparent (profiles.tracing.trace_from_header); give
-            # them this trace, or they would start another and the log lines would not match it.
-            request.META["HTTP_TRACEPARENT"] = trace.traceparent
+        # The request's span: views pass it to the services (api.tracing.request_trace), so log
+        # lines, the answer's traceId and the processing record name the same trace.
         request.trace = trace
         # Not reset when the middleware returns: Django logs 4xx and 5xx answers (django.request)
         # after the whole middleware chain, and those lines should carry the trace id too. It is

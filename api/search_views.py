@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 from profiles.search import search_action_describe, search_action_get, search_actions_of, search_run
 from profiles.selectors import profile_is_granted_to
 from profiles.services import profile_get_active
-from profiles.tracing import trace_from_header
 
 from .problems import problem_response
+from .tracing import request_trace
 from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
 from .serializers import SourceStatusSerializer, StrictCharField, StrictSlugField, SubjectSerializer
 from .views import PROBLEM, caller_from_request
@@ -151,7 +151,7 @@ class ProfileSearchView(APIView):
                 criteria=body["criteria"],
                 caller=caller_from_request(request, body.get("onBehalfOf", "")),
                 purpose_code=body.get("purpose"),
-                trace=trace_from_header(request.headers.get("traceparent")),
+                trace=request_trace(request),
             )
         except SERVICE_REFUSALS as exc:
             return service_refusal_problem(exc, request, invalid_code="invalid-criteria", invalid_title="Invalid criteria")

@@ -42,9 +42,9 @@ from profiles.services import (
     profile_get_active,
 )
 from profiles.subjects import InvalidSubject, Subject, subject_parse
-from profiles.tracing import trace_from_header
 
 from .problems import problem_response
+from .tracing import request_trace
 from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
 from .valtimo_containers import ContainerParamInvalid, apply_containers, decode_container_param
 from .views import PROBLEM, caller_from_request
@@ -162,7 +162,7 @@ class AggregatedDataProfileView(APIView):
             return problem_response(400, "invalid-container-param", "Invalid request",
                                     "A containerParam cannot be read; see invalidParams.", request,
                                     invalidParams=problems)
-        trace = trace_from_header(request.headers.get("traceparent"))
+        trace = request_trace(request)
         try:
             subject = _subject_for(profile, ids[0])
             result = view_build_default_purpose(
@@ -218,7 +218,7 @@ class EndpointView(APIView):
                 404, "endpoint-not-found", "Not found",
                 f"There is no operation {operation!r} of a {connector_tag!r} source {instance_tag!r}.", request,
             )
-        trace = trace_from_header(request.headers.get("traceparent"))
+        trace = request_trace(request)
         try:
             result = endpoint_call(
                 source=source, operation_name=operation, query=dict(request.query_params.lists()),

@@ -21,9 +21,9 @@ from profiles.services import (
     view_build,
 )
 from profiles.subjects import subject_parse
-from profiles.tracing import trace_from_header
 
 from .problems import problem_response
+from .tracing import request_trace
 from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
 from .serializers import ProfileListSerializer, ViewRequestSerializer, ViewResponseSerializer
 
@@ -112,7 +112,7 @@ class ProfileViewView(APIView):
                 subject=subject,
                 caller=caller_from_request(request, body.get("onBehalfOf", "")),
                 purpose_code=body.get("purpose"),
-                trace=trace_from_header(request.headers.get("traceparent")),
+                trace=request_trace(request),
             )
         except SERVICE_REFUSALS as exc:
             return service_refusal_problem(exc, request)

@@ -197,7 +197,9 @@ def test_without_a_traceparent_the_log_lines_the_answer_and_the_record_share_one
     # A 502 (the only source failed): Django logs it, and the problem carries the trace id.
     assert response.status_code == 502
     trace_id = response.json()["traceId"]
-    assert ProcessingRecord.objects.get().trace_id == trace_id
+    record = ProcessingRecord.objects.get()
+    assert record.trace_id == trace_id
+    assert record.parent_span_id == ""  # nobody called IKO within a trace: no parent span
     traced = {json.loads(line).get("traceId") for line in stream.getvalue().splitlines()} - {None}
     assert traced == {trace_id}
 

@@ -79,6 +79,18 @@ class CallContext:
     traceparent: str = ""  # W3C trace context of this view, for sources that continue it
 
 
+def unknown_options(options: Mapping[str, Any], known, *, known_help: str = "") -> str:
+    """The admin's message for option keys a connector does not take ("" when there are none).
+
+    One wording for every connector, so a typo in a source's options reads the same everywhere;
+    `known_help` replaces the plain list of known keys where a connector explains each one.
+    """
+    unknown = sorted(set(options) - set(known))
+    if not unknown:
+        return ""
+    return f"Unknown options: {', '.join(unknown)}. Known: {known_help or ', '.join(sorted(known))}."
+
+
 @dataclass(frozen=True)
 class ConnectorRequest:
     """One call of one operation for one set of parameters."""

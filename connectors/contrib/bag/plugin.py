@@ -38,6 +38,7 @@ from ...base import (
     ConnectorResult,
     Operation,
     Status,
+    unknown_options,
 )
 from ...errors import http_error
 from ...http import HttpResponse, SourceHttp
@@ -131,9 +132,8 @@ class BagConnector(Connector):
     def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
         options = dict(options or {})
         errors: list[str] = []
-        unknown = sorted(set(options) - set(KNOWN_OPTIONS))
-        if unknown:
-            errors.append(f"Unknown options {unknown}; the BAG connector takes {list(KNOWN_OPTIONS)}.")
+        if message := unknown_options(options, KNOWN_OPTIONS):
+            errors.append(message)
         cap = options.get("max_adressen", DEFAULT_MAX_ADRESSEN)
         if isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= MAX_MAX_ADRESSEN:
             errors.append(f"'max_adressen' must be a whole number from 1 to {MAX_MAX_ADRESSEN}.")

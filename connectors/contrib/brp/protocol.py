@@ -30,7 +30,7 @@ from typing import Any, Mapping
 
 from django.core.exceptions import ValidationError
 
-from ...base import CallContext, ConnectorError
+from ...base import CallContext, ConnectorError, unknown_options
 
 DEFAULT_HEADER_NAMES = {
     "doelbinding": "x-doelbinding",
@@ -52,9 +52,9 @@ def clean_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
     options = dict(options or {})
     errors: list[str] = []
     # Keys ending in _service name linked servers, a convention of every source (connectors.models).
-    unknown = sorted(key for key in set(options) - KNOWN_OPTIONS if not key.endswith("_service"))
-    if unknown:
-        errors.append(f"Unknown options: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN_OPTIONS))}.")
+    linked = {key for key in options if key.endswith("_service")}
+    if message := unknown_options(options, KNOWN_OPTIONS | linked):
+        errors.append(message)
     if "protocol_headers" in options and not isinstance(options["protocol_headers"], bool):
         errors.append("protocol_headers must be true or false.")
     names = options.get("header_names", {})

@@ -42,6 +42,7 @@ from ...base import (
     ConnectorResult,
     Operation,
     Status,
+    unknown_options,
 )
 from ...errors import http_error
 from ...http import SourceHttp
@@ -122,12 +123,8 @@ class KlantinteractiesConnector(Connector):
     @classmethod
     def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
         options = dict(options or {})
-        unknown = sorted(set(options) - set(KNOWN_OPTIONS))
-        if unknown:
-            raise ValidationError(
-                f"Unknown option(s) {', '.join(unknown)}; this connector knows "
-                f"{', '.join(KNOWN_OPTIONS)}."
-            )
+        if message := unknown_options(options, KNOWN_OPTIONS):
+            raise ValidationError(message)
         max_items = options.get("max_items", DEFAULT_MAX_ITEMS)
         if isinstance(max_items, bool) or not isinstance(max_items, int) or not (
             1 <= max_items <= MAX_ITEMS_LIMIT

@@ -31,6 +31,7 @@ from ...base import (
     ConnectorResult,
     Operation,
     Status,
+    unknown_options,
 )
 from ...http import HttpResponse, SourceHttp
 from ...registry import register
@@ -103,10 +104,9 @@ class KvkConnector(Connector):
     @classmethod
     def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
         options = dict(options or {})
-        unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
-        if unknown:
-            known = "; ".join(f"{name}: {text}" for name, text in OPTION_HELP.items())
-            raise ValidationError(f"Unknown option(s) {', '.join(unknown)}. Known options: {known}.")
+        known_help = "; ".join(f"{name}: {text}" for name, text in OPTION_HELP.items())
+        if message := unknown_options(options, DEFAULT_OPTIONS, known_help=known_help):
+            raise ValidationError(message)
         cleaned = {
             "max_results": _int_option(options, "max_results", 1, KVK_MAX_RESULTS),
             "page_size": _int_option(options, "page_size", 1, KVK_MAX_PAGE_SIZE),

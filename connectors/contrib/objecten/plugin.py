@@ -36,6 +36,7 @@ from ...base import (
     ConnectorResult,
     Operation,
     Status,
+    unknown_options,
 )
 from ...errors import http_error
 from ...http import HttpResponse, SourceHttp
@@ -97,10 +98,8 @@ class ObjectenConnector(Connector):
     def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
         options = dict(options or {})
         errors: list[str] = []
-        unknown = sorted(set(options) - set(KNOWN_OPTIONS))
-        if unknown:
-            errors.append(
-                f"Unknown options {unknown}; the Objecten connector takes {list(KNOWN_OPTIONS)}."
+        if message := unknown_options(options, KNOWN_OPTIONS):
+            errors.append(message
             )
         objecttype = options.get("objecttype")
         if not isinstance(objecttype, str) or not objecttype:

@@ -23,6 +23,8 @@ from typing import Any, Mapping
 
 from django.core.exceptions import ValidationError
 
+from ...base import unknown_options
+
 ZAAKTYPE_VIA = ("expand", "catalogi")
 
 
@@ -66,9 +68,8 @@ def clean_options(options: Mapping[str, Any] | None) -> ZakenOptions:
     options = dict(options or {})
     errors: list[str] = []
     known = set(ZakenOptions.__dataclass_fields__)
-    unknown = sorted(set(options) - known)
-    if unknown:
-        errors.append(f"Unknown options: {', '.join(unknown)}. Known: {', '.join(sorted(known))}.")
+    if message := unknown_options(options, known):
+        errors.append(message)
     values: dict[str, Any] = {}
     for name in INT_RANGES:
         if name in options:

@@ -624,7 +624,7 @@ def test_validate_options_fills_the_default_cap():
     ({"max_items": "50"}, "max_items must be a whole number"),
     ({"max_items": True}, "max_items must be a whole number"),
     ({"max_items": 5000}, "max_items must be a whole number"),
-    ({"contactgegeven_service": "cg"}, "Unknown option(s) contactgegeven_service"),
+    ({"contactgegeven_service": "cg"}, "Unknown options: contactgegeven_service"),
     ({"contactgegevens_service": 3}, "contactgegevens_service must be the slug"),
 ])
 def test_validate_options_rejects_bad_options_with_a_readable_message(options, words):

@@ -320,7 +320,7 @@ def test_options_are_cleaned_with_a_default_cap():
         ({"objecttype": OBJECTTYPE, "data_attribute": "_bsn"}, "single underscores"),
         ({"objecttype": OBJECTTYPE, "data_attribute": "bsn", "max_objects": 0}, "'max_objects'"),
         ({"objecttype": OBJECTTYPE, "data_attribute": "bsn", "max_objects": "10"}, "'max_objects'"),
-        ({"objecttype": OBJECTTYPE, "data_attribute": "bsn", "objectype": "x"}, "Unknown options ['objectype']"),
+        ({"objecttype": OBJECTTYPE, "data_attribute": "bsn", "objectype": "x"}, "Unknown options: objectype"),
     ],
 )
 def test_invalid_options_are_refused_with_a_readable_message(options, words):

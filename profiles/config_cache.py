@@ -21,32 +21,60 @@ from typing import Any, Callable, Hashable
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
-_lock = threading.Lock()
-_entries: dict[Hashable, tuple[float, Any]] = {}
 _MISSING = object()
+
+
+class ShortLivedCache:
+    """Values loaded from the database, reused while younger than a setting's number of seconds.
+
+    Shared by this module (configuration) and profiles.grants (grants per principal). A value
+    loaded while the cache was cleared is not kept: it may predate the change that cleared it.
+    The cache forgets everything when it reaches `max_entries`, so it cannot grow without bound.
+    """
+
+    def __init__(self, ttl_setting: str, *, default_ttl: float = 5.0, max_entries: int = 10_000):
+        self.ttl_setting = ttl_setting
+        self.default_ttl = default_ttl
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._entries: dict[Hashable, tuple[float, Any]] = {}
+        self._generation = 0
+
+    def get(self, key: Hashable, load: Callable[[], Any]) -> Any:
+        ttl = float(getattr(settings, self.ttl_setting, self.default_ttl))
+        if ttl <= 0:
+            return load()
+        entry = self._entries.get(key, _MISSING)
+        if entry is not _MISSING and time.monotonic() - entry[0] < ttl:
+            return entry[1]
+        # Loading outside the lock: two threads may both load once, which is cheaper than making
+        # every view wait behind one slow query.
+        generation, loaded_at = self._generation, time.monotonic()
+        value = load()
+        with self._lock:
+            if generation == self._generation:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[key] = (loaded_at, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._entries.clear()
+
+
+_config = ShortLivedCache("IKO_CONFIG_CACHE_SECONDS")
 
 
 def config_cached(key: Hashable, load: Callable[[], Any]) -> Any:
     """`load()`'s value for `key`, reused while it is younger than the configured time."""
-    ttl = settings.IKO_CONFIG_CACHE_SECONDS
-    if ttl <= 0:
-        return load()
-    now = time.monotonic()
-    entry = _entries.get(key, _MISSING)
-    if entry is not _MISSING and now - entry[0] < ttl:
-        return entry[1]
-    # Loading outside the lock: two threads may both load once, which is cheaper than making
-    # every view wait behind one slow query.
-    value = load()
-    with _lock:
-        _entries[key] = (now, value)
-    return value
+    return _config.get(key, load)
 
 
 def config_cache_clear(**_: Any) -> None:
     """Forget everything (a configuration model changed, or a test starts)."""
-    with _lock:
-        _entries.clear()
+    _config.clear()
 
 
 # Every model a view's configuration is read from. By label, so this module imports no models.

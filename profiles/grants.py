@@ -27,17 +27,15 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from django.conf import settings
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from .config_cache import ShortLivedCache
 from .subjects import Subject
 
 SELF_SERVICE_SUBJECT_TYPES = ("bsn", "kvk")
@@ -184,38 +182,16 @@ def _grants_load(principal: Principal) -> tuple[GrantInfo, ...]:
     return tuple(seen.values())
 
 
-_lock = threading.Lock()
-_cache: dict[tuple, tuple[float, tuple[GrantInfo, ...]]] = {}
-_generation = 0
+_cache = ShortLivedCache("IKO_GRANT_CACHE_SECONDS", max_entries=MAX_CACHED_PRINCIPALS)
 
 
 def principal_grants(principal: Principal) -> tuple[GrantInfo, ...]:
     """The principal's enabled grants, from the in-process cache when it is fresh enough."""
-    global _generation
-    ttl = float(getattr(settings, "IKO_GRANT_CACHE_SECONDS", 5.0))
-    key = principal.cache_key
-    if ttl > 0:
-        entry = _cache.get(key)
-        if entry is not None and time.monotonic() - entry[0] < ttl:
-            return entry[1]
-    generation = _generation
-    loaded_at = time.monotonic()
-    grants = _grants_load(principal)
-    if ttl > 0:
-        with _lock:
-            # A grant changed while we read: do not keep what we read before the change.
-            if generation == _generation:
-                if len(_cache) >= MAX_CACHED_PRINCIPALS:
-                    _cache.clear()
-                _cache[key] = (loaded_at, grants)
-    return grants
+    return _cache.get(principal.cache_key, lambda: _grants_load(principal))
 
 
 def grant_cache_clear(**_: Any) -> None:
-    global _generation
-    with _lock:
-        _generation += 1
-        _cache.clear()
+    _cache.clear()
 
 
 # --- resolution ----------------------------------------------------------------------------------

@@ -302,11 +302,11 @@ def test_a_revoked_grant_stops_working_at_once_on_this_instance(grant, profile):
 
 
 def test_on_other_instances_a_revocation_takes_effect_within_the_cache_time(grant, profile, settings, monkeypatch):
-    import profiles.grants as grants
+    import profiles.config_cache as config_cache  # the cache mechanism grants use
 
     settings.IKO_GRANT_CACHE_SECONDS = 5
     clock = [1000.0]
-    monkeypatch.setattr(grants.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(config_cache.time, "monotonic", lambda: clock[0])
     assert grant_resolve(principal=grant.api_client, profile=profile, purpose_code="klantcontact").allowed
     Grant.objects.filter(pk=grant.pk).update(enabled=False)  # another instance: no signal here
 

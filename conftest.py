@@ -22,8 +22,8 @@ def _closed_circuits():
 @pytest.fixture(autouse=True)
 def _fresh_config_cache():
     """Each test reads its own configuration: a rolled-back test's profiles must not linger."""
-    from profiles.config_cache import config_cache_clear
-    from profiles.grants import grant_cache_clear
+    from profiles.access.config_cache import config_cache_clear
+    from profiles.access.grants import grant_cache_clear
 
     config_cache_clear()
     grant_cache_clear()

@@ -8,4 +8,5 @@ class ApiConfig(AppConfig):
     verbose_name = "API clients"
 
     def ready(self) -> None:
-        from . import alerts, schema  # noqa: F401  (subject lookup alerts; the OpenAPI extension of our auth)
+        from api import schema  # noqa: F401  (the OpenAPI extension of our auth)
+        from profiles.processing_log import alerts  # noqa: F401  (subject lookup alerts)

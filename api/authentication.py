@@ -13,7 +13,7 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from profiles.config_cache import config_cached
+from profiles.access.config_cache import config_cached
 
 from .models import TOKEN_PREFIX, ApiClient, token_hash
 from .oidc import OidcProviderUnavailable, TokenInvalid, oidc_enabled, principal_from_token

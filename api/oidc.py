@@ -38,7 +38,7 @@ from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from .principals import OidcPrincipal
+from profiles.access.principals import OidcPrincipal
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from profiles.search import search_action_describe, search_action_get, search_actions_of, search_run
-from profiles.selectors import profile_is_granted_to
-from profiles.services import profile_get_active
+from profiles.services.search import search_action_describe, search_action_get, search_actions_of, search_run
+from profiles.services.selectors import profile_is_granted_to
+from profiles.services.view import profile_get_active
 
 from .problems import problem_response
 from .tracing import request_trace

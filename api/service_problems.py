@@ -6,8 +6,8 @@ wherever it happens (RFC 9457; ARCHITECTURE.md, section 4).
 
 from __future__ import annotations
 
-from profiles.search import SearchInvalid
-from profiles.services import ProcessingLogUnavailable, PurposeMissing, ViewDenied
+from profiles.services.search import SearchInvalid
+from profiles.services.view import ProcessingLogUnavailable, PurposeMissing, ViewDenied
 from profiles.subjects import InvalidSubject
 
 from .problems import problem_response

@@ -34,7 +34,7 @@ from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
 from .models import ApiClient
-from .principals import OidcPrincipal
+from profiles.access.principals import OidcPrincipal
 from .rates import Rate, rate_parse
 from .shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
 

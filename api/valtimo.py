@@ -37,8 +37,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors.models import Source
-from profiles.search import endpoint_call, view_build_default_purpose
-from profiles.services import (
+from profiles.services.search import endpoint_call, view_build_default_purpose
+from profiles.services.view import (
     profile_get_active,
 )
 from profiles.subjects import InvalidSubject, Subject, subject_parse

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.models import ApiClient
-from api.principals import OidcPrincipal
+from profiles.access.principals import OidcPrincipal
 from connectors.registry import registry
-from profiles.schema import profile_output_schema
-from profiles.selectors import profile_is_granted_to, profile_list_for_principal
-from profiles.services import (
+from profiles.definitions.schema import profile_output_schema
+from profiles.services.selectors import profile_is_granted_to, profile_list_for_principal
+from profiles.services.view import (
     SELF_SERVICE_USER,
     Caller,
     profile_get_active,

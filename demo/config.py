@@ -18,7 +18,7 @@ from pathlib import Path
 from django.db import transaction
 
 from demo.universe import COMPANY, PERSONS
-from profiles.configuration import configuration_import, configuration_parse
+from profiles.configuration.importer import configuration_import, configuration_parse
 from profiles.models import SearchAction
 
 CONFIG_FILE = Path(__file__).with_name("config.yaml")

@@ -10,8 +10,8 @@ class ProfilesConfig(AppConfig):
     def ready(self):
         # Connects the signals that clear the grant cache when a grant, purpose, profile, API
         # client or group changes in this process.
-        from . import grants  # noqa: F401
+        from profiles.access import grants  # noqa: F401
         # The search actions' inline on the profile admin (issue 6).
-        from .search_admin import register as register_search_admin
+        from profiles.admin.search_actions import register as register_search_admin
 
         register_search_admin()

@@ -54,7 +54,7 @@ KINDEREN = [
 
 @pytest.fixture(autouse=True)
 def _fresh_grant_cache():
-    from profiles.grants import grant_cache_clear
+    from profiles.access.grants import grant_cache_clear
 
     grant_cache_clear()
     yield
@@ -336,7 +336,8 @@ def test_a_broken_container_param_is_a_400_problem_not_a_500(valtimo, grant, wit
 def test_the_widgets_of_one_screen_at_the_same_moment_cost_one_brp_call(grant, profile, purpose, api_client_with_token, monkeypatch):
     from django.test import Client
 
-    from profiles import inflight, services
+    from profiles.engine import inflight
+    from profiles.services import view as services
 
     api_client_with_token.default_purpose = purpose
     api_client_with_token.save()

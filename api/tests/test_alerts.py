@@ -10,12 +10,12 @@ import pytest
 import responses
 from django.test import override_settings
 
-from api.alerts import lookup_note, memory_lookups
+from profiles.processing_log.alerts import lookup_note, memory_lookups
 from api.models import SubjectLookupAlert
 from api.shared_store import redis_reset
 from api.tests.redis_fixtures import redis_url, shared_redis  # noqa: F401 (fixtures)
 from profiles.models import ProcessingRecord
-from profiles.pseudonyms import subject_pseudonym
+from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.subjects import is_valid_bsn
 
 PERSONEN_URL = "https://brp.example.org/haalcentraal/api/brp/personen"
@@ -47,7 +47,7 @@ def view(api, bsn, **extra):
 def test_more_distinct_subjects_than_the_threshold_raise_one_alert_without_subject_data(
     authed_api, grant, brp_answers_nobody, django_capture_on_commit_callbacks, caplog
 ):
-    caplog.set_level(logging.WARNING, logger="api.alerts")
+    caplog.set_level(logging.WARNING, logger="profiles.processing_log.alerts")
     with django_capture_on_commit_callbacks(execute=True):
         for bsn in BSNS[:3] + BSNS[:3]:  # three subjects, each twice: no alert yet
             assert view(authed_api, bsn).status_code == 200
@@ -62,7 +62,7 @@ def test_more_distinct_subjects_than_the_threshold_raise_one_alert_without_subje
     assert alert.distinct_subjects == 4 and alert.threshold == 3 and alert.window_seconds == 3600
     assert alert.trace_id == ProcessingRecord.objects.order_by("id")[6].trace_id  # the first lookup of the 4th subject
     stored = " ".join(str(getattr(alert, f.attname)) for f in alert._meta.fields)
-    [warning] = [r for r in caplog.records if r.name == "api.alerts"]
+    [warning] = [r for r in caplog.records if r.name == "profiles.processing_log.alerts"]
     for bsn in BSNS:
         pseudonym = subject_pseudonym(subject_type="bsn", value=bsn)
         for text in (stored, warning.getMessage()):
@@ -95,7 +95,7 @@ def test_a_threshold_of_zero_switches_alerts_off(db):
 
 
 def test_searches_inspections_and_citizens_looking_at_themselves_are_not_counted():
-    from api.alerts import _counted
+    from profiles.processing_log.alerts import _counted
 
     def rec(**fields):
         base = {"subject_type": "bsn", "subject_pseudonym": "ab" * 32, "actor_type": "api_client", "action": "view"}
@@ -146,12 +146,12 @@ def test_a_failing_redis_falls_back_to_counting_in_memory(db):
 
 def test_a_failure_while_counting_never_fails_the_view(authed_api, grant, brp_answers_nobody, monkeypatch,
                                                        django_capture_on_commit_callbacks, caplog):
-    import api.alerts
+    from profiles.processing_log import alerts
 
     def broken(**kwargs):
         raise RuntimeError("counting broke")
 
-    monkeypatch.setattr(api.alerts, "lookup_note", broken)
+    monkeypatch.setattr(alerts, "lookup_note", broken)
     with django_capture_on_commit_callbacks(execute=True):
         response = view(authed_api, BSNS[0])
     assert response.status_code == 200

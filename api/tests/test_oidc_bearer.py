@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from api.oidc import principal_from_token, roles_from_claims
-from api.principals import OidcPrincipal
+from profiles.access.principals import OidcPrincipal
 from api.tests.oidc_provider import RSA_KID, oidc, oidc_provider, rsa_key  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.integration

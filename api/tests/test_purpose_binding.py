@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from api.tests.oidc_provider import oidc, oidc_provider  # noqa: F401 (fixtures)
 from profiles.models import Grant, ProcessingRecord, Purpose
-from profiles.pseudonyms import subject_pseudonym
+from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.subjects import is_valid_bsn
 
 PERSONEN_URL = "https://brp.example.org/haalcentraal/api/brp/personen"

@@ -160,7 +160,7 @@ def test_a_source_that_fails_gives_a_502_problem_with_the_source_status(authed_a
 
 @responses.activate
 def test_when_the_log_cannot_be_written_no_rows_go_out(authed_api, grant, person_searches, monkeypatch):
-    from profiles import processing_log
+    from profiles.processing_log import sinks as processing_log
 
     def broken(fields):
         raise processing_log.ProcessingLogUnavailable("OperationalError")

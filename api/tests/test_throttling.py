@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.test import override_settings
 
-from api.principals import OidcPrincipal
+from profiles.access.principals import OidcPrincipal
 from api.rates import Rate, rate_parse
 from api.shared_store import redis_reset
 from api.tests.redis_fixtures import redis_url, shared_redis  # noqa: F401 (fixtures)

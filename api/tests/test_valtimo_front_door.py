@@ -11,7 +11,7 @@ import pytest
 import responses
 
 from profiles.models import ProcessingRecord, Relation
-from profiles.pseudonyms import subject_pseudonym
+from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.tests.search_fixtures import *  # noqa: F401,F403 (fixtures)
 from profiles.tests.search_fixtures import BSN, KVK_NUMMER, PERSONEN_URL, SUZANNE, ZOEKEN_URL, resultaat, zoeken
 

@@ -7,7 +7,7 @@ import pytest
 import responses
 
 from profiles.models import ProcessingRecord
-from profiles.pseudonyms import subject_pseudonym
+from profiles.processing_log.pseudonyms import subject_pseudonym
 
 PERSONEN_URL = "https://brp.example.org/haalcentraal/api/brp/personen"
 BSN = "999993653"

@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_grant_cache():
     """A rolled-back test's grants (and their reused ids) must not linger in the process cache."""
-    from profiles.grants import grant_cache_clear
+    from profiles.access.grants import grant_cache_clear
 
     grant_cache_clear()
     yield

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from profiles.models import ProcessingRecord, Profile, Relation
-from profiles.portability import profile_export
+from profiles.definitions.portability import profile_export
 
 PERSONEN_URL = "https://brp.example.org/haalcentraal/api/brp/personen"
 

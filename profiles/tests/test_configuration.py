@@ -22,7 +22,7 @@ from zgw_consumers.models import Service
 
 from api.models import ApiClient, token_hash
 from connectors.models import Source
-from profiles.configuration import (
+from profiles.configuration.importer import (
     API_CLIENT_KEYS,
     GRANT_DATE_KEYS,
     GRANT_KEYS,

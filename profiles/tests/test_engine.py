@@ -12,7 +12,7 @@ from connectors.base import CallContext, Connector, ConnectorResult, Operation, 
 from connectors.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 from connectors.models import Source
 from connectors.registry import Registry
-from profiles.engine import plan_profile, profile_execute
+from profiles.engine.execute import plan_profile, profile_execute
 from profiles.models import Profile, Relation
 from profiles.subjects import Subject
 

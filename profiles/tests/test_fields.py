@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from profiles.fields import released_paths, select_fields
+from profiles.definitions.fields import released_paths, select_fields
 
 PERSOON = {
     "burgerservicenummer": "999993653",

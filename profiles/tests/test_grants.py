@@ -13,9 +13,9 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from api.principals import OidcPrincipal
-from profiles.engine import plan_profile
-from profiles.grants import (
+from profiles.access.principals import OidcPrincipal
+from profiles.engine.execute import plan_profile
+from profiles.access.grants import (
     PurposeMissing,
     grant_cache_clear,
     grant_fields_outside_profile,
@@ -302,7 +302,7 @@ def test_a_revoked_grant_stops_working_at_once_on_this_instance(grant, profile):
 
 
 def test_on_other_instances_a_revocation_takes_effect_within_the_cache_time(grant, profile, settings, monkeypatch):
-    import profiles.config_cache as config_cache  # the cache mechanism grants use
+    import profiles.access.config_cache as config_cache  # the cache mechanism grants use
 
     settings.IKO_GRANT_CACHE_SECONDS = 5
     clock = [1000.0]

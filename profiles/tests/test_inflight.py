@@ -10,8 +10,8 @@ import time
 import pytest
 import responses
 
-from profiles import inflight
-from profiles.inflight import InflightGroup, view_key
+from profiles.engine import inflight
+from profiles.engine.inflight import InflightGroup, view_key
 
 KEY = ("view", 1)
 
@@ -178,7 +178,7 @@ PERSOON = {"burgerservicenummer": BSN, "naam": {"volledigeNaam": "Suzanne Moulin
 def written_records(monkeypatch):
     """The processing records, collected in memory: the in-memory SQLite test database cannot
     take writes from several threads at once (file SQLite with WAL and PostgreSQL can)."""
-    from profiles import services
+    from profiles.services import view as services
 
     records: list[dict] = []
     lock = threading.Lock()

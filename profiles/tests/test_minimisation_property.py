@@ -10,8 +10,8 @@ from zgw_consumers.models import Service
 from connectors.base import CallContext, Connector, ConnectorResult, Operation, Status
 from connectors.models import Source
 from connectors.registry import Registry
-from profiles.engine import plan_profile, profile_execute
-from profiles.fields import released_paths
+from profiles.engine.execute import plan_profile, profile_execute
+from profiles.definitions.fields import released_paths
 from profiles.models import Profile, Relation
 from profiles.subjects import Subject
 

@@ -8,9 +8,9 @@ from zgw_consumers.models import Service
 
 from api.models import ApiClient
 from connectors.models import Source
-from profiles.fields import released_paths
+from profiles.definitions.fields import released_paths
 from profiles.models import Grant, ProcessingRecord, Profile, Purpose, Relation
-from profiles.services import Caller, view_build
+from profiles.services.view import Caller, view_build
 from profiles.subjects import Subject
 from profiles.tests.test_minimisation_property import FIELD_PATHS, KEYS, current, payload, registry_returning_current_payload
 from profiles.tracing import trace_from_header

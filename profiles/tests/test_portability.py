@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from profiles.models import Grant, Profile, Relation, SearchAction
-from profiles.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import, profile_to_dict
+from profiles.definitions.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import, profile_to_dict
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import pytest
 import responses
 from django.core.exceptions import ValidationError
 
-from profiles import search
+from profiles.services import search
 from profiles.models import ProcessingRecord, SearchAction
-from profiles.pseudonyms import subject_pseudonym
-from profiles.search import SearchInvalid, search_criteria_clean, search_run
-from profiles.services import Caller, PurposeMissing, ViewDenied
+from profiles.processing_log.pseudonyms import subject_pseudonym
+from profiles.services.search import SearchInvalid, search_criteria_clean, search_run
+from profiles.services.view import Caller, PurposeMissing, ViewDenied
 from profiles.tests.search_fixtures import *  # noqa: F401,F403 (fixtures)
 from profiles.tests.search_fixtures import (
     ADRESSEN_URL,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import ProcessingRecord
-from profiles.pseudonyms import subject_pseudonym
+from profiles.processing_log.pseudonyms import subject_pseudonym
 
 URL = "/admin/profiles/processingrecord/subject/"
 BSN = "999993653"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from profiles.configuration import configuration_export
+from profiles.configuration.importer import configuration_export
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles.configuration import ConfigurationInvalid, configuration_import
+from profiles.configuration.importer import ConfigurationInvalid, configuration_import
 
 
 class Command(BaseCommand):

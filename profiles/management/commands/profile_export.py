@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from profiles.models import Profile
-from profiles.portability import profile_export
+from profiles.definitions.portability import profile_export
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles.portability import profile_import
+from profiles.definitions.portability import profile_import
 
 
 class Command(BaseCommand):

@@ -24,9 +24,9 @@ from connectors.breaker import CircuitBreaker
 from connectors.registry import Registry
 from connectors.runner import SourceCall, run_calls
 
-from .expressions import ExpressionError, evaluate_all, evaluate_one
-from .fields import select_fields
-from .subjects import Subject
+from profiles.definitions.expressions import ExpressionError, evaluate_all, evaluate_one
+from profiles.definitions.fields import select_fields
+from profiles.subjects import Subject
 
 FAILED_STATUSES = frozenset({Status.ERROR, Status.TIMEOUT, Status.SKIPPED})
 # Worst first: the status a relation or source reports when its calls disagree.

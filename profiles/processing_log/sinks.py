@@ -31,8 +31,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .models import ProcessingRecord
-from .subjects import Subject
+from profiles.models import ProcessingRecord
+from profiles.subjects import Subject
 
 logger = logging.getLogger(__name__)
 
@@ -238,9 +238,9 @@ def processing_log_inspect(
     Looking up a person in the log is itself a processing of (pseudonymised) personal data, so it
     is logged first, like any other, and fails closed: ProcessingLogUnavailable, no records.
     """
-    from .pseudonyms import subject_pseudonym
-    from .selectors import processing_records_for_subject
-    from .tracing import trace_from_header
+    from profiles.processing_log.pseudonyms import subject_pseudonym
+    from profiles.services.selectors import processing_records_for_subject
+    from profiles.tracing import trace_from_header
 
     started = time.monotonic()
     trace = trace_from_header(None)

@@ -51,8 +51,8 @@ from zgw_consumers.models import Service
 from api.models import ApiClient, token_hash
 from connectors.models import Source
 
-from .models import Grant, Profile, Purpose, Relation, SearchAction
-from .portability import PROFILE_KEYS, RELATION_KEYS, profile_to_dict
+from profiles.models import Grant, Profile, Purpose, Relation, SearchAction
+from profiles.definitions.portability import PROFILE_KEYS, RELATION_KEYS, profile_to_dict
 
 FORMAT_VERSION = 1
 DOCUMENT_KIND = "iko-configuration"

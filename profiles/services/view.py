@@ -23,16 +23,16 @@ from connectors.breaker import get_breaker
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 
-from .config_cache import config_cached
-from .engine import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
-from .fields import released_paths, select_fields
-from .grants import GrantDecision, PurposeMissing, grant_resolve, grant_withheld_paths, plan_narrow
-from .inflight import view_execute_merged, view_key
-from .models import ProcessingRecord, Profile, Purpose
-from .processing_log import ProcessingLogUnavailable, processing_record_write
-from .pseudonyms import subject_pseudonym
-from .subjects import InvalidSubject, Subject
-from .tracing import TraceContext, trace_from_header
+from profiles.access.config_cache import config_cached
+from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
+from profiles.definitions.fields import released_paths, select_fields
+from profiles.access.grants import GrantDecision, PurposeMissing, grant_resolve, grant_withheld_paths, plan_narrow
+from profiles.engine.inflight import view_execute_merged, view_key
+from profiles.models import ProcessingRecord, Profile, Purpose
+from profiles.processing_log.sinks import ProcessingLogUnavailable, processing_record_write
+from profiles.processing_log.pseudonyms import subject_pseudonym
+from profiles.subjects import InvalidSubject, Subject
+from profiles.tracing import TraceContext, trace_from_header
 
 
 __all__ = [  # PurposeMissing and ProcessingLogUnavailable live where they are raised

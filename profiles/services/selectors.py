@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from .grants import grant_exists, grants_query, principal_of
-from .models import ProcessingRecord, Profile
-from .pseudonyms import subject_pseudonym
-from .subjects import Subject
+from profiles.access.grants import grant_exists, grants_query, principal_of
+from profiles.models import ProcessingRecord, Profile
+from profiles.processing_log.pseudonyms import subject_pseudonym
+from profiles.subjects import Subject
 
 
 def profile_list_for_principal(*, principal) -> list[dict]:

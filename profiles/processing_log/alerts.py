@@ -33,7 +33,7 @@ from django.dispatch import receiver
 
 from profiles.models import ProcessingRecord
 
-from .shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
+from api.shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def _redis_claim_alert(principal: str, *, window: int) -> bool:
 def lookup_note(*, actor: str, on_behalf_of: str, subject_pseudonym: str, trace_id: str = "",
                 now: float | None = None):
     """Count one lookup; returns the `SubjectLookupAlert` it raised, if any."""
-    from .models import SubjectLookupAlert
+    from api.models import SubjectLookupAlert
 
     threshold = settings.IKO_ALERT_DISTINCT_SUBJECTS
     window = settings.IKO_ALERT_WINDOW_SECONDS

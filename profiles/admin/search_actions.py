@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
-from .admin import ProfileAdmin
-from .models import SearchAction
+from profiles.admin.definitions import ProfileAdmin
+from profiles.models import SearchAction
 
 
 class SearchActionFormSet(BaseInlineFormSet):

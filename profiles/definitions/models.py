@@ -14,8 +14,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .expressions import ExpressionError, validate_expression
-from .subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
+from profiles.definitions.expressions import ExpressionError, validate_expression
+from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
 
 
 # A value fit for an HTTP header: printable Latin-1, no control characters (RFC 9110, 5.5).
@@ -406,7 +406,7 @@ class Grant(models.Model):
         if not isinstance(self.fields, list) or not all(isinstance(f, str) and f.strip() for f in self.fields):
             errors["fields"] = "Give a JSON list of paths (or leave it empty for all released fields)."
         elif self.fields and self.profile_id:
-            from .grants import grant_fields_outside_profile
+            from profiles.access.grants import grant_fields_outside_profile
 
             outside = grant_fields_outside_profile(profile=self.profile, fields=self.fields)
             if outside:
@@ -415,7 +415,7 @@ class Grant(models.Model):
                     "Paths start with the relation's name, e.g. persoon.naam.volledigeNaam."
                 )
         if self.kind == self.Kind.SELF_SERVICE and self.profile_id:
-            from .grants import SELF_SERVICE_SUBJECT_TYPES
+            from profiles.access.grants import SELF_SERVICE_SUBJECT_TYPES
 
             if not set(self.profile.subject_types or []) & set(SELF_SERVICE_SUBJECT_TYPES):
                 errors["profile"] = "Self-service works for profiles about a person (BSN) or a company (KVK number)."

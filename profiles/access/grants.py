@@ -35,8 +35,8 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from .config_cache import ShortLivedCache
-from .subjects import Subject
+from profiles.access.config_cache import ShortLivedCache
+from profiles.subjects import Subject
 
 SELF_SERVICE_SUBJECT_TYPES = ("bsn", "kvk")
 # The cache never grows past this many principals (a flood of made-up role sets cannot fill memory).
@@ -78,7 +78,7 @@ NOBODY = Principal(kind="none")
 def principal_of(obj: Any) -> Principal:
     """The principal of a request's user: an ApiClient, an OidcPrincipal or a Django user."""
     from api.models import ApiClient
-    from api.principals import OidcPrincipal
+    from profiles.access.principals import OidcPrincipal
 
     if isinstance(obj, Principal):
         return obj
@@ -138,7 +138,7 @@ class GrantInfo:
 def _principal_filter(principal: Principal) -> Q | None:
     from django.contrib.auth.models import Group
 
-    from .models import Grant
+    from profiles.models import Grant
 
     Kind = Grant.Kind
     if principal.kind == "api_client":
@@ -164,7 +164,7 @@ def _grant_info(grant) -> GrantInfo:
 
 def grants_query(principal: Principal):
     """The enabled grants of a principal (all profiles) as a queryset, or None for none at all."""
-    from .models import Grant
+    from profiles.models import Grant
 
     condition = _principal_filter(principal)
     if condition is None:

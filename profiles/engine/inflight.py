@@ -120,7 +120,7 @@ def view_execute_merged(*, merge_key: tuple | None, **execute: Any) -> Any:
     follower gets its own shallow copy of the result, so nothing a request sets on it reaches
     another; the data inside is shared and must be treated as read-only.
     """
-    from .engine import profile_execute
+    from profiles.engine.execute import profile_execute
 
     if merge_key is None or not merging_enabled():
         return profile_execute(**execute)

@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .models import Grant, ProcessingRecord, Profile, Purpose, Relation
-from .portability import profile_draft_create, profile_draft_publish, profile_export, profile_import
-from .processing_log import processing_log_inspect, processing_records_csv
-from .services import ProcessingLogUnavailable, profile_preview
-from .subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES, InvalidSubject, subject_parse
+from profiles.models import Grant, ProcessingRecord, Profile, Purpose, Relation
+from profiles.definitions.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import
+from profiles.processing_log.sinks import processing_log_inspect, processing_records_csv
+from profiles.services.view import ProcessingLogUnavailable, profile_preview
+from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES, InvalidSubject, subject_parse
 
 # How many records the subject search shows on the page; the CSV export has them all.
 SUBJECT_SEARCH_ROWS = 500

@@ -37,11 +37,11 @@ from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 from connectors.runner import SourceCall, run_calls
 
-from . import services
-from .fields import released_paths, select_fields
-from .grants import GrantDecision, grant_exists
-from .models import Profile, SearchAction
-from .subjects import SUBJECT_TYPES, InvalidSubject, Subject, is_valid_bsn, subject_parse
+from profiles.services import view as services
+from profiles.definitions.fields import released_paths, select_fields
+from profiles.access.grants import GrantDecision, grant_exists
+from profiles.models import Profile, SearchAction
+from profiles.subjects import SUBJECT_TYPES, InvalidSubject, Subject, is_valid_bsn, subject_parse
 
 # Operation parameters that carry a subject identifier (beside the subject types themselves).
 SUBJECT_PARAMS = {"bsn": "bsn", "burgerservicenummer": "bsn", "kvk": "kvk", "kvkNummer": "kvk"}

@@ -1,0 +1,2 @@
+"""Use cases on top of the domain, called by the front doors in api/: build and preview a view,
+search with a profile, call a source endpoint, list the profiles a caller may use."""

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from demo.universe import COMPANY, PERSONS
 from profiles.configuration.importer import configuration_import, configuration_parse
-from profiles.models import SearchAction
+from profiles.definitions.models import SearchAction
 
 CONFIG_FILE = Path(__file__).with_name("config.yaml")
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# The subject types a citizen can be in a self-service token: a person or a company.
+SELF_SERVICE_SUBJECT_TYPES = ("bsn", "kvk")
+
 
 @dataclass(frozen=True)
 class OidcPrincipal:

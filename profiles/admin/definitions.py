@@ -15,7 +15,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from profiles.models import Grant, ProcessingRecord, Profile, Purpose, Relation
+from profiles.access.models import Grant, Purpose
+from profiles.definitions.models import Profile, Relation
+from profiles.processing_log.models import ProcessingRecord
 from profiles.definitions.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import
 from profiles.processing_log.sinks import processing_log_inspect, processing_records_csv
 from profiles.services.view import ProcessingLogUnavailable, profile_preview

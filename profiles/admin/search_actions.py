@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from profiles.admin.definitions import ProfileAdmin
-from profiles.models import SearchAction
+from profiles.definitions.models import SearchAction
 
 
 class SearchActionFormSet(BaseInlineFormSet):

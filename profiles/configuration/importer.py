@@ -51,7 +51,8 @@ from zgw_consumers.models import Service
 from api.models import ApiClient, token_hash
 from connectors.models import Source
 
-from profiles.models import Grant, Profile, Purpose, Relation, SearchAction
+from profiles.access.models import Grant, Purpose
+from profiles.definitions.models import Profile, Relation, SearchAction
 from profiles.definitions.portability import PROFILE_KEYS, RELATION_KEYS, profile_to_dict
 
 FORMAT_VERSION = 1

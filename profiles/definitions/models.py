@@ -1,15 +1,12 @@
-"""Profiles, their source relations, purposes, grants and the append-only processing log.
+"""Profile definitions: profiles, their tree of source relations, and their search actions.
 
 See ../shared/ARCHITECTURE.md, section 2. A profile names the sources a view calls and the fields
-it may ask each for; a purpose (doelbinding) says why; a grant says which principal (API client,
-group, OIDC role or citizen portal) may use which profile for which purpose, optionally with fewer
-fields and for a period (deny by default); the processing log records every view request, allowed
-or denied, without the data itself.
+it may ask each for; a relation is one node of that tree; a search action finds the subject
+before its view is opened. Who may use a profile, and why, is in profiles/access; what was done
+with it, in profiles/processing_log.
 """
 
 from __future__ import annotations
-
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,73 +15,12 @@ from profiles.definitions.expressions import ExpressionError, validate_expressio
 from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
 
 
-# A value fit for an HTTP header: printable Latin-1, no control characters (RFC 9110, 5.5).
-HEADER_VALUE = re.compile(r"[\x20-\x7e\xa0-\xff]*")
-
-
 def _check_expression(field: str, expression: str) -> None:
     if expression.strip():
         try:
             validate_expression(expression)
         except ExpressionError as exc:
             raise ValidationError({field: f"This JQ expression does not compile: {exc}"}) from None
-
-
-class Purpose(models.Model):
-    code = models.SlugField(
-        unique=True, help_text="Short code callers send as `purpose` (for example: kcc-vraag)."
-    )
-    name = models.CharField(max_length=200, help_text="What the processing is for, in words.")
-    legal_basis = models.TextField(
-        blank=True, help_text="The legal basis (grondslag) of this processing, for the register."
-    )
-    processing_activity_id = models.CharField(
-        max_length=242,
-        blank=True,
-        help_text="Identifier or URL of the entry in the register of processing activities "
-        "(verwerkingsactiviteit); it goes into every processing record.",
-    )
-    brp_doelbinding_consult = models.CharField(
-        "BRP doelbinding (raadplegen)",
-        max_length=242,
-        blank=True,
-        help_text="Value for the BRP gateway's x-doelbinding header when consulting by BSN.",
-    )
-    brp_doelbinding_search = models.CharField(
-        "BRP doelbinding (zoeken)",
-        max_length=242,
-        blank=True,
-        help_text="Value for x-doelbinding when searching (ZoekMet...); often differs from consulting.",
-    )
-    brp_verwerking = models.CharField(
-        "BRP verwerking",
-        max_length=242,
-        blank=True,
-        help_text="Value for x-verwerking: verwerkingsactiviteit@detail, at most one '@'.",
-    )
-
-    class Meta:
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-    def clean(self) -> None:
-        errors = {}
-        for name in ("brp_doelbinding_consult", "brp_doelbinding_search", "brp_verwerking"):
-            value = getattr(self, name).strip()
-            setattr(self, name, value)
-            # These go out as HTTP header values: printable Latin-1 only, so nothing can be
-            # injected into the request and every gateway can read them.
-            if not HEADER_VALUE.fullmatch(value):
-                errors[name] = "Use printable characters only (no line breaks or control characters)."
-        if "brp_verwerking" not in errors and self.brp_verwerking.count("@") > 1:
-            errors["brp_verwerking"] = "Use at most one '@' (activiteit@detail)."
-        for name in ("brp_doelbinding_consult", "brp_doelbinding_search"):
-            if name not in errors and " " in getattr(self, name):
-                errors[name] = "A doelbinding is a code without spaces, e.g. BRPACT-AlgemeneTaken."
-        if errors:
-            raise ValidationError(errors)
 
 
 class Profile(models.Model):
@@ -278,278 +214,9 @@ def _covered(path: str, allowed: list[str]) -> bool:
     return any(path == a or path.startswith(a + ".") for a in allowed)
 
 
-class Grant(models.Model):
-    """Permission for one principal to use one profile for one purpose. Nothing else is allowed.
-
-    The principal is an API client, a Django group, an OIDC role, or (self-service) a citizen
-    portal acting for the citizen who logged in. A grant may narrow the view to fewer fields and
-    may hold only for a period. Resolution: `profiles.grants.grant_resolve`.
-    """
-
-    class Kind(models.TextChoices):
-        API_CLIENT = "api_client", "API client"
-        GROUP = "group", "Django group (also an OIDC role of the same name)"
-        ROLE = "role", "OIDC role (also a Django group of the same name)"
-        SELF_SERVICE = "self_service", "Citizen self-service portal"
-
-    kind = models.CharField(
-        "who", max_length=20, choices=Kind.choices, default=Kind.API_CLIENT,
-        help_text="Which kind of principal this grant is for; fill in the matching field below.",
-    )
-    api_client = models.ForeignKey(
-        "api.ApiClient", on_delete=models.CASCADE, related_name="grants", null=True, blank=True
-    )
-    group = models.ForeignKey(
-        "auth.Group", on_delete=models.CASCADE, related_name="iko_grants", null=True, blank=True,
-        help_text="Staff users in this group (their session), and bearer tokens with a role of this name.",
-    )
-    role = models.CharField(
-        "OIDC role", max_length=150, blank=True,
-        help_text="A role in the roles claim of bearer tokens (IKO_OIDC_ROLES_CLAIM); also matches "
-        "staff users in the Django group of this name.",
-    )
-    portal_client_id = models.CharField(
-        "portal client id", max_length=200, blank=True,
-        help_text="Self-service: the OIDC client id (azp) of the portal that passes on the citizen's "
-        "token. The subject asked for must equal the BSN or KVK number in that token.",
-    )
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="grants")
-    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="grants")
-    is_default = models.BooleanField(
-        "default purpose", default=False,
-        help_text="A request for this profile that names no purpose uses this grant's purpose "
-        "(an API client's own default purpose comes first).",
-    )
-    fields = models.JSONField(
-        default=list, blank=True,
-        help_text="Narrow the view to these paths of its data (a JSON list, e.g. "
-        '["persoon.naam.volledigeNaam"]); empty means everything the profile releases. Paths start '
-        "with the relation's name; a path includes everything below it.",
-    )
-    valid_from = models.DateTimeField(null=True, blank=True, help_text="Empty: valid from now on.")
-    valid_until = models.DateTimeField(null=True, blank=True, help_text="Empty: no end.")
-    enabled = models.BooleanField(default=True)
-    note = models.CharField(
-        max_length=242, blank=True, help_text="Why this grant exists (decision, ticket)."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["api_client", "profile", "purpose"], condition=models.Q(kind="api_client"),
-                name="unique_grant_api_client",
-            ),
-            models.UniqueConstraint(
-                fields=["group", "profile", "purpose"], condition=models.Q(kind="group"),
-                name="unique_grant_group",
-            ),
-            models.UniqueConstraint(
-                fields=["role", "profile", "purpose"], condition=models.Q(kind="role"),
-                name="unique_grant_role",
-            ),
-            models.UniqueConstraint(
-                fields=["portal_client_id", "profile", "purpose"], condition=models.Q(kind="self_service"),
-                name="unique_grant_self_service",
-            ),
-            # Exactly the field of its kind names the principal: a grant never means "anyone".
-            models.CheckConstraint(
-                condition=(
-                    models.Q(kind="api_client", api_client__isnull=False, group__isnull=True, role="", portal_client_id="")
-                    | models.Q(kind="group", api_client__isnull=True, group__isnull=False, role="", portal_client_id="")
-                    | (models.Q(kind="role", api_client__isnull=True, group__isnull=True, portal_client_id="") & ~models.Q(role=""))
-                    | (models.Q(kind="self_service", api_client__isnull=True, group__isnull=True, role="") & ~models.Q(portal_client_id=""))
-                ),
-                name="grant_names_one_principal",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        narrowed = " (narrowed)" if self.fields else ""
-        return f"{self.principal_label} may use {self.profile.name} for {self.purpose.code}{narrowed}"
-
-    @property
-    def principal_label(self) -> str:
-        if self.kind == self.Kind.API_CLIENT:
-            return f"API client {self.api_client}"
-        if self.kind == self.Kind.GROUP:
-            return f"group {self.group}"
-        if self.kind == self.Kind.ROLE:
-            return f"role {self.role}"
-        return f"self-service portal {self.portal_client_id}"
-
-    def clean(self) -> None:
-        errors: dict[str, str] = {}
-        principal_field = {
-            self.Kind.API_CLIENT: "api_client", self.Kind.GROUP: "group",
-            self.Kind.ROLE: "role", self.Kind.SELF_SERVICE: "portal_client_id",
-        }.get(self.kind)
-        if principal_field is None:
-            raise ValidationError({"kind": "Choose who this grant is for."})
-        # Only the field of the chosen kind counts; the others are emptied.
-        if principal_field != "api_client":
-            self.api_client = None
-        if principal_field != "group":
-            self.group = None
-        if principal_field != "role":
-            self.role = ""
-        if principal_field != "portal_client_id":
-            self.portal_client_id = ""
-        self.role = self.role.strip()
-        self.portal_client_id = self.portal_client_id.strip()
-        if not getattr(self, f"{principal_field}_id" if principal_field in ("api_client", "group") else principal_field):
-            errors[principal_field] = f"A grant of this kind needs {self._meta.get_field(principal_field).verbose_name}."
-        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
-            errors["valid_until"] = "The end must lie after the start."
-        if self.fields in (None, ""):
-            self.fields = []
-        if not isinstance(self.fields, list) or not all(isinstance(f, str) and f.strip() for f in self.fields):
-            errors["fields"] = "Give a JSON list of paths (or leave it empty for all released fields)."
-        elif self.fields and self.profile_id:
-            from profiles.access.grants import grant_fields_outside_profile
-
-            outside = grant_fields_outside_profile(profile=self.profile, fields=self.fields)
-            if outside:
-                errors["fields"] = (
-                    f"Narrow only to fields the profile releases; not released: {outside}. "
-                    "Paths start with the relation's name, e.g. persoon.naam.volledigeNaam."
-                )
-        if self.kind == self.Kind.SELF_SERVICE and self.profile_id:
-            from profiles.access.grants import SELF_SERVICE_SUBJECT_TYPES
-
-            if not set(self.profile.subject_types or []) & set(SELF_SERVICE_SUBJECT_TYPES):
-                errors["profile"] = "Self-service works for profiles about a person (BSN) or a company (KVK number)."
-        if self.is_default and self.profile_id and self.purpose_id and not errors:
-            others = Grant.objects.filter(
-                kind=self.kind, profile_id=self.profile_id, is_default=True,
-                api_client=self.api_client, group=self.group, role=self.role,
-                portal_client_id=self.portal_client_id,
-            ).exclude(pk=self.pk).exclude(purpose_id=self.purpose_id)
-            if others.exists():
-                errors["is_default"] = "This principal already has another default purpose for this profile."
-        if errors:
-            raise ValidationError(errors)
-
-
-class ProcessingRecordQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The processing log is append-only.")
-
-    def delete(self):
-        raise TypeError("The processing log is append-only; use the purge command for retention.")
-
-    def purge_created_before(self, cutoff, *, batch_size: int = 5000) -> int:
-        """Delete the records created before `cutoff`: the one deliberate way to delete.
-
-        Only the `processing_log_purge` management command calls this, with the cutoff of
-        `IKO_PROCESSING_LOG_RETENTION_DAYS`. It deletes in batches, so a large purge does not hold
-        a long lock on the table that every view writes to.
-        """
-        deleted = 0
-        while True:
-            batch = list(self.filter(created_at__lt=cutoff).order_by("pk").values_list("pk", flat=True)[:batch_size])
-            if not batch:
-                return deleted
-            # The plain QuerySet.delete, past this class's refusal: deliberate, see above.
-            count, _ = models.QuerySet.delete(self.model.objects.filter(pk__in=batch))
-            deleted += count
-
-
-# A search by name or address names no BSN or KVK number: its record has subject type "search"
-# and a keyed pseudonym of the criteria (profiles/search.py).
-PROCESSING_SUBJECT_TYPE_CHOICES = [*SUBJECT_TYPE_CHOICES, ("search", "Search criteria (pseudonymised)")]
-
-
-class ProcessingRecord(models.Model):
-    """One processing of personal data (or a refusal to do it). Never the data itself.
-
-    One record per action and data subject, with the fields of a Logboek Dataverwerkingen record
-    (../shared/specs/README.md, section 7b): trace and span ids (W3C), the processing activity,
-    start time and duration, the subject as type + keyed pseudonym; plus who asked, for whom,
-    with which grant, which sources answered how and which field names were released or withheld.
-    """
-
-    class Outcome(models.TextChoices):
-        COMPLETE = "complete", "Complete view"
-        PARTIAL = "partial", "Partial view (a source failed)"
-        FAILED = "failed", "No view (all sources failed)"
-        DENIED = "denied", "Denied (no grant)"
-
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, help_text="When the action started (LDV start_time).")
-    action = models.CharField(
-        max_length=30, default="view",
-        help_text="What was done (LDV name): view, preview, inspection (the privacy officer's search), ...",
-    )
-    trace_id = models.CharField(max_length=32, db_index=True)
-    span_id = models.CharField(max_length=16)
-    parent_span_id = models.CharField(
-        max_length=16, blank=True, help_text="The caller's span, from its W3C traceparent."
-    )
-    actor = models.CharField(max_length=200, help_text="The API client or user that asked.")
-    actor_type = models.CharField(
-        max_length=20, blank=True,
-        help_text="api_client, user (staff session), oidc (bearer token) or self_service (citizen portal).",
-    )
-    calling_system = models.CharField(
-        max_length=200, blank=True,
-        help_text="The application that called IKO: the API client, or the OIDC client (azp) of the token.",
-    )
-    on_behalf_of = models.CharField(
-        max_length=242, blank=True, help_text="The end user the caller acted for, if it said so."
-    )
-    purpose_code = models.CharField(max_length=100, db_index=True)
-    processing_activity_id = models.CharField(max_length=242, blank=True)
-    profile_name = models.CharField(max_length=100)
-    profile_version = models.PositiveIntegerField(null=True)
-    subject_type = models.CharField(max_length=10, choices=PROCESSING_SUBJECT_TYPE_CHOICES)
-    subject_pseudonym = models.CharField(max_length=64, db_index=True)
-    sources = models.JSONField(default=dict, help_text="Source name to call status.")
-    fields_released = models.JSONField(default=list, help_text="Names of the fields released.")
-    fields_withheld = models.JSONField(
-        default=list, blank=True,
-        help_text="Names of fields the profile released but the grant narrowed away (names only).",
-    )
-    grant_id = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The grant that allowed it (kept as a number: grants may be deleted)."
-    )
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reason = models.CharField(
-        max_length=100, blank=True,
-        help_text="Why it was denied: no-grant, grant-not-in-force, unknown-purpose, self-service-subject-mismatch.",
-    )
-    http_status = models.PositiveSmallIntegerField()
-    duration_ms = models.FloatField()
-
-    objects = ProcessingRecordQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["actor", "created_at"])]
-        permissions = [
-            ("inspect_subject", "Can find and export all processing about one subject (privacy officer)"),
-        ]
-
-    @property
-    def ldv_status(self) -> str:
-        """The Logboek Dataverwerkingen status: Error only for a technical failure."""
-        return "Error" if self.outcome == self.Outcome.FAILED or self.http_status >= 500 else "Unset"
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor} {self.profile_name} {self.outcome}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The processing log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The processing log is append-only.")
-
-
 # --- search actions (issue 6: search, and a Valtimo-compatible front door) --------------------
 # A search action is how a case worker finds the subject before opening its view: criteria in,
-# rows with a few columns out, one column identifying the subject. Service: profiles/search.py.
+# rows with a few columns out, one column identifying the subject. Service: profiles/services/search.py.
 
 SEARCH_CRITERION_TYPES = ("string", "date", "integer", "boolean", "postcode", "bsn", "kvk", "choice")
 SEARCH_CRITERION_KEYS = ("name", "label", "type", "required", "param", "validation", "help")
@@ -744,3 +411,4 @@ class SearchAction(models.Model):
             add("columns", f"{connector_class.title} cannot deliver {unknown_fields} for {operation.name}.")
         if errors:
             raise ValidationError(errors)
+

@@ -24,7 +24,7 @@ from django.db import transaction
 
 from connectors.models import Source
 
-from profiles.models import Profile, Relation, SearchAction
+from profiles.definitions.models import Profile, Relation, SearchAction
 
 FORMAT_VERSION = 1
 PROFILE_KEYS = {"name": "name", "title": "title", "description": "description",

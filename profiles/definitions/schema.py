@@ -12,7 +12,7 @@ from typing import Any
 
 from connectors.registry import Registry
 
-from profiles.models import Profile, Relation
+from profiles.definitions.models import Profile, Relation
 
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 

@@ -1,16 +1,10 @@
 """The models of the `profiles` app, gathered here so Django registers them under the app label.
 
-Each model lives in its concept's package (profiles/definitions, profiles/access,
-profiles/processing_log); this module only imports them. Code should import a model from its
-concept's home; this module exists for Django's app registry and the migrations.
+Each model lives in its concept's package; this module only imports them. Code imports a model
+from its concept's home (profiles.definitions.models, profiles.access.models,
+profiles.processing_log.models); this module exists for Django's app registry.
 """
 
-from profiles.definitions.models import (  # noqa: F401
-    Grant,
-    ProcessingRecord,
-    ProcessingRecordQuerySet,
-    Profile,
-    Purpose,
-    Relation,
-    SearchAction,
-)
+from profiles.access.models import Grant, Purpose  # noqa: F401
+from profiles.definitions.models import Profile, Relation, SearchAction  # noqa: F401
+from profiles.processing_log.models import ProcessingRecord  # noqa: F401

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from profiles.models import ProcessingRecord
+from profiles.processing_log.models import ProcessingRecord
 
 from api.shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
 

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from profiles.models import ProcessingRecord
+from profiles.processing_log.models import ProcessingRecord
 from profiles.subjects import Subject
 
 logger = logging.getLogger(__name__)

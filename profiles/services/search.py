@@ -40,7 +40,7 @@ from connectors.runner import SourceCall, run_calls
 from profiles.services import view as services
 from profiles.definitions.fields import released_paths, select_fields
 from profiles.access.grants import GrantDecision, grant_exists
-from profiles.models import Profile, SearchAction
+from profiles.definitions.models import Profile, SearchAction
 from profiles.subjects import SUBJECT_TYPES, InvalidSubject, Subject, is_valid_bsn, subject_parse
 
 # Operation parameters that carry a subject identifier (beside the subject types themselves).

@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from profiles.access.grants import grant_exists, grants_query, principal_of
-from profiles.models import ProcessingRecord, Profile
+from profiles.definitions.models import Profile
+from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.subjects import Subject
 

@@ -26,9 +26,12 @@ from connectors.registry import registry as default_registry
 from profiles.access.config_cache import config_cached
 from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
 from profiles.definitions.fields import released_paths, select_fields
-from profiles.access.grants import GrantDecision, PurposeMissing, grant_resolve, grant_withheld_paths, plan_narrow
+from profiles.access.grants import GrantDecision, PurposeMissing, grant_resolve
+from profiles.access.narrowing import grant_withheld_paths, plan_narrow
 from profiles.engine.inflight import view_execute_merged, view_key
-from profiles.models import ProcessingRecord, Profile, Purpose
+from profiles.access.models import Purpose
+from profiles.definitions.models import Profile
+from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.sinks import ProcessingLogUnavailable, processing_record_write
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.subjects import InvalidSubject, Subject

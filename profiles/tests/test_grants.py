@@ -18,13 +18,11 @@ from profiles.engine.execute import plan_profile
 from profiles.access.grants import (
     PurposeMissing,
     grant_cache_clear,
-    grant_fields_outside_profile,
     grant_resolve,
-    plan_narrow,
     principal_grants,
     principal_of,
-    profile_release_paths,
 )
+from profiles.access.narrowing import grant_fields_outside_profile, plan_narrow, profile_release_paths
 from profiles.models import Grant, Profile, Purpose, Relation
 from profiles.subjects import Subject
 

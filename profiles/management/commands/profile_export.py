@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles.models import Profile
+from profiles.definitions.models import Profile
 from profiles.definitions.portability import profile_export
 
 

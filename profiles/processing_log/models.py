@@ -1,0 +1,127 @@
+"""The processing log: one append-only record per processing of personal data, never the data.
+
+See ../shared/ARCHITECTURE.md, section 2: every view request, allowed or denied, is recorded
+without the data itself. Writing goes through profiles/processing_log/sinks.py.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from profiles.subjects import SUBJECT_TYPE_CHOICES
+
+
+class ProcessingRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The processing log is append-only.")
+
+    def delete(self):
+        raise TypeError("The processing log is append-only; use the purge command for retention.")
+
+    def purge_created_before(self, cutoff, *, batch_size: int = 5000) -> int:
+        """Delete the records created before `cutoff`: the one deliberate way to delete.
+
+        Only the `processing_log_purge` management command calls this, with the cutoff of
+        `IKO_PROCESSING_LOG_RETENTION_DAYS`. It deletes in batches, so a large purge does not hold
+        a long lock on the table that every view writes to.
+        """
+        deleted = 0
+        while True:
+            batch = list(self.filter(created_at__lt=cutoff).order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not batch:
+                return deleted
+            # The plain QuerySet.delete, past this class's refusal: deliberate, see above.
+            count, _ = models.QuerySet.delete(self.model.objects.filter(pk__in=batch))
+            deleted += count
+
+
+# A search by name or address names no BSN or KVK number: its record has subject type "search"
+# and a keyed pseudonym of the criteria (profiles/services/search.py).
+PROCESSING_SUBJECT_TYPE_CHOICES = [*SUBJECT_TYPE_CHOICES, ("search", "Search criteria (pseudonymised)")]
+
+
+class ProcessingRecord(models.Model):
+    """One processing of personal data (or a refusal to do it). Never the data itself.
+
+    One record per action and data subject, with the fields of a Logboek Dataverwerkingen record
+    (../shared/specs/README.md, section 7b): trace and span ids (W3C), the processing activity,
+    start time and duration, the subject as type + keyed pseudonym; plus who asked, for whom,
+    with which grant, which sources answered how and which field names were released or withheld.
+    """
+
+    class Outcome(models.TextChoices):
+        COMPLETE = "complete", "Complete view"
+        PARTIAL = "partial", "Partial view (a source failed)"
+        FAILED = "failed", "No view (all sources failed)"
+        DENIED = "denied", "Denied (no grant)"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, help_text="When the action started (LDV start_time).")
+    action = models.CharField(
+        max_length=30, default="view",
+        help_text="What was done (LDV name): view, preview, inspection (the privacy officer's search), ...",
+    )
+    trace_id = models.CharField(max_length=32, db_index=True)
+    span_id = models.CharField(max_length=16)
+    parent_span_id = models.CharField(
+        max_length=16, blank=True, help_text="The caller's span, from its W3C traceparent."
+    )
+    actor = models.CharField(max_length=200, help_text="The API client or user that asked.")
+    actor_type = models.CharField(
+        max_length=20, blank=True,
+        help_text="api_client, user (staff session), oidc (bearer token) or self_service (citizen portal).",
+    )
+    calling_system = models.CharField(
+        max_length=200, blank=True,
+        help_text="The application that called IKO: the API client, or the OIDC client (azp) of the token.",
+    )
+    on_behalf_of = models.CharField(
+        max_length=242, blank=True, help_text="The end user the caller acted for, if it said so."
+    )
+    purpose_code = models.CharField(max_length=100, db_index=True)
+    processing_activity_id = models.CharField(max_length=242, blank=True)
+    profile_name = models.CharField(max_length=100)
+    profile_version = models.PositiveIntegerField(null=True)
+    subject_type = models.CharField(max_length=10, choices=PROCESSING_SUBJECT_TYPE_CHOICES)
+    subject_pseudonym = models.CharField(max_length=64, db_index=True)
+    sources = models.JSONField(default=dict, help_text="Source name to call status.")
+    fields_released = models.JSONField(default=list, help_text="Names of the fields released.")
+    fields_withheld = models.JSONField(
+        default=list, blank=True,
+        help_text="Names of fields the profile released but the grant narrowed away (names only).",
+    )
+    grant_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The grant that allowed it (kept as a number: grants may be deleted)."
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.CharField(
+        max_length=100, blank=True,
+        help_text="Why it was denied: no-grant, grant-not-in-force, unknown-purpose, self-service-subject-mismatch.",
+    )
+    http_status = models.PositiveSmallIntegerField()
+    duration_ms = models.FloatField()
+
+    objects = ProcessingRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["actor", "created_at"])]
+        permissions = [
+            ("inspect_subject", "Can find and export all processing about one subject (privacy officer)"),
+        ]
+
+    @property
+    def ldv_status(self) -> str:
+        """The Logboek Dataverwerkingen status: Error only for a technical failure."""
+        return "Error" if self.outcome == self.Outcome.FAILED or self.http_status >= 500 else "Unset"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor} {self.profile_name} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The processing log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The processing log is append-only.")

@@ -4,4 +4,4 @@ Django's admin autodiscovery imports this package; each module registers the adm
 Like api/, it sits above the services it calls (the profile preview, the privacy officer's search).
 """
 
-from profiles.admin import definitions, search_actions  # noqa: F401
+from profiles.admin import access, definitions, processing_log, search_actions  # noqa: F401

@@ -13,7 +13,8 @@ from django.urls import path
 from django.utils import timezone
 
 from profiles.processing_log.models import ProcessingRecord
-from profiles.processing_log.sinks import processing_log_inspect, processing_records_csv
+from profiles.processing_log.export import processing_records_csv
+from profiles.processing_log.inspection import processing_log_inspect
 from profiles.services.view import ProcessingLogUnavailable
 from profiles.subjects import SUBJECT_TYPE_CHOICES, InvalidSubject, subject_parse
 

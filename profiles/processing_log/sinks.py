@@ -1,4 +1,4 @@
-"""Writing, exporting and purging the processing log (verwerkingenlog).
+"""Writing the processing log (verwerkingenlog) to its sinks.
 
 - `processing_record_write` writes one record to the configured sink(s), `IKO_PROCESSING_LOG_SINK`:
   `database` (the `ProcessingRecord` table, the default), `verwerkingenlogging` (an external GEMMA
@@ -10,21 +10,21 @@
   That API is built to be searched by BSN (its Inzage API answers a citizen's "who looked at my
   data?"), so the record sent there holds the subject's identifier itself, not the pseudonym; it
   never holds the data.
-- `processing_records_csv` is the privacy officer's export; `processing_log_purge` applies the
-  retention period `IKO_PROCESSING_LOG_RETENTION_DAYS`.
+
+The privacy officer's inspection and its CSV export are in inspection.py and export.py; the
+retention period is applied by purge.py.
 
 Field names follow the Logboek Dataverwerkingen (../shared/specs/README.md, section 7b).
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta
-from typing import Any, Iterable, Iterator
+from datetime import datetime
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -183,106 +183,3 @@ def _verwerkingenlogging_write(fields: dict[str, Any], subject: Subject | None) 
         # The body may echo what we sent (the BSN): log only the status.
         logger.error("The Verwerkingenlogging API refused the record (HTTP %s).", response.status_code)
         raise ProcessingLogUnavailable(f"HTTP {response.status_code}")
-
-
-# --- export --------------------------------------------------------------------------------------
-
-CSV_COLUMNS = [
-    "created_at", "started_at", "duration_ms", "action", "outcome", "ldv_status", "http_status", "reason",
-    "trace_id", "span_id", "parent_span_id", "processing_activity_id", "purpose_code",
-    "actor", "actor_type", "calling_system", "on_behalf_of", "grant_id",
-    "profile_name", "profile_version", "subject_type", "subject_pseudonym",
-    "sources", "fields_released", "fields_withheld",
-]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        value = ";".join(f"{k}={v}" for k, v in sorted(value.items()))
-    elif isinstance(value, (list, tuple)):
-        value = ";".join(str(v) for v in value)
-    text = str(value)
-    # A spreadsheet would run a cell that starts like a formula (CSV injection).
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def processing_records_csv(records: Iterable[ProcessingRecord]) -> Iterator[str]:
-    """CSV lines (header first) of the records, for a streaming download."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for record in records:
-        yield writer.writerow([_cell(getattr(record, column)) for column in CSV_COLUMNS])
-
-
-# --- the privacy officer's inspection ------------------------------------------------------------
-
-INSPECTION_PURPOSE = "verwerkingenlog-inzage"
-
-
-def processing_log_inspect(
-    *, subject: Subject, username: str, export: bool = False, purpose_code: str = "", actor: str = "",
-    since=None, until=None,
-):
-    """The records about one subject, for the privacy officer; newest first.
-
-    Looking up a person in the log is itself a processing of (pseudonymised) personal data, so it
-    is logged first, like any other, and fails closed: ProcessingLogUnavailable, no records.
-    """
-    from profiles.processing_log.pseudonyms import subject_pseudonym
-    from profiles.services.selectors import processing_records_for_subject
-    from profiles.tracing import trace_from_header
-
-    started = time.monotonic()
-    trace = trace_from_header(None)
-    processing_record_write(
-        fields={
-            "action": "inspection-export" if export else "inspection",
-            "started_at": timezone.now(),
-            "trace_id": trace.trace_id,
-            "span_id": trace.span_id,
-            "actor": f"user:{username}",
-            "actor_type": "user",
-            "calling_system": "admin",
-            "on_behalf_of": username,
-            "purpose_code": INSPECTION_PURPOSE,
-            "profile_name": "",
-            "subject_type": subject.type,
-            "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value),
-            "outcome": ProcessingRecord.Outcome.COMPLETE,
-            "http_status": 200,
-            "duration_ms": round((time.monotonic() - started) * 1000, 1),
-        },
-        subject=subject,
-    )
-    return processing_records_for_subject(
-        subject=subject, purpose_code=purpose_code, actor=actor, since=since, until=until
-    )
-
-
-# --- retention -----------------------------------------------------------------------------------
-
-
-def processing_log_cutoff(*, now: datetime | None = None) -> datetime:
-    days = int(settings.IKO_PROCESSING_LOG_RETENTION_DAYS)
-    if days < 1:
-        raise ValueError("IKO_PROCESSING_LOG_RETENTION_DAYS must be at least 1.")
-    return (now or timezone.now()) - timedelta(days=days)
-
-
-def processing_log_purge(*, dry_run: bool = False, now: datetime | None = None) -> tuple[int, datetime]:
-    """Delete the records older than the retention period; (how many, the cutoff)."""
-    cutoff = processing_log_cutoff(now=now)
-    expired = ProcessingRecord.objects.filter(created_at__lt=cutoff)
-    if dry_run:
-        return expired.count(), cutoff
-    return ProcessingRecord.objects.purge_created_before(cutoff), cutoff

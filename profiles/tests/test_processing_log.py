@@ -16,11 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from profiles.models import ProcessingRecord
-from profiles.processing_log.sinks import (
-    processing_records_csv,
-    verwerkingenlogging_cache_clear,
-    verwerkingsactie_from_record,
-)
+from profiles.processing_log.export import processing_records_csv
+from profiles.processing_log.sinks import verwerkingenlogging_cache_clear, verwerkingsactie_from_record
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.subjects import Subject
 
@@ -158,7 +155,7 @@ def test_the_purge_works_in_batches(db, settings):
     for _ in range(7):
         created_days_ago(3)
 
-    from profiles.processing_log.sinks import processing_log_cutoff
+    from profiles.processing_log.purge import processing_log_cutoff
 
     assert ProcessingRecord.objects.purge_created_before(processing_log_cutoff(), batch_size=3) == 7
 

@@ -10,7 +10,7 @@ are that API's to keep (the record sent there carries `bewaartermijn`).
 
 from django.core.management.base import BaseCommand
 
-from profiles.processing_log.sinks import processing_log_purge
+from profiles.processing_log.purge import processing_log_purge
 
 
 class Command(BaseCommand):

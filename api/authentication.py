@@ -20,7 +20,7 @@ from .oidc import OidcProviderUnavailable, TokenInvalid, oidc_enabled, principal
 
 
 def api_client_by_token(token: str) -> ApiClient | None:
-    """The enabled API client with this token, reused for a few seconds (profiles.config_cache).
+    """The enabled API client with this token, reused for a few seconds (profiles.access.config_cache).
 
     Keyed by the token's hash, never the token. Saving or deleting an API client in this process
     clears the cache at once; on other instances a disabled client stops working within

@@ -1,4 +1,4 @@
-"""Search with a profile's search actions: thin views over `profiles.search`.
+"""Search with a profile's search actions: thin views over `profiles.services.search`.
 
 `GET /api/v1/profiles/{name}/search` describes the search actions (criteria, columns, the
 identifier that opens the view) so a client can build its form; `POST .../search/{action}` runs

@@ -18,7 +18,7 @@ can point its IKO Server URL at this IKO and work unchanged (issue 6; ARCHITECTU
 Both: authentication as everywhere (API-client token, or the case worker's OIDC bearer token
 that Valtimo passes on), the default purpose of the caller's grant (Valtimo sends none), grants
 and field minimisation as for views, and a processing record for every request. Identical
-requests in flight at the same moment share one computation (profiles/inflight.py).
+requests in flight at the same moment share one computation (profiles/engine/inflight.py).
 
 The BSN travels in these URLs because that is how Valtimo calls; IKO never writes it to its logs:
 Django's request and development-server loggers get `RedactFrontDoorUrls` (below), and the

@@ -22,7 +22,7 @@ ContainerParam): `{"containerId": "zaken", "pageable": {...}, "filters": {...}}`
 
 The named container in the view data is replaced by `{"content": [...], "totalElements": n}`
 (what Valtimo's collections read). Nothing here mutates the data it is given: the view data may
-be shared with other requests in flight (profiles/inflight.py).
+be shared with other requests in flight (profiles/engine/inflight.py).
 """
 
 from __future__ import annotations

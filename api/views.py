@@ -31,7 +31,7 @@ PROBLEM = OpenApiResponse(description="Problem details (application/problem+json
 
 
 def caller_from_request(request, on_behalf_of: str = "") -> Caller:
-    """The caller of a request, for grants (profiles.grants), the processing log and x-gebruiker.
+    """The caller of a request, for grants (profiles.access.grants), the processing log and x-gebruiker.
 
     - API client (its token): the end user is what it says in `onBehalfOf`, if anything.
     - OIDC bearer token passed on by a case system: the token's user is the end user (the token

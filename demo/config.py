@@ -1,5 +1,5 @@
 """The demo configuration: `demo/config.yaml`, imported with the code of `manage.py config_import`
-(profiles/configuration.py; issue 7, "Config as code").
+(profiles/configuration/; issue 7, "Config as code").
 
 `demo_configure` fills in the file's `${IKO_DEMO_*}` placeholders with where `manage.py demo` started
 the seven demo sources of `demo/servers/`, and hands the import the demo credentials those sources
@@ -18,7 +18,8 @@ from pathlib import Path
 from django.db import transaction
 
 from demo.universe import COMPANY, PERSONS
-from profiles.configuration.importer import configuration_import, configuration_parse
+from profiles.configuration.document import configuration_parse
+from profiles.configuration.importer import configuration_import
 from profiles.definitions.models import SearchAction
 
 CONFIG_FILE = Path(__file__).with_name("config.yaml")

@@ -16,7 +16,8 @@ from api.models import ApiClient, token_hash
 from connectors.contrib.brp.search import SPEC_PATTERNS
 from connectors.models import Source
 from demo.config import CONFIG_FILE, DEMO_SECRETS, DEMO_TOKEN, SOURCE_CONNECTORS, demo_configure, demo_environ
-from profiles.configuration.importer import configuration_export, configuration_parse, configuration_substitute
+from profiles.configuration.document import configuration_parse, configuration_substitute
+from profiles.configuration.export import configuration_export
 from profiles.models import Grant, ProcessingRecord, Profile, Relation, SearchAction
 
 ROOTS = {

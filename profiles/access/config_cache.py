@@ -27,7 +27,7 @@ _MISSING = object()
 class ShortLivedCache:
     """Values loaded from the database, reused while younger than a setting's number of seconds.
 
-    Shared by this module (configuration) and profiles.grants (grants per principal). A value
+    Shared by this module (configuration) and profiles.access.grants (grants per principal). A value
     loaded while the cache was cleared is not kept: it may predate the change that cleared it.
     The cache forgets everything when it reaches `max_entries`, so it cannot grow without bound.
     """

@@ -6,7 +6,7 @@ claim (`IKO_OIDC_ROLES_CLAIM`). Grants can name those roles, or Django groups of
 
 A citizen's token, passed on by a self-service portal, carries the citizen's own BSN or KVK number
 (`IKO_OIDC_CITIZEN_BSN_CLAIM`, `IKO_OIDC_CITIZEN_KVK_CLAIM`): such a principal only matches
-self-service grants, and only for that subject (profiles.grants). Its name in the processing log
+self-service grants, and only for that subject (profiles.access.grants). Its name in the processing log
 is the portal, never the citizen's username, which may be the BSN itself.
 """
 

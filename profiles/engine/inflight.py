@@ -91,7 +91,7 @@ def view_key(*, profile: Any, subject: Any, purpose_code: str, caller: Any, deci
 
     The subject enters as a hash, so the key (which lives only while the request runs) does not
     hold the identifier itself. The effective grant enters as the grants that allowed it and
-    their field narrowing (`profiles.grants.GrantDecision`).
+    their field narrowing (`profiles.access.grants.GrantDecision`).
     """
     subject_hash = hashlib.sha256(f"{subject.type}:{subject.value}".encode()).hexdigest()
     fields = getattr(decision, "fields", None)

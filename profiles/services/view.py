@@ -2,10 +2,10 @@
 
 This is steps 2 to 8 of "one view, step by step" in ../shared/ARCHITECTURE.md, section 3.
 The API view only authenticates and validates; everything else happens here, so the same
-service serves every front door. Authorisation is `profiles.grants` (deny by default, purpose
+service serves every front door. Authorisation is `profiles.access.grants` (deny by default, purpose
 binding, narrowed grants, self-service); the purpose goes to the sources in the `CallContext`
 (BRP x-doelbinding and friends); the processing record follows the Logboek Dataverwerkingen
-(../shared/specs/README.md, section 7b) and is written through `profiles.processing_log`.
+(../shared/specs/README.md, section 7b) and is written through `profiles.processing_log.sinks`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The whole configuration as a file: export, import into an empty database, no secrets, dry runs,
-refusals that list every problem, and re-imports that change nothing (profiles/configuration.py)."""
+refusals that list every problem, and re-imports that change nothing (profiles/configuration/)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from zgw_consumers.models import Service
 
 from api.models import ApiClient, token_hash
 from connectors.models import Source
-from profiles.configuration.importer import (
+from profiles.configuration.document import (
     API_CLIENT_KEYS,
     GRANT_DATE_KEYS,
     GRANT_KEYS,
@@ -34,10 +34,9 @@ from profiles.configuration.importer import (
     SERVER_SKIPPED,
     SOURCE_KEYS,
     ConfigurationInvalid,
-    configuration_export,
-    configuration_import,
-    configuration_to_dict,
 )
+from profiles.configuration.export import configuration_export, configuration_to_dict
+from profiles.configuration.importer import configuration_import
 from profiles.models import Grant, Profile, Purpose, Relation, SearchAction
 
 KVK_KEY = "kvk-api-key-that-must-never-leave"

@@ -1,4 +1,4 @@
-"""Merging identical view computations in flight (profiles/inflight.py), with real threads: N
+"""Merging identical view computations in flight (profiles/engine/inflight.py), with real threads: N
 identical requests at one moment make one fan-out, each still gets its own processing record,
 nothing is kept afterwards, and principals with other grants never share."""
 

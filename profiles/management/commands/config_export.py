@@ -1,12 +1,12 @@
 """`manage.py config_export [--format yaml|json] [--output FILE]`: the whole configuration as one
 document (servers without secrets, purposes, sources, profiles, search actions, API clients without
-tokens, grants). See profiles/configuration.py."""
+tokens, grants). See profiles/configuration/."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from profiles.configuration.importer import configuration_export
+from profiles.configuration.export import configuration_export
 
 
 class Command(BaseCommand):

@@ -1,13 +1,14 @@
 """`manage.py config_import FILE [--dry-run]`: set up or update an environment from a document made
 by `config_export` (or written by hand). Secrets come from the environment variables the document
-names. See profiles/configuration.py."""
+names. See profiles/configuration/."""
 
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles.configuration.importer import ConfigurationInvalid, configuration_import
+from profiles.configuration.document import ConfigurationInvalid
+from profiles.configuration.importer import configuration_import
 
 
 class Command(BaseCommand):

@@ -12,13 +12,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from profiles.refusals import Refusal
 from profiles.services.search import search_action_describe, search_action_get, search_actions_of, search_run
 from profiles.services.selectors import profile_is_granted_to
 from profiles.services.view import profile_get_active
 
 from .problems import problem_response
 from .tracing import request_trace
-from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
+from .service_problems import service_refusal_problem, sources_failed_problem
 from .serializers import SourceStatusSerializer, StrictCharField, StrictSlugField, SubjectSerializer
 from .views import PROBLEM, caller_from_request
 
@@ -153,8 +154,10 @@ class ProfileSearchView(APIView):
                 purpose_code=body.get("purpose"),
                 trace=request_trace(request),
             )
-        except SERVICE_REFUSALS as exc:
-            return service_refusal_problem(exc, request, invalid_code="invalid-criteria", invalid_title="Invalid criteria")
+        except Refusal as exc:
+            return service_refusal_problem(
+                exc, request, renamed={"invalid-parameters": ("invalid-criteria", "Invalid criteria")}
+            )
         if result.http_status != 200:
             return sources_failed_problem(
                 request, http_status=result.http_status, sources=result.body["sources"],

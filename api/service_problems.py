@@ -1,40 +1,27 @@
 """The problem+json answers for what the view, search and endpoint services refuse or cannot do.
 
-One mapping for every front door (our API, search, the Valtimo paths), so a refusal reads the same
-wherever it happens (RFC 9457; ARCHITECTURE.md, section 4).
+One rendering for every front door (our API, search, the Valtimo paths), so a refusal reads the
+same wherever it happens (RFC 9457; ARCHITECTURE.md, section 4). A refusal carries its own HTTP
+status, code and title (profiles/refusals.py), so a new kind of refusal needs no change here.
 """
 
 from __future__ import annotations
 
-from profiles.services.search import SearchInvalid
-from profiles.services.view import ProcessingLogUnavailable, PurposeMissing, ViewDenied
-from profiles.subjects import InvalidSubject
+from collections.abc import Mapping
+
+from profiles.refusals import Refusal
 
 from .problems import problem_response
 
-# What a service may raise that is the caller's or the log's problem, not a server error.
-SERVICE_REFUSALS = (SearchInvalid, InvalidSubject, PurposeMissing, ViewDenied, ProcessingLogUnavailable)
 
-
-def service_refusal_problem(exc: Exception, request, *, subject_param: str = "subject.value",
-                            invalid_code: str = "invalid-parameters", invalid_title: str = "Invalid request"):
-    """The problem answer for one of SERVICE_REFUSALS (anything else is raised again)."""
-    if isinstance(exc, SearchInvalid):
-        return problem_response(400, invalid_code, invalid_title, exc.detail, request,
-                                invalidParams=exc.invalid_params)
-    if isinstance(exc, InvalidSubject):
-        return problem_response(400, "invalid-subject", "Invalid subject", str(exc), request,
-                                invalidParams=[{"name": subject_param, "code": "invalid", "reason": str(exc)}])
-    if isinstance(exc, PurposeMissing):
-        return problem_response(400, "purpose-missing", "Purpose missing", str(exc), request)
-    if isinstance(exc, ViewDenied):
-        return problem_response(403, exc.code, "Not allowed", str(exc), request)
-    if isinstance(exc, ProcessingLogUnavailable):
-        return problem_response(
-            503, "processing-log-unavailable", "Service unavailable",
-            "The processing log cannot be written, so IKO releases no personal data.", request,
-        )
-    raise exc
+def service_refusal_problem(exc: Refusal, request, *, subject_param: str = "subject.value",
+                            renamed: Mapping[str, tuple[str, str]] | None = None):
+    """The problem answer for a refusal. `subject_param` names where this front door took the
+    subject from; `renamed` lets a front door give a refusal code its own code and title (search
+    calls invalid parameters "invalid-criteria")."""
+    code, title = (renamed or {}).get(exc.code, (exc.code, exc.title))
+    return problem_response(exc.status, code, title, exc.detail, request,
+                            **exc.problem_fields(subject_param=subject_param))
 
 
 def sources_failed_problem(request, *, http_status: int, sources: dict, trace_id: str,

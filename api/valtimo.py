@@ -37,15 +37,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors.models import Source
+from profiles.refusals import InvalidSubject, Refusal
 from profiles.services.search import endpoint_call, view_build_default_purpose
 from profiles.services.view import (
     profile_get_active,
 )
-from profiles.subjects import InvalidSubject, Subject, subject_parse
+from profiles.subjects import Subject, subject_parse
 
 from .problems import problem_response
 from .tracing import request_trace
-from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
+from .service_problems import service_refusal_problem, sources_failed_problem
 from .valtimo_containers import ContainerParamInvalid, apply_containers, decode_container_param
 from .views import PROBLEM, caller_from_request
 
@@ -168,7 +169,7 @@ class AggregatedDataProfileView(APIView):
             result = view_build_default_purpose(
                 profile=profile, subject=subject, caller=caller_from_request(request), trace=trace,
             )
-        except SERVICE_REFUSALS as exc:
+        except Refusal as exc:
             return service_refusal_problem(exc, request, subject_param="id")
         body = result.body
         if result.http_status != 200:
@@ -224,7 +225,7 @@ class EndpointView(APIView):
                 source=source, operation_name=operation, query=dict(request.query_params.lists()),
                 identifier=identifier, caller=caller_from_request(request), trace=trace,
             )
-        except SERVICE_REFUSALS as exc:
+        except Refusal as exc:
             return service_refusal_problem(exc, request)
         status = next(iter(result.sources.values()))["status"]
         if result.http_status != 200:

@@ -13,6 +13,7 @@ from api.models import ApiClient
 from profiles.access.principals import OidcPrincipal
 from connectors.registry import registry
 from profiles.definitions.schema import profile_output_schema
+from profiles.refusals import Refusal
 from profiles.services.selectors import profile_is_granted_to, profile_list_for_principal
 from profiles.services.view import (
     SELF_SERVICE_USER,
@@ -24,7 +25,7 @@ from profiles.subjects import subject_parse
 
 from .problems import problem_response
 from .tracing import request_trace
-from .service_problems import SERVICE_REFUSALS, service_refusal_problem, sources_failed_problem
+from .service_problems import service_refusal_problem, sources_failed_problem
 from .serializers import ProfileListSerializer, ViewRequestSerializer, ViewResponseSerializer
 
 PROBLEM = OpenApiResponse(description="Problem details (application/problem+json).")
@@ -114,7 +115,7 @@ class ProfileViewView(APIView):
                 purpose_code=body.get("purpose"),
                 trace=request_trace(request),
             )
-        except SERVICE_REFUSALS as exc:
+        except Refusal as exc:
             return service_refusal_problem(exc, request)
         if result.http_status != 200:
             return sources_failed_problem(

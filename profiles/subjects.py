@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-class InvalidSubject(ValueError):
-    """The identifier is not valid for its type; the message is safe to return to the caller."""
+from profiles.refusals import InvalidSubject
 
 
 def is_valid_bsn(value: str) -> bool:

@@ -38,14 +38,12 @@ from django.utils import timezone
 from profiles.access.config_cache import ShortLivedCache
 from profiles.access.models import Grant
 from profiles.access.principals import OidcPrincipal
+from profiles.refusals import PurposeMissing
 from profiles.subjects import Subject
 
 # The cache never grows past this many principals (a flood of made-up role sets cannot fill memory).
 MAX_CACHED_PRINCIPALS = 10_000
 
-
-class PurposeMissing(Exception):
-    """The request names no purpose and the caller has no (single) default purpose."""
 
 
 # --- principals ----------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from django.urls import path, reverse
 from profiles.access.models import Purpose
 from profiles.definitions.models import Profile, Relation
 from profiles.definitions.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import
-from profiles.services.view import ProcessingLogUnavailable, profile_preview
-from profiles.subjects import SUBJECT_TYPES, InvalidSubject, subject_parse
+from profiles.refusals import InvalidSubject, ProcessingLogUnavailable
+from profiles.services.view import profile_preview
+from profiles.subjects import SUBJECT_TYPES, subject_parse
 
 
 class RelationInline(admin.StackedInline):

@@ -15,8 +15,8 @@ from django.utils import timezone
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.export import processing_records_csv
 from profiles.processing_log.inspection import processing_log_inspect
-from profiles.services.view import ProcessingLogUnavailable
-from profiles.subjects import SUBJECT_TYPE_CHOICES, InvalidSubject, subject_parse
+from profiles.refusals import InvalidSubject, ProcessingLogUnavailable
+from profiles.subjects import SUBJECT_TYPE_CHOICES, subject_parse
 
 # How many records the subject search shows on the page; the CSV export has them all.
 SUBJECT_SEARCH_ROWS = 500

@@ -32,6 +32,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from profiles.processing_log.models import ProcessingRecord
+from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
 
 logger = logging.getLogger(__name__)
@@ -48,9 +49,6 @@ ACTION_NAMES = {
     "inspection-export": "Exporteren verwerkingenlog",
 }
 
-
-class ProcessingLogUnavailable(Exception):
-    """The processing record could not be written, so no personal data may go out."""
 
 
 def processing_log_sinks() -> tuple[str, ...]:

@@ -41,7 +41,8 @@ from profiles.services import view as services
 from profiles.definitions.fields import released_paths, select_fields
 from profiles.access.grants import GrantDecision, grant_exists
 from profiles.definitions.models import Profile, SearchAction
-from profiles.subjects import SUBJECT_TYPES, InvalidSubject, Subject, is_valid_bsn, subject_parse
+from profiles.refusals import InvalidSubject, PurposeMissing, SearchInvalid, ViewDenied
+from profiles.subjects import SUBJECT_TYPES, Subject, is_valid_bsn, subject_parse
 
 # Operation parameters that carry a subject identifier (beside the subject types themselves).
 SUBJECT_PARAMS = {"bsn": "bsn", "burgerservicenummer": "bsn", "kvk": "kvk", "kvkNummer": "kvk"}
@@ -49,14 +50,6 @@ DEFAULT_MAX_LENGTH = 200
 POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
 FAILED = (Status.ERROR, Status.TIMEOUT, Status.SKIPPED)
 
-
-class SearchInvalid(Exception):
-    """Criteria or parameters that do not pass validation; `invalid_params` says which and why."""
-
-    def __init__(self, detail: str, invalid_params: list[dict[str, str]]):
-        super().__init__(detail)
-        self.detail = detail
-        self.invalid_params = invalid_params
 
 
 @dataclass
@@ -234,7 +227,7 @@ def _decide(*, caller: services.Caller, profile: Profile, purpose_code: str | No
             # Self-service: only a search for the citizen's own number can match its grant.
             subject=subject if subject.type in SUBJECT_TYPES else None,
         )
-    except services.PurposeMissing:
+    except PurposeMissing:
         if grant_exists(principal=caller.grant_principal, profile=profile):
             raise
         decision = GrantDecision(
@@ -263,7 +256,7 @@ def _deny(*, record: dict[str, Any], subject: Subject, decision: GrantDecision, 
         duration_ms=round((time.monotonic() - started) * 1000, 1),
     )
     code = "not-own-subject" if reason == "self-service-subject-mismatch" else "no-grant"
-    raise services.ViewDenied(detail or decision.detail or "Not allowed.", code=code)
+    raise ViewDenied(detail or decision.detail or "Not allowed.", code=code)
 
 
 def _context(*, caller: services.Caller, decision: GrantDecision, purpose: Any, trace,
@@ -595,7 +588,7 @@ def endpoint_call(
     for profile, fields in endpoint_profiles(source=source, operation=operation):
         try:
             decision, purpose = _decide(caller=caller, profile=profile, purpose_code=None, subject=subject)
-        except services.PurposeMissing:
+        except PurposeMissing:
             continue
         if not decision.allowed:
             denied = denied or (profile, decision, purpose)
@@ -661,7 +654,7 @@ def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: se
     try:
         return services.view_build(profile=profile, subject=subject, caller=caller, purpose_code=None,
                                    trace=trace, registry=registry)
-    except services.PurposeMissing:
+    except PurposeMissing:
         if grant_exists(principal=caller.grant_principal, profile=profile):
             raise
     started = time.monotonic()

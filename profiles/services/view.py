@@ -26,33 +26,22 @@ from connectors.registry import registry as default_registry
 from profiles.access.config_cache import config_cached
 from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
 from profiles.definitions.fields import released_paths, select_fields
-from profiles.access.grants import GrantDecision, PurposeMissing, grant_resolve
+from profiles.access.grants import GrantDecision, grant_resolve
 from profiles.access.narrowing import grant_withheld_paths, plan_narrow
 from profiles.engine.inflight import view_execute_merged, view_key
 from profiles.access.models import Purpose
 from profiles.definitions.models import Profile
 from profiles.processing_log.models import ProcessingRecord
-from profiles.processing_log.sinks import ProcessingLogUnavailable, processing_record_write
+from profiles.processing_log.sinks import processing_record_write
 from profiles.processing_log.pseudonyms import subject_pseudonym
-from profiles.subjects import InvalidSubject, Subject
+from profiles.refusals import InvalidSubject, ViewDenied
+from profiles.subjects import Subject
 from profiles.tracing import TraceContext, trace_from_header
 
-
-__all__ = [  # PurposeMissing and ProcessingLogUnavailable live where they are raised
-    "Caller", "ProcessingLogUnavailable", "PurposeMissing", "ViewDenied", "ViewResult",
-    "profile_get_active", "profile_preview", "view_build",
-]
 
 # x-gebruiker when citizens look at their own data (the gateway convention).
 SELF_SERVICE_USER = "BurgerZelf"
 
-
-class ViewDenied(Exception):
-    """No grant for this caller, profile and purpose. A denial record has been written."""
-
-    def __init__(self, detail: str, code: str = "no-grant"):
-        super().__init__(detail)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from profiles.services import search
 from profiles.models import ProcessingRecord, SearchAction
 from profiles.processing_log.pseudonyms import subject_pseudonym
-from profiles.services.search import SearchInvalid, search_criteria_clean, search_run
-from profiles.services.view import Caller, PurposeMissing, ViewDenied
+from profiles.refusals import PurposeMissing, SearchInvalid, ViewDenied
+from profiles.services.search import search_criteria_clean, search_run
+from profiles.services.view import Caller
 from profiles.tests.search_fixtures import *  # noqa: F401,F403 (fixtures)
 from profiles.tests.search_fixtures import (
     ADRESSEN_URL,

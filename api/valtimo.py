@@ -38,10 +38,8 @@ from rest_framework.views import APIView
 
 from connectors.models import Source
 from profiles.refusals import InvalidSubject, Refusal
-from profiles.services.search import endpoint_call, view_build_default_purpose
-from profiles.services.view import (
-    profile_get_active,
-)
+from profiles.services.endpoints import endpoint_call
+from profiles.services.view import profile_get_active, view_build_default_purpose
 from profiles.subjects import Subject, subject_parse
 
 from .problems import problem_response

@@ -35,11 +35,11 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from profiles.access.config_cache import ShortLivedCache
-from profiles.access.models import Grant
+from profiles.access.config_cache import ShortLivedCache, config_cached
+from profiles.access.models import Grant, Purpose
 from profiles.access.principals import OidcPrincipal
 from profiles.refusals import PurposeMissing
-from profiles.subjects import Subject
+from profiles.subjects import SUBJECT_TYPES, Subject
 
 # The cache never grows past this many principals (a flood of made-up role sets cannot fill memory).
 MAX_CACHED_PRINCIPALS = 10_000
@@ -274,6 +274,33 @@ def grant_exists(*, principal: Any, profile, now: datetime | None = None) -> boo
     return any(
         g.profile_id == profile.pk and g.in_force(now) for g in principal_grants(principal_of(principal))
     )
+
+
+def grant_decide(*, principal: Any, profile, purpose_code: str | None, subject: Subject) -> GrantDecision:
+    """`grant_resolve` for searches and endpoint calls, whose subject may be search criteria.
+
+    Without a purpose, the caller's default applies. A caller without any grant on the profile
+    has no default either: that is a denial (to be logged), not a missing purpose. PurposeMissing
+    is raised only when the caller has grants but no single default purpose.
+    """
+    try:
+        return grant_resolve(
+            principal=principal, profile=profile, purpose_code=purpose_code,
+            # Self-service: only a search for the citizen's own number can match its grant.
+            subject=subject if subject.type in SUBJECT_TYPES else None,
+        )
+    except PurposeMissing:
+        if grant_exists(principal=principal, profile=profile):
+            raise
+        return GrantDecision(
+            allowed=False, purpose_code="", reason="no-grant",
+            detail=f"No grant to use profile {profile.name}.",
+        )
+
+
+def purpose_get(*, code: str) -> Purpose | None:
+    """The purpose with this code, reused for a few seconds (see config_cache)."""
+    return config_cached(("purpose", code), lambda: Purpose.objects.filter(code=code).first())
 
 
 # --- keeping the cache honest --------------------------------------------------------------------

@@ -59,3 +59,23 @@ class OidcPrincipal:
 
     def __str__(self) -> str:
         return self.name if self.is_citizen else self.username
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks: the principal (API client, staff user, OIDC token user or citizen portal), and the
+    end user it acts for (if it says so)."""
+
+    api_client: Any
+    name: str
+    on_behalf_of: str = ""
+    # The request's principal: a plain Principal (the front doors pass one), or an ApiClient,
+    # Django user or OidcPrincipal; grants are resolved for it. None: the api_client, if any.
+    principal: Any = None
+    kind: str = ""  # api_client | user | oidc | self_service (processing log: actor_type)
+    system: str = ""  # the calling application: API client name or the token's OIDC client
+    gebruiker: str = ""  # x-gebruiker towards the BRP: the end user, or BurgerZelf
+
+    @property
+    def grant_principal(self) -> Any:
+        return self.principal if self.principal is not None else self.api_client

@@ -18,23 +18,25 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone as django_timezone
 
-from connectors.base import CallContext, ConnectorResult, Status
+from connectors.base import ConnectorResult, Status
 from connectors.breaker import get_breaker
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 
 from profiles.access.config_cache import config_cached
-from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
-from profiles.definitions.fields import released_paths, select_fields
-from profiles.access.grants import GrantDecision, grant_resolve
-from profiles.access.narrowing import grant_withheld_paths, plan_narrow
-from profiles.engine.inflight import view_execute_merged, view_key
+from profiles.access.context import call_context_build
+from profiles.access.grants import GrantDecision, grant_exists, grant_resolve, purpose_get
 from profiles.access.models import Purpose
+from profiles.access.narrowing import grant_withheld_paths, plan_narrow
+from profiles.access.principals import Caller
+from profiles.definitions.fields import released_paths, select_fields
 from profiles.definitions.models import Profile
+from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
+from profiles.engine.inflight import view_execute_merged, view_key
 from profiles.processing_log.models import ProcessingRecord
+from profiles.processing_log.records import elapsed_ms, processing_record_base, processing_record_deny
 from profiles.processing_log.sinks import processing_record_write
-from profiles.processing_log.pseudonyms import subject_pseudonym
-from profiles.refusals import InvalidSubject, ViewDenied
+from profiles.refusals import InvalidSubject, PurposeMissing
 from profiles.subjects import Subject
 from profiles.tracing import TraceContext, trace_from_header
 
@@ -44,24 +46,6 @@ SELF_SERVICE_USER = "BurgerZelf"
 
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who asks: the principal (API client, staff user, OIDC token user or citizen portal), and the
-    end user it acts for (if it says so)."""
-
-    api_client: Any
-    name: str
-    on_behalf_of: str = ""
-    # The request's principal (ApiClient, Django user or api.principals.OidcPrincipal); grants
-    # are resolved for it. None: the api_client, if any.
-    principal: Any = None
-    kind: str = ""  # api_client | user | oidc | self_service (processing log: actor_type)
-    system: str = ""  # the calling application: API client name or the token's OIDC client
-    gebruiker: str = ""  # x-gebruiker towards the BRP: the end user, or BurgerZelf
-
-    @property
-    def grant_principal(self) -> Any:
-        return self.principal if self.principal is not None else self.api_client
 
 
 @dataclass
@@ -90,17 +74,10 @@ def profile_plan(*, profile: Profile, registry: Registry) -> list:
     return config_cached(("plan", profile.pk, profile.version), lambda: plan_profile(profile, registry=registry))
 
 
-def purpose_get(*, code: str) -> Purpose | None:
-    return config_cached(("purpose", code), lambda: Purpose.objects.filter(code=code).first())
 
 
-def _record_write(subject: Subject | None = None, **fields: Any) -> None:
-    """Write the processing record to the configured sinks, or raise ProcessingLogUnavailable."""
-    processing_record_write(fields=fields, subject=subject)
 
 
-def _elapsed_ms(started: float) -> float:
-    return round((time.monotonic() - started) * 1000, 1)
 
 
 def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutcome]) -> dict[str, dict[str, Any]]:
@@ -169,20 +146,12 @@ def view_build(
         principal=caller.grant_principal, profile=profile, purpose_code=purpose_code, subject=subject,
     )
     purpose = decision.purpose or purpose_get(code=decision.purpose_code)
-    record = _record_base(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code,
-                          purpose=purpose, trace=trace, started_at=started_at)
+    record = processing_record_base(profile=profile, subject=subject, caller=caller,
+                                    purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
+                                    started_at=started_at)
     if not decision.allowed:
-        reason = decision.reason if purpose is not None else "unknown-purpose"
-        _record_write(
-            subject=subject,
-            **record,
-            outcome=ProcessingRecord.Outcome.DENIED,
-            reason=reason,
-            grant_id=decision.grant_id,
-            http_status=403,
-            duration_ms=_elapsed_ms(started),
-        )
-        raise ViewDenied(decision.detail, code="not-own-subject" if reason == "self-service-subject-mismatch" else "no-grant")
+        raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
+                                     started=started)
 
     view, _ = _view_run(
         profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
@@ -191,43 +160,8 @@ def view_build(
     return view
 
 
-def _record_base(*, profile: Profile, subject: Subject, caller: Caller, purpose_code: str,
-                 purpose: Any, trace: TraceContext, started_at: datetime | None = None,
-                 action: str = "view") -> dict[str, Any]:
-    """The record's fields known before any source is called (never the subject itself)."""
-    return {
-        "action": action,
-        "started_at": started_at or django_timezone.now(),
-        "trace_id": trace.trace_id,
-        "span_id": trace.span_id,
-        "parent_span_id": trace.parent_span_id,
-        "actor": caller.name,
-        "actor_type": caller.kind,
-        "calling_system": caller.system,
-        "on_behalf_of": caller.on_behalf_of,
-        "purpose_code": purpose_code,
-        "processing_activity_id": purpose.processing_activity_id if purpose else "",
-        "profile_name": profile.name,
-        "profile_version": profile.version,
-        "subject_type": subject.type,
-        "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value),
-    }
 
 
-def _context_build(*, caller: Caller, purpose_code: str, purpose: Any, trace: TraceContext) -> CallContext:
-    """Who asks and why, as the connectors pass it on (BRP: x-doelbinding, x-verwerking, ...)."""
-    return CallContext(
-        purpose_code=purpose_code,
-        actor=caller.name,
-        on_behalf_of=caller.on_behalf_of,
-        trace_id=trace.trace_id,
-        doelbinding_consult=getattr(purpose, "brp_doelbinding_consult", "") or "",
-        doelbinding_search=getattr(purpose, "brp_doelbinding_search", "") or "",
-        verwerking=getattr(purpose, "brp_verwerking", "") or "",
-        gebruiker=caller.gebruiker or caller.on_behalf_of or caller.system or caller.name,
-        origin_oin=getattr(settings, "IKO_ORGANISATION_OIN", ""),
-        traceparent=trace.traceparent,
-    )
 
 
 def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
@@ -239,7 +173,7 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
     relations the grant does not touch (with a profile transform it cannot know which), and the
     assembled data is cut to the grant's paths, so narrowed fields never leave IKO.
     """
-    context = _context_build(caller=caller, purpose_code=purpose_code, purpose=purpose, trace=trace)
+    context = call_context_build(caller=caller, purpose_code=purpose_code, purpose=purpose, trace=trace)
     narrowed = decision.fields if decision is not None else None  # None: not narrowed
     plan_fields = None if profile.output_transform.strip() else narrowed
     # Identical views in flight at the same moment share one computation (issue 6, inflight.py).
@@ -273,16 +207,18 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
     released = released_paths(data) if data else []
 
     # Fail closed: without a processing record, no personal data leaves IKO.
-    _record_write(
+    processing_record_write(
         subject=subject,
-        **record,
-        sources={name: s["status"] for name, s in sources.items()},
-        fields_released=released,
-        fields_withheld=withheld,
-        grant_id=decision.grant_id if decision else None,
-        outcome=outcome,
-        http_status=http_status,
-        duration_ms=_elapsed_ms(started),
+        fields={
+            **record,
+            "sources": {name: s["status"] for name, s in sources.items()},
+            "fields_released": released,
+            "fields_withheld": withheld,
+            "grant_id": decision.grant_id if decision else None,
+            "outcome": outcome,
+            "http_status": http_status,
+            "duration_ms": elapsed_ms(started),
+        },
     )
     body = {
         "profile": profile.name,
@@ -314,8 +250,27 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, use
     caller = Caller(api_client=None, name=f"user:{username} (admin preview)", kind="user",
                     system="admin", gebruiker=username)
     trace = trace_from_header(None)
-    record = _record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
-                          purpose=purpose, trace=trace, action="preview")
+    record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
+                                    purpose=purpose, trace=trace, action="preview")
     return _view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
                      record=record, registry=registry, started=started, purpose=purpose)
 
+
+def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,
+                               registry: Registry = default_registry) -> ViewResult:
+    """`view_build` for callers that never name a purpose (Valtimo): the default purpose
+    of the caller's grant. A caller without any grant on the profile is denied, and the denial is
+    logged, like any other refusal; PurposeMissing remains for a caller with grants but no
+    single default purpose (a configuration matter for the admin)."""
+    try:
+        return view_build(profile=profile, subject=subject, caller=caller, purpose_code=None,
+                          trace=trace, registry=registry)
+    except PurposeMissing:
+        if grant_exists(principal=caller.grant_principal, profile=profile):
+            raise
+    started = time.monotonic()
+    decision = GrantDecision(allowed=False, purpose_code="", reason="no-grant")
+    record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code="",
+                                    purpose=None, trace=trace, started_at=datetime.now(timezone.utc))
+    raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=None, started=started,
+                                 detail=f"No grant to use profile {profile.name}.")

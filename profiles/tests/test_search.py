@@ -238,13 +238,13 @@ def test_a_narrowed_grant_shows_only_the_columns_it_allows_but_keeps_the_identif
 @responses.activate
 def test_the_search_action_s_doelbinding_goes_to_the_source_call(profile, person_searches, grant, api_client_with_token, monkeypatch):
     contexts = []
-    original = search._run_one
+    original = search.source_call_run
 
     def spy(**kwargs):
         contexts.append(kwargs["context"])
         return original(**kwargs)
 
-    monkeypatch.setattr(search, "_run_one", spy)
+    monkeypatch.setattr(search, "source_call_run", spy)
     responses.post(PERSONEN_URL, json={"type": "ZoekMetGeslachtsnaamEnGeboortedatum", "personen": []})
 
     run(profile, person_searches["op-naam"], {"geslachtsnaam": "Moulin", "geboortedatum": "1985-12-01"}, api_client_with_token)

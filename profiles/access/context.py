@@ -1,0 +1,39 @@
+"""Who asks and why, as the connectors pass it on to the sources (purpose binding).
+
+A source call carries a `CallContext`: the purpose and its BRP values (x-doelbinding,
+x-verwerking), the caller and the end user it acts for (x-gebruiker), IKO's own OIN and the
+trace. Every use case that calls a source (a view, a search, an endpoint call) builds it here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.conf import settings
+
+from connectors.base import CallContext
+from profiles.access.principals import Caller
+from profiles.tracing import TraceContext
+
+
+def call_context_build(*, caller: Caller, purpose_code: str, purpose: Any, trace: TraceContext,
+                       doelbinding: str = "") -> CallContext:
+    """The context of the source calls made for `caller` under `purpose` (a Purpose or the
+    cached PurposeInfo of a grant; None when unknown). `doelbinding`, when given, overrides the
+    purpose's BRP doelbinding for both consulting and searching (a search action's own value)."""
+    context = CallContext(
+        purpose_code=purpose_code,
+        actor=caller.name,
+        on_behalf_of=caller.on_behalf_of,
+        trace_id=trace.trace_id,
+        doelbinding_consult=getattr(purpose, "brp_doelbinding_consult", "") or "",
+        doelbinding_search=getattr(purpose, "brp_doelbinding_search", "") or "",
+        verwerking=getattr(purpose, "brp_verwerking", "") or "",
+        gebruiker=caller.gebruiker or caller.on_behalf_of or caller.system or caller.name,
+        origin_oin=getattr(settings, "IKO_ORGANISATION_OIN", ""),
+        traceparent=trace.traceparent,
+    )
+    if doelbinding:
+        context = dataclasses.replace(context, doelbinding_consult=doelbinding, doelbinding_search=doelbinding)
+    return context

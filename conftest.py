@@ -76,7 +76,7 @@ def profile(brp_source):
 
 @pytest.fixture
 def api_client_with_token(db):
-    from api.models import ApiClient
+    from profiles.access.api_clients import ApiClient
 
     client = ApiClient(name="Case system")
     client.set_new_token(TOKEN)

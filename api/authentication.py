@@ -13,9 +13,9 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from profiles.access.api_clients import TOKEN_PREFIX, ApiClient, token_hash
 from profiles.access.config_cache import config_cached
 
-from .models import TOKEN_PREFIX, ApiClient, token_hash
 from .oidc import OidcProviderUnavailable, TokenInvalid, oidc_enabled, principal_from_token
 
 

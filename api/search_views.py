@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from profiles.access.principals import principal_of
 from profiles.refusals import Refusal
 from profiles.services.search import search_action_describe, search_action_get, search_actions_of, search_run
 from profiles.services.selectors import profile_is_granted_to
@@ -110,7 +111,7 @@ class ProfileSearchListView(APIView):
     def get(self, request, name: str):
         profile = profile_get_active(name=name)
         # Deny by default: only callers with a grant on the profile learn its searches.
-        if profile is None or not profile_is_granted_to(profile=profile, principal=request.user):
+        if profile is None or not profile_is_granted_to(profile=profile, principal=principal_of(request.user)):
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r} for you.", request)
         actions = [search_action_describe(action) for action in search_actions_of(profile=profile)]
         return Response({"profile": profile.name, "searchActions": actions})

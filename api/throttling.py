@@ -3,7 +3,7 @@
 `PrincipalRateThrottle` is DRF's default throttle (settings: REST_FRAMEWORK). It counts the
 requests of the authenticated principal:
 
-- an API client (`api.ApiClient`) against `IKO_RATE_LIMIT_CLIENT`;
+- an API client (`profiles.access.api_clients.ApiClient`) against `IKO_RATE_LIMIT_CLIENT`;
 - a user against `IKO_RATE_LIMIT_USER`: the subject of an OIDC bearer token (issuer + `sub`), a
   citizen's token likewise, or a staff user with a session.
 
@@ -17,7 +17,7 @@ empty switches a limit off. Counting is a sliding window (the weighted sum of th
 the current fixed window, as in Cloudflare's and nginx's limiters): no burst of twice the rate
 at a window boundary, and two counters per principal. With `IKO_REDIS_URL` every instance counts
 in Redis (INCR and EXPIRE in one MULTI/EXEC), otherwise each process in memory; if Redis fails,
-the process counts in memory and logs a warning (api/shared_store.py). A refused request is not
+the process counts in memory and logs a warning (iko_project/shared_store.py). A refused request is not
 counted, so a client that waits for `Retry-After` gets through then.
 
 Keys hold a hash of the principal, never a user name or a token subject (which may be a BSN).
@@ -33,10 +33,11 @@ import time
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from .models import ApiClient
+from iko_project.shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
+from profiles.access.api_clients import ApiClient
 from profiles.access.principals import OidcPrincipal
+
 from .rates import Rate, rate_parse
-from .shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
 
 
 def principal_scope(principal) -> tuple[str, str] | None:

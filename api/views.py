@@ -9,9 +9,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.models import ApiClient
-from profiles.access.principals import OidcPrincipal
 from connectors.registry import registry
+from profiles.access.api_clients import ApiClient
+from profiles.access.principals import OidcPrincipal, principal_of
 from profiles.definitions.schema import profile_output_schema
 from profiles.refusals import Refusal
 from profiles.services.selectors import profile_is_granted_to, profile_list_for_principal
@@ -41,26 +41,29 @@ def caller_from_request(request, on_behalf_of: str = "") -> Caller:
     - A citizen's token passed on by a self-service portal: the actor is the portal, the end user
       `BurgerZelf`; the citizen's username or BSN is never logged (the subject's pseudonym is).
     - Staff with a session (browsable API): the user, through its groups.
+
+    The services get the principal as plain data (`principal_of`), never the request's user.
     """
-    principal = request.user
-    if isinstance(principal, ApiClient):
+    user = request.user
+    principal = principal_of(user)
+    if isinstance(user, ApiClient):
         return Caller(
-            api_client=principal, name=f"api-client:{principal.name}", on_behalf_of=on_behalf_of,
-            principal=principal, kind="api_client", system=principal.name, gebruiker=on_behalf_of,
+            api_client=None, name=f"api-client:{user.name}", on_behalf_of=on_behalf_of,
+            principal=principal, kind="api_client", system=user.name, gebruiker=on_behalf_of,
         )
-    if isinstance(principal, OidcPrincipal) and principal.is_citizen:
+    if isinstance(user, OidcPrincipal) and user.is_citizen:
         return Caller(
-            api_client=None, name=principal.name, on_behalf_of=SELF_SERVICE_USER, principal=principal,
-            kind="self_service", system=principal.client_id, gebruiker=SELF_SERVICE_USER,
+            api_client=None, name=user.name, on_behalf_of=SELF_SERVICE_USER, principal=principal,
+            kind="self_service", system=user.client_id, gebruiker=SELF_SERVICE_USER,
         )
-    if isinstance(principal, OidcPrincipal):
+    if isinstance(user, OidcPrincipal):
         return Caller(
-            api_client=None, name=principal.name, on_behalf_of=principal.username,
-            principal=principal, kind="oidc", system=principal.client_id, gebruiker=principal.username,
+            api_client=None, name=user.name, on_behalf_of=user.username,
+            principal=principal, kind="oidc", system=user.client_id, gebruiker=user.username,
         )
     return Caller(
-        api_client=None, name=f"user:{principal.get_username()}", on_behalf_of=on_behalf_of,
-        principal=principal, kind="user", system="session", gebruiker=principal.get_username(),
+        api_client=None, name=f"user:{user.get_username()}", on_behalf_of=on_behalf_of,
+        principal=principal, kind="user", system="session", gebruiker=user.get_username(),
     )
 
 
@@ -71,7 +74,7 @@ class ProfileListView(APIView):
         responses={200: ProfileListSerializer, 401: PROBLEM},
     )
     def get(self, request):
-        return Response({"profiles": profile_list_for_principal(principal=request.user)})
+        return Response({"profiles": profile_list_for_principal(principal=principal_of(request.user))})
 
 
 class ProfileSchemaView(APIView):
@@ -83,7 +86,7 @@ class ProfileSchemaView(APIView):
     def get(self, request, name: str):
         profile = profile_get_active(name=name)
         # Deny by default: only callers with a grant on the profile learn its shape.
-        if profile is None or not profile_is_granted_to(profile=profile, principal=request.user):
+        if profile is None or not profile_is_granted_to(profile=profile, principal=principal_of(request.user)):
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r} for you.", request)
         return Response(profile_output_schema(profile, registry=registry))
 

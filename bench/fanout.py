@@ -73,7 +73,7 @@ def configure_iko(env: dict[str, str], ports: list[int], hang_port: int) -> None
     script = f"""
 from zgw_consumers.constants import APITypes, AuthTypes
 from zgw_consumers.models import Service
-from api.models import ApiClient
+from profiles.access.api_clients import ApiClient
 from connectors.models import Source
 from profiles.models import Grant, Profile, Purpose, Relation
 

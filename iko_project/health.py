@@ -48,7 +48,7 @@ def _database_ok() -> bool:
 
 
 def _redis_ok() -> bool:
-    from api.shared_store import redis_client
+    from iko_project.shared_store import redis_client
 
     try:
         return bool(redis_client().ping())

@@ -30,7 +30,7 @@ trace_id_var: ContextVar[str] = ContextVar("iko_trace_id", default="")
 span_id_var: ContextVar[str] = ContextVar("iko_span_id", default="")
 
 _REDACTIONS = (
-    # API-client tokens (api.models.TOKEN_PREFIX) wherever they appear.
+    # API-client tokens (profiles.access.api_clients.TOKEN_PREFIX) wherever they appear.
     (re.compile(r"iko_[A-Za-z0-9_\-]{4,}"), "iko_[redacted]"),
     # Credentials in an Authorization header value that someone logged.
     (re.compile(r"\b(Bearer|Token|Basic)\s+[A-Za-z0-9._~+/=\-]{8,}", re.IGNORECASE), r"\1 [redacted]"),

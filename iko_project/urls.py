@@ -1,7 +1,8 @@
 """Top-level URL conf: the admin, staff login with OIDC and the API."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import include, path, re_path
 
 from api.oidc import AdminLoginForm
 
@@ -11,7 +12,17 @@ admin.site.index_title = "Servers, sources, profiles, purposes and grants"
 # Offers "Log in with your organisation account" and refuses passwords when password login is off.
 admin.site.login_form = AdminLoginForm
 
+
+
+def moved_admin_page(request, model: str, rest: str):
+    """API clients and subject lookup alerts moved from the api app to profiles: an admin's old
+    bookmark lands on the same page at its new address."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"/admin/profiles/{model}/{rest}" + (f"?{query}" if query else ""))
+
+
 urlpatterns = [
+    re_path(r"^admin/api/(?P<model>apiclient|subjectlookupalert)/(?P<rest>.*)$", moved_admin_page),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     # /oidc/authenticate/ and /oidc/callback/ (both 404 while IKO_OIDC_ENABLED is false), /oidc/logout/

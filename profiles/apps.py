@@ -1,4 +1,4 @@
-"""App config of profiles, purposes, grants and the processing log."""
+"""App config of profiles, purposes, grants, API clients and the processing log."""
 
 from django.apps import AppConfig
 
@@ -11,7 +11,9 @@ class ProfilesConfig(AppConfig):
         # Connects the signals that clear the grant cache when a grant, purpose, profile, API
         # client or group changes in this process.
         from profiles.access import grants  # noqa: F401
-        # The search actions' inline on the profile admin (issue 6).
+        # Counts the distinct subjects each principal looks up (subject lookup alerts).
+        from profiles.processing_log import alerts  # noqa: F401
+        # The search actions' inline on the profile admin.
         from profiles.admin.search_actions import register as register_search_admin
 
         register_search_admin()

@@ -5,7 +5,7 @@ import responses
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from api.models import ApiClient, token_hash
+from profiles.access.api_clients import ApiClient, token_hash
 
 PAGES = [
     "admin:connectors_source_changelist", "admin:connectors_source_add",
@@ -13,7 +13,7 @@ PAGES = [
     "admin:profiles_purpose_changelist", "admin:profiles_purpose_add",
     "admin:profiles_grant_changelist", "admin:profiles_grant_add",
     "admin:profiles_processingrecord_changelist",
-    "admin:api_apiclient_changelist", "admin:api_apiclient_add",
+    "admin:profiles_apiclient_changelist", "admin:profiles_apiclient_add",
     "admin:zgw_consumers_service_changelist", "admin:zgw_consumers_service_add",
 ]
 
@@ -31,14 +31,14 @@ def test_every_configuration_page_loads(admin_client, grant, page):
 
 
 def test_a_new_api_client_token_is_shown_once_and_only_its_hash_is_stored(admin_client):
-    response = admin_client.post(reverse("admin:api_apiclient_add"), {"name": "Valtimo", "enabled": "on", "oin": ""}, follow=True)
+    response = admin_client.post(reverse("admin:profiles_apiclient_add"), {"name": "Valtimo", "enabled": "on", "oin": ""}, follow=True)
 
     message = [str(m) for m in response.context["messages"]][0]
     token = message.split("token of Valtimo is: ")[1].split(" ")[0]
     client = ApiClient.objects.get(name="Valtimo")
     assert token.startswith("iko_") and len(token) > 40
     assert client.token_hash == token_hash(token)
-    assert token not in admin_client.get(reverse("admin:api_apiclient_change", args=[client.pk])).content.decode()
+    assert token not in admin_client.get(reverse("admin:profiles_apiclient_change", args=[client.pk])).content.decode()
 
 
 def test_the_processing_log_has_no_add_change_or_delete_in_the_admin(admin_client, db):
@@ -80,3 +80,14 @@ def test_test_connection_reports_the_result_per_source(admin_client, brp_source)
 
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["brp: BRP Personen refused IKO's credentials (HTTP 401)."]
+
+
+def test_an_old_admin_address_of_an_api_client_leads_to_its_page_in_the_profiles_app(admin_client):
+    client = ApiClient.objects.create(name="Valtimo", token_hash="f" * 64)
+
+    response = admin_client.get(f"/admin/api/apiclient/{client.pk}/change/?_changelist_filters=enabled")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/admin/profiles/apiclient/{client.pk}/change/?_changelist_filters=enabled"
+    assert admin_client.get(response["Location"]).status_code == 200
+    assert admin_client.get("/admin/api/subjectlookupalert/")["Location"] == "/admin/profiles/subjectlookupalert/"

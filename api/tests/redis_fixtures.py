@@ -31,7 +31,7 @@ def shared_redis(redis_url, settings):
     """Settings pointing at the test Redis with a prefix of this test's own; yields a client."""
     import redis
 
-    from api.shared_store import redis_reset
+    from iko_project.shared_store import redis_reset
 
     prefix = f"iko-test-{uuid.uuid4().hex[:12]}:"
     settings.IKO_REDIS_URL = redis_url

@@ -11,8 +11,8 @@ import responses
 from django.test import override_settings
 
 from profiles.processing_log.alerts import lookup_note, memory_lookups
-from api.models import SubjectLookupAlert
-from api.shared_store import redis_reset
+from profiles.processing_log.models import SubjectLookupAlert
+from iko_project.shared_store import redis_reset
 from api.tests.redis_fixtures import redis_url, shared_redis  # noqa: F401 (fixtures)
 from profiles.models import ProcessingRecord
 from profiles.processing_log.pseudonyms import subject_pseudonym
@@ -161,9 +161,9 @@ def test_a_failure_while_counting_never_fails_the_view(authed_api, grant, brp_an
 def test_alerts_are_read_only_in_the_admin(admin_client, db):
     alert = SubjectLookupAlert.objects.create(actor="user:jan", distinct_subjects=301, threshold=300, window_seconds=3600)
 
-    assert admin_client.get("/admin/api/subjectlookupalert/").status_code == 200
-    assert b"user:jan" in admin_client.get("/admin/api/subjectlookupalert/").content
-    assert admin_client.get(f"/admin/api/subjectlookupalert/{alert.pk}/change/").status_code == 200
-    assert admin_client.get("/admin/api/subjectlookupalert/add/").status_code == 403
-    assert admin_client.post(f"/admin/api/subjectlookupalert/{alert.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.get("/admin/profiles/subjectlookupalert/").status_code == 200
+    assert b"user:jan" in admin_client.get("/admin/profiles/subjectlookupalert/").content
+    assert admin_client.get(f"/admin/profiles/subjectlookupalert/{alert.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/profiles/subjectlookupalert/add/").status_code == 403
+    assert admin_client.post(f"/admin/profiles/subjectlookupalert/{alert.pk}/delete/", {"post": "yes"}).status_code == 403
     assert SubjectLookupAlert.objects.filter(pk=alert.pk).exists()

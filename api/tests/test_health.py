@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from api.shared_store import redis_reset
+from iko_project.shared_store import redis_reset
 from api.tests.redis_fixtures import redis_url  # noqa: F401 (fixture)
 
 # Nothing listens on the discard port: a Redis that cannot be reached, at once.

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from profiles.access.principals import OidcPrincipal
 from api.rates import Rate, rate_parse
-from api.shared_store import redis_reset
+from iko_project.shared_store import redis_reset
 from api.tests.redis_fixtures import redis_url, shared_redis  # noqa: F401 (fixtures)
 from api.throttling import MemoryCounter, memory_counter, principal_scope, rate_hit, sliding_window
 
@@ -81,7 +81,7 @@ def test_a_refused_request_is_not_counted():
 
 
 def test_principals_are_told_apart_by_kind_and_never_by_name():
-    from api.models import ApiClient
+    from profiles.access.api_clients import ApiClient
 
     client = ApiClient(pk=7, name="Valtimo")
     person = OidcPrincipal(subject="999993653", username="jan", issuer="https://idp.example.org/realms/g")
@@ -195,11 +195,11 @@ def test_redis_counts_are_atomic_under_concurrency(shared_redis):
 
 @override_settings(IKO_RATE_LIMIT_CLIENT="2/minute", IKO_REDIS_URL=DEAD_REDIS, IKO_REDIS_RETRY_SECONDS=60)
 def test_a_failing_redis_falls_back_to_memory_and_warns_once(authed_api, grant, caplog):
-    caplog.set_level(logging.WARNING, logger="api.shared_store")
+    caplog.set_level(logging.WARNING, logger="iko_project.shared_store")
 
     statuses = [authed_api.get(PROFILES).status_code for _ in range(4)]
 
     assert statuses == [200, 200, 429, 429]  # still limited, now per process
-    warnings = [r for r in caplog.records if r.name == "api.shared_store"]
+    warnings = [r for r in caplog.records if r.name == "iko_project.shared_store"]
     assert len(warnings) == 1
     assert "memory" in warnings[0].getMessage() and "127.0.0.1:9" not in warnings[0].getMessage()

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from zgw_consumers.constants import AuthTypes
 from zgw_consumers.models import Service
 
-from api.models import ApiClient, token_hash
+from profiles.access.api_clients import ApiClient, token_hash
 from connectors.contrib.brp.search import SPEC_PATTERNS
 from connectors.models import Source
 from demo.config import CONFIG_FILE, DEMO_SECRETS, DEMO_TOKEN, SOURCE_CONNECTORS, demo_configure, demo_environ

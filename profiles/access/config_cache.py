@@ -82,7 +82,7 @@ WATCHED_MODELS = {
     "profiles.profile",
     "profiles.relation",
     "profiles.purpose",
-    "api.apiclient",
+    "profiles.apiclient",
     "connectors.source",
     "zgw_consumers.service",
     "zgw_consumers.nlxconfig",

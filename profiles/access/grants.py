@@ -25,7 +25,6 @@ instances a revocation takes effect within that time.
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,59 +36,13 @@ from django.utils import timezone
 
 from profiles.access.config_cache import ShortLivedCache, config_cached
 from profiles.access.models import Grant, Purpose
-from profiles.access.principals import OidcPrincipal
+from profiles.access.principals import Principal, principal_of
 from profiles.refusals import PurposeMissing
 from profiles.subjects import SUBJECT_TYPES, Subject
 
 # The cache never grows past this many principals (a flood of made-up role sets cannot fill memory).
 MAX_CACHED_PRINCIPALS = 10_000
 
-
-
-# --- principals ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who asks, as far as grants are concerned: plain data, no ORM."""
-
-    kind: str  # api_client | user | oidc | self_service | none
-    api_client_id: int | None = None
-    user_id: int | None = None
-    roles: frozenset[str] = frozenset()
-    client_id: str = ""  # the OIDC client (azp) that obtained the token
-    # Self-service only: the citizen's own identifiers from the token, e.g. (("bsn", "999993653"),).
-    citizen_ids: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
-    default_purpose_code: str = ""
-
-    @property
-    def cache_key(self) -> tuple:
-        # Never the citizen's identifiers: which grants apply does not depend on them.
-        return (self.kind, self.api_client_id, self.user_id, tuple(sorted(self.roles)), self.client_id)
-
-    def citizen_id(self, subject_type: str) -> str | None:
-        return dict(self.citizen_ids).get(subject_type)
-
-
-NOBODY = Principal(kind="none")
-
-
-def principal_of(obj: Any) -> Principal:
-    """The principal of a request's user: an ApiClient, an OidcPrincipal or a Django user."""
-    from api.models import ApiClient
-
-    if isinstance(obj, Principal):
-        return obj
-    if isinstance(obj, ApiClient):
-        default = obj.default_purpose.code if obj.default_purpose_id else ""
-        return Principal(kind="api_client", api_client_id=obj.pk, default_purpose_code=default)
-    if isinstance(obj, OidcPrincipal):
-        if obj.citizen_ids:
-            return Principal(kind="self_service", client_id=obj.client_id, citizen_ids=tuple(obj.citizen_ids))
-        return Principal(kind="oidc", roles=frozenset(obj.roles), client_id=obj.client_id)
-    if obj is not None and getattr(obj, "is_authenticated", False) and getattr(obj, "pk", None):
-        return Principal(kind="user", user_id=obj.pk)
-    return NOBODY
 
 
 # --- what is cached per principal ------------------------------------------------------------------
@@ -306,7 +259,7 @@ def purpose_get(*, code: str) -> Purpose | None:
 # --- keeping the cache honest --------------------------------------------------------------------
 
 # A change to any of these can change a grant decision. By label, so this module imports no models.
-WATCHED_MODELS = {"profiles.grant", "profiles.purpose", "profiles.profile", "api.apiclient", "auth.group"}
+WATCHED_MODELS = {"profiles.grant", "profiles.purpose", "profiles.profile", "profiles.apiclient", "auth.group"}
 
 
 def _on_change(sender, **kwargs: Any) -> None:

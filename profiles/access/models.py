@@ -96,7 +96,7 @@ class Grant(models.Model):
         help_text="Which kind of principal this grant is for; fill in the matching field below.",
     )
     api_client = models.ForeignKey(
-        "api.ApiClient", on_delete=models.CASCADE, related_name="grants", null=True, blank=True
+        "profiles.ApiClient", on_delete=models.CASCADE, related_name="grants", null=True, blank=True
     )
     group = models.ForeignKey(
         "auth.Group", on_delete=models.CASCADE, related_name="iko_grants", null=True, blank=True,

@@ -1,19 +1,24 @@
-"""The principal of a request authenticated with an OIDC bearer access token.
+"""Principals: who asks. `Principal` is the plain form grants are resolved for; `principal_of`
+makes it from a request's user (an API client, an OIDC token's principal or a Django user).
+`Caller` adds what the processing log and the sources are told about who asks.
 
-A case system such as Valtimo passes on the case worker's own access token. There is no Django
+An OIDC bearer access token's principal (`OidcPrincipal`): a case system such as Valtimo passes on the case worker's own access token. There is no Django
 user behind it: the principal is the token's subject, with the roles read from the configured
 claim (`IKO_OIDC_ROLES_CLAIM`). Grants can name those roles, or Django groups of the same name.
 
 A citizen's token, passed on by a self-service portal, carries the citizen's own BSN or KVK number
 (`IKO_OIDC_CITIZEN_BSN_CLAIM`, `IKO_OIDC_CITIZEN_KVK_CLAIM`): such a principal only matches
-self-service grants, and only for that subject (profiles.access.grants). Its name in the processing log
-is the portal, never the citizen's username, which may be the BSN itself.
+self-service grants, and only for that subject (profiles.access.grants). Its name in the
+processing log is the portal, never the citizen's username, which may be the BSN itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
+
+from profiles.access.api_clients import ApiClient
 
 # The subject types a citizen can be in a self-service token: a person or a company.
 SELF_SERVICE_SUBJECT_TYPES = ("bsn", "kvk")
@@ -62,6 +67,50 @@ class OidcPrincipal:
 
 
 @dataclass(frozen=True)
+class Principal:
+    """Who asks, as far as grants are concerned: plain data, no ORM."""
+
+    kind: str  # api_client | user | oidc | self_service | none
+    api_client_id: int | None = None
+    user_id: int | None = None
+    roles: frozenset[str] = frozenset()
+    client_id: str = ""  # the OIDC client (azp) that obtained the token
+    # Self-service only: the citizen's own identifiers from the token, e.g. (("bsn", "999993653"),).
+    citizen_ids: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
+    default_purpose_code: str = ""
+
+    @property
+    def cache_key(self) -> tuple:
+        # Never the citizen's identifiers: which grants apply does not depend on them.
+        return (self.kind, self.api_client_id, self.user_id, tuple(sorted(self.roles)), self.client_id)
+
+    def citizen_id(self, subject_type: str) -> str | None:
+        return dict(self.citizen_ids).get(subject_type)
+
+
+NOBODY = Principal(kind="none")
+
+
+def principal_of(obj: Any) -> Principal:
+    """The plain principal of a request's user: an ApiClient, an OidcPrincipal or a Django user.
+
+    The front doors call this with `request.user` before they call a service, so services and
+    grants see only plain data."""
+    if isinstance(obj, Principal):
+        return obj
+    if isinstance(obj, ApiClient):
+        default = obj.default_purpose.code if obj.default_purpose_id else ""
+        return Principal(kind="api_client", api_client_id=obj.pk, default_purpose_code=default)
+    if isinstance(obj, OidcPrincipal):
+        if obj.citizen_ids:
+            return Principal(kind="self_service", client_id=obj.client_id, citizen_ids=tuple(obj.citizen_ids))
+        return Principal(kind="oidc", roles=frozenset(obj.roles), client_id=obj.client_id)
+    if obj is not None and getattr(obj, "is_authenticated", False) and getattr(obj, "pk", None):
+        return Principal(kind="user", user_id=obj.pk)
+    return NOBODY
+
+
+@dataclass(frozen=True)
 class Caller:
     """Who asks: the principal (API client, staff user, OIDC token user or citizen portal), and the
     end user it acts for (if it says so)."""
@@ -69,8 +118,8 @@ class Caller:
     api_client: Any
     name: str
     on_behalf_of: str = ""
-    # The request's principal: a plain Principal (the front doors pass one), or an ApiClient,
-    # Django user or OidcPrincipal; grants are resolved for it. None: the api_client, if any.
+    # Whom grants are resolved for: a plain Principal (what the front doors pass, see
+    # principal_of), or an ApiClient, Django user or OidcPrincipal. None: the api_client, if any.
     principal: Any = None
     kind: str = ""  # api_client | user | oidc | self_service (processing log: actor_type)
     system: str = ""  # the calling application: API client name or the token's OIDC client

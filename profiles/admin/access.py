@@ -1,10 +1,14 @@
-"""Admin of purposes and grants: why a view may be built, and who may build it."""
+"""Admin of purposes, grants and API clients: why a view may be built, and who may build it.
+
+A new API client's token is shown once, right after it is made; only its hash is kept.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 
+from profiles.access.api_clients import ApiClient
 from profiles.access.models import Grant, Purpose
 
 
@@ -50,3 +54,33 @@ class GrantAdmin(admin.ModelAdmin):
     def in_force(self, obj):
         now = timezone.now()
         return (obj.valid_from is None or obj.valid_from <= now) and (obj.valid_until is None or now < obj.valid_until)
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "enabled", "default_purpose", "oin", "token_hint", "created_at", "last_used_at"]
+    list_filter = ["enabled", "default_purpose"]
+    search_fields = ["name", "oin"]
+    readonly_fields = ["token_hint", "created_at", "last_used_at"]
+    actions = ["regenerate_token"]
+
+    def save_model(self, request, obj, form, change):
+        token = None if change else obj.set_new_token()
+        super().save_model(request, obj, form, change)
+        if token:
+            self._show_token(request, obj, token)
+
+    def _show_token(self, request, client, token):
+        self.message_user(
+            request,
+            f"The token of {client.name} is: {token} . Copy it now: IKO keeps only a hash and "
+            "cannot show it again.",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Make a new token (the old one stops working)")
+    def regenerate_token(self, request, queryset):
+        for client in queryset:
+            token = client.set_new_token()
+            client.save(update_fields=["token_hash", "token_hint"])
+            self._show_token(request, client, token)

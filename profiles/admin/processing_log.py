@@ -1,5 +1,5 @@
-"""Admin of the processing log: read-only records, and the privacy officer's search for all
-processing about one subject, with its CSV export."""
+"""Admin of the processing log: read-only records, the privacy officer's search for all processing
+about one subject with its CSV export, and the read-only subject lookup alerts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from profiles.processing_log.models import ProcessingRecord
+from profiles.processing_log.models import ProcessingRecord, SubjectLookupAlert
 from profiles.processing_log.export import processing_records_csv
 from profiles.processing_log.inspection import processing_log_inspect
 from profiles.refusals import InvalidSubject, ProcessingLogUnavailable
@@ -99,6 +99,26 @@ class ProcessingRecordAdmin(admin.ModelAdmin):
                 context["shown"] = len(context["records"])
         # admin_view marks the answer never_cache (no-store): the page names a BSN.
         return TemplateResponse(request, "admin/profiles/processingrecord/subject_search.html", context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SubjectLookupAlert)
+class SubjectLookupAlertAdmin(admin.ModelAdmin):
+    """Read-only: alerts are facts about what happened, written by IKO itself."""
+
+    list_display = ["created_at", "actor", "on_behalf_of", "distinct_subjects", "threshold", "window_seconds"]
+    list_filter = ["created_at"]
+    search_fields = ["actor", "on_behalf_of", "trace_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in SubjectLookupAlert._meta.fields]
 
     def has_add_permission(self, request):
         return False

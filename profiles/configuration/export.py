@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from zgw_consumers.models import Service
 
-from api.models import ApiClient
+from profiles.access.api_clients import ApiClient
 from connectors.models import Source
 
 from profiles.access.models import Grant, Purpose

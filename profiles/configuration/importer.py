@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from simple_certmanager.models import Certificate
 from zgw_consumers.models import Service
 
-from api.models import ApiClient, token_hash
+from profiles.access.api_clients import ApiClient, token_hash
 from connectors.models import Source
 
 from profiles.access.models import Grant, Purpose

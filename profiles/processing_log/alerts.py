@@ -1,8 +1,8 @@
-"""Alerts when one principal looks up an unusual number of distinct subjects (issue 7).
+"""Alerts when one principal looks up an unusual number of distinct subjects.
 
 Every lookup of a person or company leaves a processing record (profiles.ProcessingRecord) with
 the actor, the end user it acted for and a keyed pseudonym of the subject
-(profiles/pseudonyms.py). After each such record is committed, `lookup_note` counts the distinct
+(profiles/processing_log/pseudonyms.py). After each such record is committed, `lookup_note` counts the distinct
 pseudonyms of that actor and end user over the last `IKO_ALERT_WINDOW_SECONDS`; when they exceed
 `IKO_ALERT_DISTINCT_SUBJECTS`, it stores a `SubjectLookupAlert` (read-only in the admin) and logs a
 warning. Then it keeps quiet about that principal for one window, so an ongoing scrape gives one
@@ -15,7 +15,7 @@ the log, and citizens looking at their own data (`self_service`).
 Counting never sees a BSN: only pseudonyms, and in Redis only a HyperLogLog of them (12 kB at
 most per bucket, about 1% error). The window is cut into six buckets; the count is the union of
 the current bucket and the five before it, so a burst that straddles a bucket edge is still seen.
-Without Redis (or while it fails) each process counts in memory (api/shared_store.py).
+Without Redis (or while it fails) each process counts in memory (iko_project/shared_store.py).
 A failure here is logged and never fails the lookup itself.
 """
 
@@ -31,9 +31,8 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from profiles.processing_log.models import ProcessingRecord
-
-from api.shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
+from iko_project.shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
+from profiles.processing_log.models import ProcessingRecord, SubjectLookupAlert
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +107,6 @@ def _redis_claim_alert(principal: str, *, window: int) -> bool:
 def lookup_note(*, actor: str, on_behalf_of: str, subject_pseudonym: str, trace_id: str = "",
                 now: float | None = None):
     """Count one lookup; returns the `SubjectLookupAlert` it raised, if any."""
-    from api.models import SubjectLookupAlert
-
     threshold = settings.IKO_ALERT_DISTINCT_SUBJECTS
     window = settings.IKO_ALERT_WINDOW_SECONDS
     if threshold <= 0 or window <= 0 or not subject_pseudonym:
@@ -160,7 +157,7 @@ def _note_safely(**kwargs) -> None:
         logger.warning("A subject lookup could not be counted for alerts (%s).", type(exc).__name__)
 
 
-@receiver(post_save, sender=ProcessingRecord, dispatch_uid="api.alerts.lookup_counted")
+@receiver(post_save, sender=ProcessingRecord, dispatch_uid="profiles.processing_log.alerts.lookup_counted")
 def _processing_record_saved(sender, instance: ProcessingRecord, created: bool, **kwargs) -> None:
     if not created or not _counted(instance):
         return

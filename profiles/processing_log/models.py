@@ -1,4 +1,5 @@
-"""The processing log: one append-only record per processing of personal data, never the data.
+"""The processing log: one append-only record per processing of personal data, never the data;
+and the alerts raised when one principal looks up unusually many subjects.
 
 See ../shared/ARCHITECTURE.md, section 2: every view request, allowed or denied, is recorded
 without the data itself. Writing goes through profiles/processing_log/sinks.py.
@@ -125,3 +126,37 @@ class ProcessingRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The processing log is append-only.")
+
+
+class SubjectLookupAlert(models.Model):
+    """One principal looked up an unusual number of distinct subjects in a short time.
+
+    Written by profiles/processing_log/alerts.py when the distinct data subjects of one actor
+    (and the end user it acted for) exceed `IKO_ALERT_DISTINCT_SUBJECTS` within
+    `IKO_ALERT_WINDOW_SECONDS`: a case worker browsing through the population, or a stolen token.
+    Holds who and how many, never which subjects; the processing log (same actor, around
+    `created_at`, `trace_id`) tells which.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.CharField(max_length=200, help_text="The API client or user, as in the processing log.")
+    on_behalf_of = models.CharField(max_length=242, blank=True, help_text="The end user it acted for, if any.")
+    distinct_subjects = models.PositiveIntegerField(
+        help_text="Distinct subjects looked up within the window when the alert was raised (estimated "
+        "to within about 1% when counted in Redis)."
+    )
+    threshold = models.PositiveIntegerField(help_text="IKO_ALERT_DISTINCT_SUBJECTS at the time.")
+    window_seconds = models.PositiveIntegerField(help_text="IKO_ALERT_WINDOW_SECONDS at the time.")
+    trace_id = models.CharField(
+        max_length=32, blank=True, help_text="Trace id of the lookup that crossed the threshold (processing log)."
+    )
+
+    class Meta:
+        # The table keeps the name it had when the alerts belonged to the api app.
+        db_table = "api_subjectlookupalert"
+        ordering = ["-created_at"]
+        verbose_name = "subject lookup alert"
+
+    def __str__(self) -> str:
+        who = f"{self.actor} for {self.on_behalf_of}" if self.on_behalf_of else self.actor
+        return f"{self.created_at:%Y-%m-%d %H:%M} {who}: {self.distinct_subjects} subjects"

@@ -20,7 +20,7 @@ from simple_certmanager.models import Certificate
 from zgw_consumers.constants import APITypes, AuthTypes
 from zgw_consumers.models import Service
 
-from api.models import ApiClient, token_hash
+from profiles.access.api_clients import ApiClient, token_hash
 from connectors.models import Source
 from profiles.configuration.document import (
     API_CLIENT_KEYS,

@@ -246,7 +246,7 @@ def test_identical_views_in_flight_make_one_brp_call_and_each_request_its_own_re
 @pytest.mark.django_db(transaction=True)
 @responses.activate
 def test_principals_with_other_grants_never_share_a_computation(grant, profile, purpose, written_records):
-    from api.models import ApiClient
+    from profiles.access.api_clients import ApiClient
     from conftest import TOKEN
     from profiles.models import Grant
 

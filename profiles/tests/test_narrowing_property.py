@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from zgw_consumers.constants import APITypes, AuthTypes
 from zgw_consumers.models import Service
 
-from api.models import ApiClient
+from profiles.access.api_clients import ApiClient
 from connectors.models import Source
 from profiles.definitions.fields import released_paths
 from profiles.models import Grant, ProcessingRecord, Profile, Purpose, Relation

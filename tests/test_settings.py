@@ -1,4 +1,5 @@
-"""Production mode refuses to start without its keys, with a message that says what to do."""
+"""Settings: production refuses to start without its keys (with a message that says what to do),
+and installs no demo; the development and test settings do."""
 
 import os
 import subprocess
@@ -41,3 +42,33 @@ def test_production_with_its_keys_starts_with_debug_off(tmp_path):
 def test_an_unknown_environment_name_is_refused(tmp_path, value):
     result = load_settings(IKO_VAR_DIR=str(tmp_path), IKO_ENV=value)
     assert "IKO_ENV must be production, development or test" in result.stderr
+
+
+def test_production_settings_neither_install_nor_need_the_demo(tmp_path):
+    # The demo package is made unimportable: the production settings, URLs and checks must not care.
+    script = (
+        "import sys; sys.modules['demo'] = None\n"
+        "import django; django.setup()\n"
+        "from django.conf import settings; from django.core.management import call_command\n"
+        "from django.urls import get_resolver; get_resolver().url_patterns\n"
+        "call_command('check')\n"
+        "print('demo' in settings.INSTALLED_APPS)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IKO_") and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(DJANGO_SETTINGS_MODULE="iko_project.settings.base", IKO_VAR_DIR=str(tmp_path),
+               IKO_SECRET_KEY="x" * 50, IKO_PSEUDONYM_KEY="y" * 50)
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("settings_module", ["iko_project.settings.development", "iko_project.settings.test"])
+def test_development_and_test_settings_install_the_demo(settings_module, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IKO_") and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(IKO_VAR_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {settings_module} as s; print('demo' in s.INSTALLED_APPS)"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"

@@ -75,8 +75,9 @@ INSTALLED_APPS = [
     "connectors.contrib.generic",
     "profiles",
     "api",
-    "demo",
 ]
+# The demo app (demo sources, `manage.py demo`) is installed by the development and test
+# settings only: production neither installs nor needs it.
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -7,5 +7,7 @@ os.environ.setdefault("IKO_VAR_DIR", os.path.join(os.path.dirname(__file__), "..
 
 from .base import *  # noqa: E402,F403
 
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (the demo's own tests and the demo integration tests)
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

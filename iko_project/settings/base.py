@@ -411,7 +411,7 @@ for _name in ("IKO_RATE_LIMIT_CLIENT", "IKO_RATE_LIMIT_USER"):
         raise ImproperlyConfigured(f"{_name}: {_exc}") from None
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["api.throttling.PrincipalRateThrottle"]
 
-# Subject lookup alerts (api/alerts.py): more than this many distinct subjects (persons or
+# Subject lookup alerts (profiles/processing_log/alerts.py): more than this many distinct subjects (persons or
 # companies) looked up by one principal within the window raises an alert; 0 switches it off.
 IKO_ALERT_DISTINCT_SUBJECTS = env.int("IKO_ALERT_DISTINCT_SUBJECTS", default=300)
 IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600)

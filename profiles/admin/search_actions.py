@@ -1,6 +1,6 @@
-"""Admin of search actions: an inline on the profile (issue 6, "Search").
+"""Admin of search actions: an inline on the profile.
 
-Registered from `ProfilesConfig.ready()` so the profile admin (profiles/admin.py) needs no change.
+Registered from `ProfilesConfig.ready()`, so the profile admin (definitions.py) needs no change.
 The model's `clean()` explains mistakes on the form: an unknown operation, a criterion the
 operation does not take, a column the connector cannot deliver, an identifier the profile's view
 cannot open.

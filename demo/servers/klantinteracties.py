@@ -1,8 +1,8 @@
 """Demo Open Klant 2.x server on 127.0.0.1: the Klantinteracties API and the Contactgegevens API on
 one port, under ``/klantinteracties/api/v1/`` and ``/contactgegevens/api/v1/`` as in Open Klant.
 
-Specs: ``../shared/specs/klantinteracties/openapi.yaml`` (Klantinteracties API 0.9.0, Open Klant
-2.18) and ``../shared/specs/contactgegevens/openapi.yaml`` (Contactgegevens API 1.1.1). Served,
+Specs: ``tests/specs/klantinteracties/openapi.yaml`` (Klantinteracties API 0.9.0, Open Klant
+2.18) and ``tests/specs/contactgegevens/openapi.yaml`` (Contactgegevens API 1.1.1). Served,
 read only (other methods answer 405):
 
 * Klantinteracties: ``partijen`` (the ``partijIdentificator__*`` and ``subIdentificatorVan__*``

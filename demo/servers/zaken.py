@@ -1,7 +1,7 @@
 """Demo ZGW Zaken API 1.5 and Catalogi API 1.3 server on 127.0.0.1, one port, two API roots.
 
-Specs: ``../shared/specs/zgw-zaken/openapi.yaml`` (Zaken 1.5.1 as served by Open Zaak) and
-``../shared/specs/zgw-catalogi/openapi.yaml`` (Catalogi 1.3.1). The API roots are
+Specs: ``tests/specs/zgw-zaken/openapi.yaml`` (Zaken 1.5.1 as served by Open Zaak) and
+``tests/specs/zgw-catalogi/openapi.yaml`` (Catalogi 1.3.1). The API roots are
 ``http://127.0.0.1:<port>/zaken/api/v1/`` and ``http://127.0.0.1:<port>/catalogi/api/v1/``,
 as in Open Zaak. Served, read only:
 

@@ -16,8 +16,9 @@ read only (other methods answer 405):
 * Contactgegevens: ``persoon`` and ``organisatie`` (list and ``/{uuid}``; the API has no filters).
 
 Like Open Klant, unknown query parameters are ignored, and so is a filter with an empty value:
-the answer then holds every record ("misspelt filters leak everyone", ARCHITECTURE.md 5). Each
-``partijIdentificator__*`` filter matches *any* identificator of a partij, as in Open Klant.
+the answer then holds every record (so a misspelt filter leaks everyone, which connectors must
+guard against). Each ``partijIdentificator__*`` filter matches *any* identificator of a partij, as
+in Open Klant.
 Lists are newest first (Open Klant orders by ``-pk``) and paginated with ``page`` and
 ``pageSize`` (default 100, maximum 500) as ``{count, next, previous, results}``. Every request
 needs ``Authorization: Token <token>`` (``DEMO_TOKEN`` unless started with another or None).

@@ -14,7 +14,8 @@ as in Open Zaak. Served, read only:
   ``GET statustypen/{uuid}``.
 
 Like the real API, unknown query parameters are ignored, and so is a filter with an empty value:
-the answer then holds every record ("misspelt filters leak everyone", ARCHITECTURE.md 5). Lists
+the answer then holds every record (so a misspelt filter leaks everyone, which connectors must
+guard against). Lists
 are paginated (``page``, ``pageSize``; the default page size is small, 2, so one person's zaken
 take two pages). Errors are ``application/problem+json`` (`Fout`, `ValidatieFout`). When started
 with a client id and secret, every request needs a ZGW JWT (HS256) signed with that secret.

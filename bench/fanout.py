@@ -10,7 +10,7 @@ starts gunicorn, and measures over real HTTP on 127.0.0.1:
 - views per second at 1 and at 32 concurrent clients;
 - CPU time of the gunicorn workers per view, and their resident memory;
 - a profile whose extra source hangs: how much longer than that source's timeout a view takes.
-Targets (ARCHITECTURE.md section 6): overhead p50 <= 10 ms, p95 <= 25 ms; CPU per view
+Targets: overhead p50 <= 10 ms, p95 <= 25 ms; CPU per view
 <= 2 ms + 1 ms per source call; a hanging source costs at most its timeout + 50 ms.
 """
 

@@ -1,5 +1,5 @@
 """Load benchmark: many views at many concurrent clients, errors, throughput, latency, and whether
-the workers' memory stays flat (issue 7, "Load").
+the workers' memory stays flat.
 
     .venv/bin/python bench/load.py [--views 20000] [--concurrency 32] [--database sqlite|postgres://...]
 

@@ -1,5 +1,5 @@
 """Scale-out check: two IKO instances behind nginx with one PostgreSQL and one Redis; one instance
-stops in the middle of the load (issue 7, "Scale-out").
+stops in the middle of the load.
 
     .venv/bin/python bench/scaleout.py [--views 3000] [--concurrency 16] [--drain SECONDS]
         [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--redis redis://127.0.0.1:6379/9]

@@ -1,5 +1,5 @@
 """The demo configuration: `demo/config.yaml`, imported with the code of `manage.py config_import`
-(profiles/configuration/; issue 7, "Config as code").
+(profiles/configuration/), as an operator sets up an environment from a file.
 
 `demo_configure` fills in the file's `${IKO_DEMO_*}` placeholders with where `manage.py demo` started
 the seven demo sources of `demo/servers/`, and hands the import the demo credentials those sources

@@ -8,7 +8,7 @@ the official BRP test set (fictitious people); the company and everything else i
 
 from __future__ import annotations
 
-# Official BRP test persons (../shared/specs/brp-personen/testdata), with their BRP address.
+# Official BRP test persons (demo/data/brp-personen-mock-test-data.json.gz), with their BRP address.
 PERSONS = [
     {
         "bsn": "999993653",

@@ -1,7 +1,8 @@
 """gunicorn settings: `gthread` workers, since a view mostly waits on sources (I/O-bound fan-out).
 
-Workers and threads come from the environment so an operator sizes them without a rebuild.
-README: "Running in production".
+Workers and threads come from the environment so an operator sizes them without a rebuild; each
+variable is declared with its help text (`iko_project.settings.envvars`) for the operator's
+environment reference.
 
 - Logs: gunicorn's own error log is written in IKO's format (`IKO_LOG_FORMAT`, JSON lines by
   default in production; iko_project/logging.py). The access log stays off unless
@@ -20,25 +21,42 @@ import os
 from gunicorn.glogging import Logger
 
 from iko_project.logging import FORMATTERS
+from iko_project.settings.envvars import DeclaredEnv
 
-bind = os.environ.get("IKO_BIND", "0.0.0.0:8000")
+_env = DeclaredEnv(__name__)
+
+bind = _env.str("IKO_BIND", default="0.0.0.0:8000", group="process",
+                help_text="Address and port gunicorn listens on.")
 worker_class = "gthread"
-workers = int(os.environ.get("IKO_WORKERS", "2"))
-threads = int(os.environ.get("IKO_THREADS", "16"))
-timeout = int(os.environ.get("IKO_WORKER_TIMEOUT", "60"))
+workers = _env.int("IKO_WORKERS", default=2, group="process",
+                   help_text="gunicorn worker processes: one per CPU of the container's limit.")
+threads = _env.int("IKO_THREADS", default=16, group="process",
+                   help_text="Threads per worker: the views one worker handles at once (a view mostly waits).")
+timeout = _env.int("IKO_WORKER_TIMEOUT", default=60, group="process",
+                   help_text="Seconds before gunicorn restarts a worker that stopped answering.")
+# Declared by the Django settings, which read it too.
 _view_deadline = float(os.environ.get("IKO_VIEW_DEADLINE_SECONDS", "10"))
-graceful_timeout = int(os.environ.get("IKO_GRACEFUL_TIMEOUT", str(max(20, math.ceil(_view_deadline) + 5))))
+graceful_timeout = _env.int(
+    "IKO_GRACEFUL_TIMEOUT", default=max(20, math.ceil(_view_deadline) + 5), group="process",
+    default_doc="IKO_VIEW_DEADLINE_SECONDS + 5, at least 20 (so 20 by default)",
+    help_text="Seconds a worker gets on SIGTERM to finish its views; keep the platform's grace period "
+    "(Kubernetes terminationGracePeriodSeconds) above this plus any preStop delay.")
 keepalive = 5
 # Access logs would hold request paths; the Valtimo paths can carry a BSN. Off by default.
-accesslog = os.environ.get("IKO_ACCESS_LOG") or None
+accesslog = _env.str("IKO_ACCESS_LOG", default="", group="process", default_doc="(off)",
+                     help_text="Target of gunicorn's access log (`-`: standard output); its lines hold URLs, "
+                     "and the Valtimo front door's URLs can carry a BSN.") or None
 errorlog = "-"
 # gunicorn 25+ opens a control socket at one fixed path per user ($HOME/.gunicorn/gunicorn.ctl):
 # two instances on one machine would take it from each other, and the image's user has no
 # writable home. Off unless IKO_CONTROL_SOCKET names a path (for `gunicornc`).
-control_socket_disable = not os.environ.get("IKO_CONTROL_SOCKET")
-if os.environ.get("IKO_CONTROL_SOCKET"):
-    control_socket = os.environ["IKO_CONTROL_SOCKET"]
+_control_socket = _env.str("IKO_CONTROL_SOCKET", default="", group="process", default_doc="(off)",
+                           help_text="Path of gunicorn's control socket, for `gunicornc`.")
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
 
+# Both declared by the Django settings, which read them too.
 LOG_FORMAT = os.environ.get("IKO_LOG_FORMAT") or (
     "json" if os.environ.get("IKO_ENV", "production") == "production" else "text"
 )

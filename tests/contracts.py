@@ -1,10 +1,11 @@
-"""Contract checks against the official source API specs in ../shared/specs/ (openapi-core).
+"""Contract checks against the official source API specs vendored in tests/specs/ (openapi-core).
 
-`source_spec("zgw-zaken/openapi.yaml", api_root)` loads a vendored spec once, points its
-`servers` at the API root under test (a demo server or a `responses` URL), and returns an
-openapi-core `OpenAPI` object. `assert_request_conforms` / `assert_response_conforms` validate a
-`requests` request or response against it. When the specs folder is absent the calling test is
-skipped with the reason; CI always has it beside the clone.
+`spec_path("zgw-zaken/openapi.yaml")` is the one place that knows where the vendored specs live
+(tests/specs/PROVENANCE.md says where each file comes from). `source_spec("zgw-zaken/openapi.yaml",
+api_root)` loads a spec once, points its `servers` at the API root under test (a demo server or a
+`responses` URL), and returns an openapi-core `OpenAPI` object. `assert_request_conforms` /
+`assert_response_conforms` validate a `requests` request or response against it. The specs are
+part of the repository, so a missing file is an error, never a reason to skip.
 """
 
 from __future__ import annotations
@@ -12,37 +13,41 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 from pathlib import Path
 
-import pytest
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+SPECS_DIR = Path(__file__).resolve().parent / "specs"
 # openapi-core 0.23 reads only plain application/json as JSON; the sources' error and HAL
 # bodies are JSON too, so every spec object gets these deserializers.
 JSON_MEDIA_TYPES = ("application/problem+json", "application/hal+json")
 
 
-def specs_dir() -> Path | None:
-    configured = os.environ.get("IKO_SHARED_SPECS")
-    candidate = Path(configured) if configured else REPO_ROOT.parent / "shared" / "specs"
-    return candidate if candidate.is_dir() else None
+def spec_path(relative_path: str) -> Path:
+    """The vendored spec file `relative_path` (e.g. ``"kvk/zoeken-api-v2.yaml"``) under tests/specs/."""
+    path = SPECS_DIR / relative_path
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{relative_path} is not among the vendored specs in {SPECS_DIR}; "
+            "add it there with its provenance (tests/specs/PROVENANCE.md)"
+        )
+    return path
 
 
 def require_specs() -> Path:
-    found = specs_dir()
-    if found is None:
-        pytest.skip("the official specs (../shared/specs or IKO_SHARED_SPECS) are not on this machine")
-    return found
+    """The folder of the vendored specs, for callers that join paths themselves; new code asks
+    `spec_path` for a file. The folder is part of the repository, so this never skips."""
+    if not SPECS_DIR.is_dir():
+        raise FileNotFoundError(f"the vendored specs folder {SPECS_DIR} is missing from this checkout")
+    return SPECS_DIR
 
 
 @functools.lru_cache(maxsize=None)
 def _spec_dict(relative_path: str) -> dict:
-    text = (require_specs() / relative_path).read_text(encoding="utf-8")
-    spec = yaml.safe_load(text)
-    # The Zaken spec's one external $ref (see ../shared/specs/README.md) cannot be fetched
-    # offline; validators treat the expanded zaaktype as any object.
+    spec = yaml.safe_load(spec_path(relative_path).read_text(encoding="utf-8"))
+    # The Zaken spec's one external $ref (to the Catalogi spec on the web, see
+    # tests/specs/README.md) cannot be fetched offline; validators treat the expanded zaaktype
+    # as any object.
     _replace_external_refs(spec)
     return spec
 

@@ -1,6 +1,6 @@
 """Schemathesis against our own OpenAPI document, through the WSGI application (no network).
 
-Issue 7 ("Bad input"): every operation of `/api/v1/openapi.yaml` (drf-spectacular), the Valtimo
+Bad input is refused, never a server error: every operation of `/api/v1/openapi.yaml` (drf-spectacular), the Valtimo
 front door included, is called with generated data, valid and invalid, as an API client that has
 a grant; schemathesis's checks must all pass: no 5xx, status codes, content types, headers and
 bodies as documented, invalid input refused, and no access without credentials.

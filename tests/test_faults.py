@@ -1,7 +1,7 @@
 """Fault injection: a view keeps its deadline and says which source failed how, whatever a source does.
 
-Issue 7 ("Faults"); ARCHITECTURE.md, sections 3 (steps 5 and 8) and 6 ("a source that hangs costs
-the view no more than its timeout plus 50 ms"). A real loopback server under the test's control
+The rule: a failing source gives a partial view, never a failed one, and a source that hangs costs
+the view no more than its timeout plus 50 ms. A real loopback server under the test's control
 stands in for a second BRP source beside a healthy demo BRP. For each fault (a hang, an answer
 trickling in byte by byte, a connection closed before or during the answer, 500 and 503, malformed
 JSON, a wrong content type, a body over `IKO_MAX_SOURCE_RESPONSE_BYTES`, a redirect to another

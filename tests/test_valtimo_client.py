@@ -1,7 +1,7 @@
 """IKO as Valtimo's IKO client sees it: this module plays Valtimo (valtimo-backend-libraries, module
 "iko") against IKO's front door, and a case system against IKO's own search API.
 
-How Valtimo calls (ARCHITECTURE.md, section 1; issue 6):
+How Valtimo calls:
 - `GET {ikoUrl}/endpoints/{connector}/{instance}/{operation}?k=v` for a search, each filter once
   (a `Map<String, String>` turned into a `MultiValueMap`), a multi-select value written as Kotlin
   writes a list, `[a, b]`; newer clients repeat the key instead;

@@ -1,7 +1,7 @@
 """Demo BAG API Individuele Bevragingen 2.x on loopback: the addresses of the demo cast.
 
 Implements, in HAL JSON, the address part of BAG IB 2.6.0
-(../shared/specs/bag-individuele-bevragingen/openapi.yaml):
+(tests/specs/bag-individuele-bevragingen/openapi.yaml):
 - `GET adressen/{nummeraanduidingIdentificatie}` (`bevraagAdressenMetNumId`), 404 problem for an
   unknown id;
 - `GET adressen?postcode=&huisnummer=[&huisletter=&huisnummertoevoeging=&exacteMatch=]` and

@@ -1,7 +1,7 @@
 """Demo BRP API Personen 2.x server: ``POST {prefix}/personen`` on 127.0.0.1, serving the
 official, fictitious BRP test persons like the official mock does.
 
-Spec: ``../shared/specs/brp-personen/openapi.yaml`` (one operation, `Personen`). The API root
+Spec: ``tests/specs/brp-personen/openapi.yaml`` (one operation, `Personen`). The API root
 is ``http://127.0.0.1:<port>/haalcentraal/api/brp/`` by default, as in the spec's `servers`
 and the official mock image. Errors are ``application/problem+json`` (`Foutbericht`,
 `BadRequestFoutbericht` with `invalidParams`): 400, 401 (only when started with a required API

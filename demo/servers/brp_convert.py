@@ -3,7 +3,7 @@ response format (`Persoon`).
 
 Input: one element of ``demo/data/brp-personen-mock-test-data.json.gz`` (dates ``YYYYMMDD``,
 a flat verblijfplaats, "in onderzoek" as GBA rubriek numbers such as ``081100``).
-Output: a `Persoon` as in ``../shared/specs/brp-personen/openapi.yaml``, without `leeftijd`,
+Output: a `Persoon` as in ``tests/specs/brp-personen/openapi.yaml``, without `leeftijd`,
 which depends on the day of the request (`brp_values.leeftijd`). The rules follow the official
 BrpProxy mappers (BRP-API/Haal-Centraal-BRP-bevragen, ``src/BrpProxy/Mappers``): which
 verblijfplaats type applies, adresregels, which partners count, nationaliteit and gezag types.

@@ -3,7 +3,7 @@
 searched.
 
 Implements the search types of ``POST /personen`` of the BRP API Personen 2.x
-(``../shared/specs/brp-personen/openapi.yaml``, `PersonenQuery` and its subtypes) with the
+(``tests/specs/brp-personen/openapi.yaml``, `PersonenQuery` and its subtypes) with the
 matching rules of the official features: text matching ignores case (and, like GBA-V, also
 diacritics), ``*`` is a wildcard where the spec allows one, and deceased persons are only
 found with ``inclusiefOverledenPersonen: true`` (raadplegen always returns them).

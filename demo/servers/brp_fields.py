@@ -1,7 +1,7 @@
 """The `fields` parameter of the BRP API Personen 2.x: which dot paths a request may name, and
 how a converted person is cut down to them, plus the fields the API always adds.
 
-Spec: ``../shared/specs/brp-personen/openapi.yaml`` (`PersonenQuery.fields`, schemas `Persoon`,
+Spec: ``tests/specs/brp-personen/openapi.yaml`` (`PersonenQuery.fields`, schemas `Persoon`,
 `PersoonBeperkt`, `GezagPersoonBeperkt`). Behaviour as in the official BrpProxy
 (BRP-API/Haal-Centraal-BRP-bevragen, ``src/BrpProxy/Validators/FieldsHelper*.cs``):
 

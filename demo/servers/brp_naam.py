@@ -2,7 +2,7 @@
 volledigeNaam, voorletters, and adressering's aanhef, aanschrijfwijze and gebruikInLopendeTekst
 (with noble titles and predicates, and the partner's name by aanduidingNaamgebruik).
 
-Spec: ``../shared/specs/brp-personen/openapi.yaml`` (`NaamPersoon`, `Adressering`); rules after
+Spec: ``tests/specs/brp-personen/openapi.yaml`` (`NaamPersoon`, `Adressering`); rules after
 the official BrpProxy (BRP-API/Haal-Centraal-BRP-bevragen, ``src/BrpProxy/Mappers``), simplified:
 a partner's courtesy title only changes the aanhef.
 """

@@ -3,7 +3,7 @@
 Personen 2.x on the person, naam, geboorte, verblijfplaats, verblijfadres, adressering,
 immigratie, and the related persons.
 
-Spec: ``../shared/specs/brp-personen/openapi.yaml`` (the `*InOnderzoek` schemas). ``08.99.99``
+Spec: ``tests/specs/brp-personen/openapi.yaml`` (the `*InOnderzoek` schemas). ``08.99.99``
 is no investigation: it marks indicatieVastgesteldVerblijftNietOpAdres.
 """
 

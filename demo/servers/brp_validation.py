@@ -1,6 +1,6 @@
 """Request validation of ``POST /personen`` (BRP API Personen 2.x), as the real API does it.
 
-Spec: ``../shared/specs/brp-personen/openapi.yaml``, schema `PersonenQuery` and its seven
+Spec: ``tests/specs/brp-personen/openapi.yaml``, schema `PersonenQuery` and its seven
 subtypes; messages after the official BrpProxy validators (``src/BrpProxy/Validators``).
 `query_errors` returns `InvalidParam` objects for a 400 `BadRequestFoutbericht`. Names and
 reasons are written to fit the spec's own patterns (``name`` ``^[a-zA-Z0-9\\._]{1,30}$``,

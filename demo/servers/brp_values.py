@@ -2,7 +2,7 @@
 (`AbstractDatum`: Datum, JaarMaandDatum, JaarDatum, DatumOnbekend with `langFormaat`), coded
 values (`Waardetabel`) and the age on a given day.
 
-Spec: ``../shared/specs/brp-personen/openapi.yaml``; date rules after the official BrpProxy
+Spec: ``tests/specs/brp-personen/openapi.yaml``; date rules after the official BrpProxy
 (BRP-API/Haal-Centraal-BRP-bevragen, ``src/BrpProxy/Mappers/GbaDatumMapper.cs``).
 """
 

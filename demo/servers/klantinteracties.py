@@ -1,8 +1,8 @@
 """Demo Open Klant 2.x server on 127.0.0.1: the Klantinteracties API and the Contactgegevens API on
 one port, under ``/klantinteracties/api/v1/`` and ``/contactgegevens/api/v1/`` as in Open Klant.
 
-Specs: ``../shared/specs/klantinteracties/openapi.yaml`` (Klantinteracties API 0.9.0, Open Klant
-2.18) and ``../shared/specs/contactgegevens/openapi.yaml`` (Contactgegevens API 1.1.1). Served,
+Specs: ``tests/specs/klantinteracties/openapi.yaml`` (Klantinteracties API 0.9.0, Open Klant
+2.18) and ``tests/specs/contactgegevens/openapi.yaml`` (Contactgegevens API 1.1.1). Served,
 read only (other methods answer 405):
 
 * Klantinteracties: ``partijen`` (the ``partijIdentificator__*`` and ``subIdentificatorVan__*``
@@ -16,8 +16,9 @@ read only (other methods answer 405):
 * Contactgegevens: ``persoon`` and ``organisatie`` (list and ``/{uuid}``; the API has no filters).
 
 Like Open Klant, unknown query parameters are ignored, and so is a filter with an empty value:
-the answer then holds every record ("misspelt filters leak everyone", ARCHITECTURE.md 5). Each
-``partijIdentificator__*`` filter matches *any* identificator of a partij, as in Open Klant.
+the answer then holds every record (so a misspelt filter leaks everyone, which connectors must
+guard against). Each ``partijIdentificator__*`` filter matches *any* identificator of a partij, as
+in Open Klant.
 Lists are newest first (Open Klant orders by ``-pk``) and paginated with ``page`` and
 ``pageSize`` (default 100, maximum 500) as ``{count, next, previous, results}``. Every request
 needs ``Authorization: Token <token>`` (``DEMO_TOKEN`` unless started with another or None).

@@ -1,6 +1,6 @@
 """Demo KVK Handelsregister on loopback: API Zoeken 2.1, Basisprofiel 1.5 and Vestigingsprofiel 1.4.
 
-Answers like the vendored specs (../shared/specs/kvk/zoeken-api-v2.yaml, basisprofiel-api-v1.yaml,
+Answers like the vendored specs (tests/specs/kvk/zoeken-api-v2.yaml, basisprofiel-api-v1.yaml,
 vestigingsprofiel-api-v1.yaml) under one API root ending in `/api/`, as KVK's own servers do:
 
 * ``GET /api/v2/zoeken`` with the spec's filters and ``pagina`` / ``resultatenPerPagina``;

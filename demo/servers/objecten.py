@@ -1,7 +1,7 @@
 """Demo Objects API 2.x on loopback: registrations of the demo persons as objects.
 
 Implements `GET /api/v2/objects` and `GET /api/v2/objects/{uuid}` of the Objects API 2.7.0
-(../shared/specs/objecten/openapi.yaml) for the cast of `demo.universe`: each person has a few
+(tests/specs/objecten/openapi.yaml) for the cast of `demo.universe`: each person has a few
 objects of the demo objecttype (`OBJECTTYPE_URL_PATH`, BSN in `OBJECT_BSN_ATTRIBUTE`), such as a
 parkeervergunning, an afvalpas or a WMO-voorziening, and some also have objects of a second
 objecttype (meldingen openbare ruimte) that also carry a `bsn`, so that the `type` filter matters.

@@ -1,7 +1,7 @@
 """Demo ZGW Zaken API 1.5 and Catalogi API 1.3 server on 127.0.0.1, one port, two API roots.
 
-Specs: ``../shared/specs/zgw-zaken/openapi.yaml`` (Zaken 1.5.1 as served by Open Zaak) and
-``../shared/specs/zgw-catalogi/openapi.yaml`` (Catalogi 1.3.1). The API roots are
+Specs: ``tests/specs/zgw-zaken/openapi.yaml`` (Zaken 1.5.1 as served by Open Zaak) and
+``tests/specs/zgw-catalogi/openapi.yaml`` (Catalogi 1.3.1). The API roots are
 ``http://127.0.0.1:<port>/zaken/api/v1/`` and ``http://127.0.0.1:<port>/catalogi/api/v1/``,
 as in Open Zaak. Served, read only:
 
@@ -14,7 +14,8 @@ as in Open Zaak. Served, read only:
   ``GET statustypen/{uuid}``.
 
 Like the real API, unknown query parameters are ignored, and so is a filter with an empty value:
-the answer then holds every record ("misspelt filters leak everyone", ARCHITECTURE.md 5). Lists
+the answer then holds every record (so a misspelt filter leaks everyone, which connectors must
+guard against). Lists
 are paginated (``page``, ``pageSize``; the default page size is small, 2, so one person's zaken
 take two pages). Errors are ``application/problem+json`` (`Fout`, `ValidatieFout`). When started
 with a client id and secret, every request needs a ZGW JWT (HS256) signed with that secret.

@@ -1,5 +1,6 @@
-"""Contract-test helpers: validate JSON against the schemas of a vendored OpenAPI 3.1 spec in
-``../shared/specs`` with `jsonschema` (Draft 2020-12) and a `referencing` registry.
+"""Contract-test helpers: validate JSON against the schemas of a vendored OpenAPI 3.1 spec
+(tests/specs/, found through `tests.contracts.spec_path`) with `jsonschema` (Draft 2020-12) and a
+`referencing` registry.
 
 OpenAPI's ``discriminator`` is no JSON Schema keyword, so validating against a base schema such
 as `AbstractDatum` would not check the subtype (`VolledigeDatum`, ...). `SpecValidator` adds,
@@ -11,9 +12,8 @@ inheritance of the subtypes themselves) at it.
 from __future__ import annotations
 
 import copy
-import os
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,17 +21,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_URI = "urn:iko:spec"
-
-
-def shared_specs_dir() -> Path | None:
-    """``$IKO_SHARED_SPECS`` or ``<repo root>/../shared/specs``; None when absent."""
-    candidates = [os.environ.get("IKO_SHARED_SPECS"), REPO_ROOT.parent / "shared" / "specs"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return None
 
 
 def _with_polymorphism(spec: dict[str, Any]) -> dict[str, Any]:

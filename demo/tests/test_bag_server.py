@@ -1,5 +1,5 @@
 """Integration tests of the demo BAG API: real loopback HTTP, answers checked against the spec
-(../shared/specs/bag-individuele-bevragingen/openapi.yaml, typo-fixed copy) and the BAG connector
+(tests/specs/bag-individuele-bevragingen/openapi.yaml, typo-fixed copy) and the BAG connector
 end to end."""
 
 import dataclasses

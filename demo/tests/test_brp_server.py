@@ -1,8 +1,8 @@
 """Integration tests of the demo BRP API Personen server (demo.servers.brp): a real server on a
 free loopback port, called with `requests`. The tests do not touch Django.
 
-The contract tests validate answers against ``../shared/specs/brp-personen/openapi.yaml``
-(found through ``$IKO_SHARED_SPECS`` or ``<repo>/../shared/specs``) and are skipped without it.
+The contract tests validate answers against the vendored BRP API Personen spec
+(tests/specs/brp-personen/openapi.yaml).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from demo.servers.base import FaultSettings, fault_settings_from_env
 from demo.servers.brp import BrpServer, start_brp_server
 from demo.servers.brp_data import get_dataset
 from demo.servers.brp_fields import CATALOGUES, REQUESTABLE, catalogue_paths
-from demo.tests.contract import SpecValidator, describe, property_paths, shared_specs_dir
+from demo.tests.contract import SpecValidator, describe, property_paths
+from tests.contracts import spec_path
 
 pytestmark = pytest.mark.integration
 
@@ -55,11 +56,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def contract():
-    specs = shared_specs_dir()
-    spec_file = specs / "brp-personen" / "openapi.yaml" if specs else None
-    if spec_file is None or not spec_file.is_file():
-        pytest.skip("BRP spec not found: set IKO_SHARED_SPECS or provide ../shared/specs")
-    return SpecValidator(spec_file)
+    return SpecValidator(spec_path("brp-personen/openapi.yaml"))
 
 
 def post(server, body, **kwargs):

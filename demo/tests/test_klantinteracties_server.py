@@ -1,9 +1,9 @@
 """Integration tests of the demo Open Klant server (demo.servers.klantinteracties): a real server on
 a free loopback port, called with `requests` and through the Klantinteracties connector.
 
-Answers are validated against ../shared/specs/klantinteracties/openapi.yaml and
-../shared/specs/contactgegevens/openapi.yaml (skipped without them), with the nullable workaround
-of connectors/contrib/klantinteracties/tests/spec.py.
+Answers are validated against the vendored Klantinteracties and Contactgegevens specs
+(tests/specs/klantinteracties/openapi.yaml, tests/specs/contactgegevens/openapi.yaml), with the
+nullable workaround of connectors/contrib/klantinteracties/tests/spec.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from connectors.contrib.klantinteracties.tests.spec import (
 )
 from demo.servers.klantinteracties import DEMO_TOKEN, contactgegevens_uuid, start_klantinteracties_server
 from demo.universe import COMPANY, PERSONS
-from tests.contracts import require_specs, specs_dir
 
 pytestmark = pytest.mark.integration
 
@@ -50,11 +49,10 @@ def server():
 
 
 def get(server, path, params=None, *, root=None, headers=AUTH, validate=True):
-    """GET under the Klantinteracties root (or `root`); a 200 is validated against its spec
-    when the specs are on this machine (the contract tests below insist on them)."""
+    """GET under the Klantinteracties root (or `root`); a 200 is validated against its spec."""
     root = root or server.api_root
     response = requests.get(root + path, params=params, headers=headers, timeout=TIMEOUT)
-    if validate and response.status_code == 200 and specs_dir() is not None:
+    if validate and response.status_code == 200:
         spec_file = CONTACTGEGEVENS if root == server.contactgegevens_api_root else KLANTINTERACTIES
         openapi = openklant_spec(spec_file, root)
         assert_request_conforms(openapi, response.request)
@@ -221,9 +219,8 @@ def test_a_malformed_uuid_filter_is_a_400_with_invalid_params(server):
 def test_lists_are_paginated_with_next_and_previous_links(server):
     first = get(server, "klantcontacten", {"pageSize": 4, "kanaal": "telefoon"}).json()
     second = requests.get(first["next"], headers=AUTH, timeout=TIMEOUT)
-    if specs_dir() is not None:
-        openapi = openklant_spec(KLANTINTERACTIES, server.api_root)
-        assert_response_conforms(openapi, second.request, second)
+    openapi = openklant_spec(KLANTINTERACTIES, server.api_root)
+    assert_response_conforms(openapi, second.request, second)
     second = second.json()
     beyond = get(server, "klantcontacten", {"pageSize": 4, "kanaal": "telefoon", "page": 99})
 
@@ -258,7 +255,6 @@ def test_a_bad_page_size_falls_back_to_the_default(server):
     ("vertegenwoordigingen", None),
 ])
 def test_every_collection_and_its_records_conform_to_the_spec(server, resource, expand):
-    require_specs()
     params = {"expand": expand} if expand else {}
     body = get(server, resource, params).json()
 

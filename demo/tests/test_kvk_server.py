@@ -1,6 +1,6 @@
 """Integration tests of the demo KVK server (demo.servers.kvk): a real server on a free loopback
 port, called with `requests` and through the KVK connector, its answers validated against the
-vendored specs (../shared/specs/kvk/) with openapi-core; those tests skip without the specs.
+vendored specs (tests/specs/kvk/) with openapi-core.
 """
 
 from __future__ import annotations

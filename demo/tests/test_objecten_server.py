@@ -1,5 +1,5 @@
 """Integration tests of the demo Objects API: real loopback HTTP, answers checked against the spec
-(../shared/specs/objecten/openapi.yaml), and the Objecten connector end to end."""
+(tests/specs/objecten/openapi.yaml), and the Objecten connector end to end."""
 
 from urllib.parse import parse_qs, urlsplit
 

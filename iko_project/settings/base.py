@@ -1,6 +1,8 @@
 """Settings of the IKO server, read from the environment (django-environ).
 
-Every value an operator may need to change is an environment variable; the README lists them.
+Every value an operator may need to change is an environment variable, declared where it is read
+with its group and help text (`iko_project.settings.envvars`); the operator documentation's
+environment reference is generated from those declarations.
 `IKO_ENV` selects the mode: `production` (the default, strict), `development` or `test`
 (insecure conveniences such as a generated secret key are allowed there, never in production).
 """
@@ -8,23 +10,28 @@ Every value an operator may need to change is an environment variable; the READM
 from datetime import timedelta
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from iko_project.settings.envvars import DeclaredEnv
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
+env = DeclaredEnv(__name__)
 
-IKO_ENV = env.str("IKO_ENV", default="production")
+IKO_ENV = env.str("IKO_ENV", default="production", group="core",
+                  help_text="`production` (strict: refuses to start without its keys), `development` or `test` "
+                  "(insecure conveniences such as a generated secret key are allowed there).")
 if IKO_ENV not in {"production", "development", "test"}:
     raise ImproperlyConfigured(
         f"IKO_ENV must be production, development or test, not {IKO_ENV!r}."
     )
 IS_PRODUCTION = IKO_ENV == "production"
 
-DEBUG = env.bool("IKO_DEBUG", default=False)
+DEBUG = env.bool("IKO_DEBUG", default=False, group="core",
+                 help_text="Django's debug mode (error pages with details). Never in production.")
 
-SECRET_KEY = env.str("IKO_SECRET_KEY", default="")
+SECRET_KEY = env.str("IKO_SECRET_KEY", default="", group="core", secret=True, default_doc="(required in production)",
+                     help_text="Django's secret key (sessions, CSRF): a long random value.")
 if not SECRET_KEY:
     if IS_PRODUCTION:
         raise ImproperlyConfigured(
@@ -36,7 +43,10 @@ if not SECRET_KEY:
 
 # Key of the keyed pseudonym (HMAC) of data subjects in the processing log. Separate from
 # SECRET_KEY so that rotating the session key does not orphan a person's processing records.
-IKO_PSEUDONYM_KEY = env.str("IKO_PSEUDONYM_KEY", default="")
+IKO_PSEUDONYM_KEY = env.str(
+    "IKO_PSEUDONYM_KEY", default="", group="core", secret=True, default_doc="(required in production)",
+    help_text="Key of the keyed pseudonym (HMAC) of the data subjects in the processing log. Keep it as long as "
+    "the processing log: without it, old records can no longer be found by BSN.")
 if not IKO_PSEUDONYM_KEY:
     if IS_PRODUCTION:
         raise ImproperlyConfigured(
@@ -46,8 +56,10 @@ if not IKO_PSEUDONYM_KEY:
         )
     IKO_PSEUDONYM_KEY = "insecure-development-pseudonym-key"
 
-ALLOWED_HOSTS = env.list("IKO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
-CSRF_TRUSTED_ORIGINS = env.list("IKO_CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env.list("IKO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"], group="core",
+                         help_text="Host names IKO answers to (the health probes answer whatever the host).")
+CSRF_TRUSTED_ORIGINS = env.list("IKO_CSRF_TRUSTED_ORIGINS", default=[], group="core",
+                                help_text="Origins of the admin behind a proxy, e.g. `https://iko.example.org`.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -110,10 +122,20 @@ TEMPLATES = [
 ]
 
 # SQLite needs no set-up; PostgreSQL through DATABASE_URL (postgres://user@host:5432/name).
-VAR_DIR = Path(env.str("IKO_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(env.str("IKO_VAR_DIR", default=str(BASE_DIR / "var"), group="storage",
+                       default_doc="`var/` beside manage.py",
+                       help_text="A writable folder for the SQLite database, private media and static files."))
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'iko.sqlite3'}")
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'iko.sqlite3'}", group="storage",
+                          secret=True, default_doc="SQLite in IKO_VAR_DIR",
+                          help_text="The database, e.g. `postgres://iko:<password>@db:5432/iko`; PostgreSQL in "
+                          "production, the embedded SQLite for the demo and the tests.")
 }
+# Read (and so declared) whatever the database, used only for PostgreSQL.
+_conn_max_age = env.int(
+    "IKO_DB_CONN_MAX_AGE", default=60, group="storage",
+    help_text="Seconds a PostgreSQL connection is kept for reuse. Each gunicorn thread keeps one: replicas x "
+    "IKO_WORKERS x IKO_THREADS must stay below the server's `max_connections`.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh checkout has no var/ yet; SQLite cannot create the folder itself.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +149,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("IKO_DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,7 +159,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env.str("IKO_STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT = Path(env.str("IKO_STATIC_ROOT", default=str(VAR_DIR / "static"), group="storage",
+                           default_doc="`static/` in IKO_VAR_DIR",
+                           help_text="Where `collectstatic` puts the static files IKO serves in production."))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -161,36 +185,56 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("IKO_BEHIND_TLS_PROXY", default=False) else None
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env.bool("IKO_BEHIND_TLS_PROXY", default=False, group="core",
+                help_text="Trust `X-Forwarded-Proto: https`; only behind a proxy that ends TLS and sets it.")
+    else None
 )
 
 # --- staff login and bearer tokens (OIDC) ---------------------------------------------------
 # Staff log in to the admin (and so to the browsable API) with the organisation's OpenID Connect
 # provider (mozilla-django-oidc); callers such as Valtimo may pass on a user's access token from
 # the same issuer. README: "Staff login and bearer tokens (OIDC)".
-IKO_OIDC_ENABLED = env.bool("IKO_OIDC_ENABLED", default=False)
-# Exactly as in the tokens' `iss` claim, e.g. https://keycloak.example.org/realms/gemeente
-IKO_OIDC_ISSUER = env.str("IKO_OIDC_ISSUER", default="")
-OIDC_RP_CLIENT_ID = env.str("IKO_OIDC_CLIENT_ID", default="")
-OIDC_RP_CLIENT_SECRET = env.str("IKO_OIDC_CLIENT_SECRET", default="")
-OIDC_RP_SCOPES = env.str("IKO_OIDC_SCOPES", default="openid email profile")
+IKO_OIDC_ENABLED = env.bool("IKO_OIDC_ENABLED", default=False, group="login",
+                            help_text="Switch on staff login with the OpenID Connect provider, and OIDC bearer tokens.")
+_OIDC = {"group": "login", "default_doc": "(required with OIDC)"}
+IKO_OIDC_ISSUER = env.str("IKO_OIDC_ISSUER", default="", **_OIDC,
+                          help_text="Exactly the `iss` of the tokens; endpoints come from its discovery document.")
+OIDC_RP_CLIENT_ID = env.str("IKO_OIDC_CLIENT_ID", default="", **_OIDC, help_text="IKO's client id at the provider.")
+OIDC_RP_CLIENT_SECRET = env.str("IKO_OIDC_CLIENT_SECRET", default="", **_OIDC, secret=True,
+                                help_text="IKO's client secret at the provider.")
+OIDC_RP_SCOPES = env.str("IKO_OIDC_SCOPES", default="openid email profile", group="login",
+                         help_text="Scopes asked for at login.")
 # Empty: read from <issuer>/.well-known/openid-configuration on first use (once per process).
-OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("IKO_OIDC_AUTHORIZATION_ENDPOINT", default="")
-OIDC_OP_TOKEN_ENDPOINT = env.str("IKO_OIDC_TOKEN_ENDPOINT", default="")
-OIDC_OP_USER_ENDPOINT = env.str("IKO_OIDC_USERINFO_ENDPOINT", default="")
-OIDC_OP_JWKS_ENDPOINT = env.str("IKO_OIDC_JWKS_ENDPOINT", default="")
-# Dotted path of the roles in the claims: `roles`, `realm_access.roles`, `resource_access.iko.roles`.
-IKO_OIDC_ROLES_CLAIM = env.str("IKO_OIDC_ROLES_CLAIM", default="roles")
-IKO_OIDC_STAFF_ROLES = env.list("IKO_OIDC_STAFF_ROLES", default=[])
-IKO_OIDC_SUPERUSER_ROLES = env.list("IKO_OIDC_SUPERUSER_ROLES", default=[])
-IKO_OIDC_USERNAME_CLAIM = env.str("IKO_OIDC_USERNAME_CLAIM", default="preferred_username")
-# Bearer access tokens must name one of these in `aud` (default: the client id).
-IKO_OIDC_AUDIENCE = env.list("IKO_OIDC_AUDIENCE", default=[OIDC_RP_CLIENT_ID] if OIDC_RP_CLIENT_ID else [])
-IKO_OIDC_ALGORITHMS = env.list("IKO_OIDC_ALGORITHMS", default=["RS256", "ES256"])
-IKO_OIDC_LEEWAY_SECONDS = env.int("IKO_OIDC_LEEWAY_SECONDS", default=30)
-IKO_OIDC_JWKS_CACHE_SECONDS = env.int("IKO_OIDC_JWKS_CACHE_SECONDS", default=300)
-OIDC_TIMEOUT = env.float("IKO_OIDC_TIMEOUT_SECONDS", default=5.0)
-OIDC_CREATE_USER = env.bool("IKO_OIDC_CREATE_USERS", default=True)
+_ENDPOINT = {"group": "login", "default_doc": "(from discovery)",
+             "help_text": "Set only for a provider without discovery, or to reach it on another address."}
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("IKO_OIDC_AUTHORIZATION_ENDPOINT", default="", **_ENDPOINT)
+OIDC_OP_TOKEN_ENDPOINT = env.str("IKO_OIDC_TOKEN_ENDPOINT", default="", **_ENDPOINT)
+OIDC_OP_USER_ENDPOINT = env.str("IKO_OIDC_USERINFO_ENDPOINT", default="", **_ENDPOINT)
+OIDC_OP_JWKS_ENDPOINT = env.str("IKO_OIDC_JWKS_ENDPOINT", default="", **_ENDPOINT)
+IKO_OIDC_ROLES_CLAIM = env.str("IKO_OIDC_ROLES_CLAIM", default="roles", group="login",
+                               help_text="Dotted path of the roles in the claims: `roles`, `realm_access.roles`, "
+                               "`resource_access.iko.roles` (Keycloak).")
+IKO_OIDC_STAFF_ROLES = env.list("IKO_OIDC_STAFF_ROLES", default=[], group="login",
+                                help_text="Roles that may use the admin (`is_staff`).")
+IKO_OIDC_SUPERUSER_ROLES = env.list("IKO_OIDC_SUPERUSER_ROLES", default=[], group="login",
+                                    help_text="Roles that get every admin permission (`is_superuser`; implies staff).")
+IKO_OIDC_USERNAME_CLAIM = env.str("IKO_OIDC_USERNAME_CLAIM", default="preferred_username", group="login",
+                                  help_text="The claim naming the user (Django username; actor in the processing log).")
+IKO_OIDC_AUDIENCE = env.list("IKO_OIDC_AUDIENCE", default=[OIDC_RP_CLIENT_ID] if OIDC_RP_CLIENT_ID else [],
+                             group="login", default_doc="the client id",
+                             help_text="Bearer access tokens must name one of these in `aud`.")
+IKO_OIDC_ALGORITHMS = env.list("IKO_OIDC_ALGORITHMS", default=["RS256", "ES256"], group="login",
+                               help_text="Accepted signature algorithms; `none` and `HS*` are refused at start-up.")
+IKO_OIDC_LEEWAY_SECONDS = env.int("IKO_OIDC_LEEWAY_SECONDS", default=30, group="login",
+                                  help_text="Clock skew allowed for `exp`, `nbf` and `iat`, in seconds.")
+IKO_OIDC_JWKS_CACHE_SECONDS = env.int("IKO_OIDC_JWKS_CACHE_SECONDS", default=300, group="login",
+                                      help_text="Seconds each process keeps the provider's keys (an unknown key id "
+                                      "fetches them again, at most every 30 s).")
+OIDC_TIMEOUT = env.float("IKO_OIDC_TIMEOUT_SECONDS", default=5.0, group="login",
+                         help_text="Timeout of every call to the provider, in seconds.")
+OIDC_CREATE_USER = env.bool("IKO_OIDC_CREATE_USERS", default=True, group="login",
+                            help_text="Create a Django user at a first OIDC login (else only existing OIDC users).")
 OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_AUTHENTICATE_CLASS = "api.oidc.OidcLoginView"
@@ -217,8 +261,9 @@ if _refused:
 
 # Local password login: on by default, except in production with OIDC (then staff use OIDC only).
 IKO_PASSWORD_LOGIN_ENABLED = env.bool(
-    "IKO_PASSWORD_LOGIN_ENABLED", default=not (IS_PRODUCTION and IKO_OIDC_ENABLED)
-)
+    "IKO_PASSWORD_LOGIN_ENABLED", default=not (IS_PRODUCTION and IKO_OIDC_ENABLED), group="login",
+    default_doc="false in production with OIDC, else true",
+    help_text="Local username and password login to the admin; off without OIDC is refused at start-up.")
 if not (IKO_PASSWORD_LOGIN_ENABLED or IKO_OIDC_ENABLED):
     raise ImproperlyConfigured(
         "IKO_PASSWORD_LOGIN_ENABLED is false and OIDC is not enabled: nobody could log in to the "
@@ -234,14 +279,16 @@ AUTHENTICATION_BACKENDS = (
 # IKO_AXES_COOLOFF_MINUTES (0: until an admin removes the lock under Axes > Access attempts).
 # Attempts are kept in the database, so every instance sees them.
 AXES_ENABLED = IKO_PASSWORD_LOGIN_ENABLED
-AXES_FAILURE_LIMIT = env.int("IKO_AXES_FAILURE_LIMIT", default=5)
-_axes_cooloff_minutes = env.int("IKO_AXES_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = env.int("IKO_AXES_FAILURE_LIMIT", default=5, group="login",
+                             help_text="Wrong passwords before the account is locked.")
+_axes_cooloff_minutes = env.int("IKO_AXES_COOLOFF_MINUTES", default=15, group="login",
+                                help_text="Minutes a lock lasts; `0`: until an admin deletes it (Access attempts).")
 AXES_COOLOFF_TIME = timedelta(minutes=_axes_cooloff_minutes) if _axes_cooloff_minutes else None
-# What a lock applies to: `username` (the account, the default), `ip_address`, or a combination
-# such as `username+ip_address`. Behind a proxy every request has the proxy's address.
 AXES_LOCKOUT_PARAMETERS = [
     part.split("+") if "+" in part else part
-    for part in env.list("IKO_AXES_LOCKOUT_PARAMETERS", default=["username"])
+    for part in env.list("IKO_AXES_LOCKOUT_PARAMETERS", default=["username"], group="login",
+                         help_text="What a lock applies to: `username`, `ip_address` or a combination such as "
+                         "`username+ip_address` (behind a proxy every request has the proxy's address).")
 ]
 if not any("ip_address" in ([p] if isinstance(p, str) else p) for p in AXES_LOCKOUT_PARAMETERS):
     # axes warns when locks ignore the address; locking the account is the point here, and an
@@ -255,37 +302,45 @@ if not IKO_PASSWORD_LOGIN_ENABLED:
     SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W003"]
 
 # --- purpose binding, grants and the processing log -----------------------------------------
-# README: "Purpose binding and the processing log".
-# Grants are read once per principal and reused for at most this long in each process; a
-# revocation saved on another instance takes effect within this time (0: read on every request).
-IKO_GRANT_CACHE_SECONDS = env.float("IKO_GRANT_CACHE_SECONDS", default=5.0)
-# Self-service: a bearer token with one of these claims (dotted paths) is a citizen's token, passed
-# on by a portal; it may only see the subject it names. Empty switches a claim off.
-IKO_OIDC_CITIZEN_BSN_CLAIM = env.str("IKO_OIDC_CITIZEN_BSN_CLAIM", default="bsn")
-IKO_OIDC_CITIZEN_KVK_CLAIM = env.str("IKO_OIDC_CITIZEN_KVK_CLAIM", default="kvk")
-# OIN (20 digits) of the organisation IKO works for: x-origin-oin towards BRP gateways and
-# `uitvoerder` in the Verwerkingenlogging API. A BRP source's `origin_oin` option overrides it.
-IKO_ORGANISATION_OIN = env.str("IKO_ORGANISATION_OIN", default="")
+IKO_GRANT_CACHE_SECONDS = env.float(
+    "IKO_GRANT_CACHE_SECONDS", default=5.0, group="privacy",
+    help_text="Seconds each process reuses a caller's grants: a revocation saved on another instance takes "
+    "effect within this time (`0`: read them on every request).")
+IKO_OIDC_CITIZEN_BSN_CLAIM = env.str(
+    "IKO_OIDC_CITIZEN_BSN_CLAIM", default="bsn", group="privacy",
+    help_text="Dotted path of the claim that makes a bearer token a citizen's (self-service, passed on by a "
+    "portal); it may see only the BSN it names. Empty switches it off.")
+IKO_OIDC_CITIZEN_KVK_CLAIM = env.str("IKO_OIDC_CITIZEN_KVK_CLAIM", default="kvk", group="privacy",
+                                     help_text="The same for a company's KVK number. Empty switches it off.")
+IKO_ORGANISATION_OIN = env.str(
+    "IKO_ORGANISATION_OIN", default="", group="privacy",
+    help_text="Your organisation's OIN (20 digits): `x-origin-oin` towards BRP gateways and `uitvoerder` in the "
+    "Verwerkingenlogging API. A BRP source's `origin_oin` option overrides it.")
 if IKO_ORGANISATION_OIN and not (len(IKO_ORGANISATION_OIN) == 20 and IKO_ORGANISATION_OIN.isdigit()):
     raise ImproperlyConfigured("IKO_ORGANISATION_OIN must be an OIN: 20 digits.")
-# Records older than this are deleted by `manage.py processing_log_purge` (20 years: what RvIG asks
-# of BRP protocollering).
-IKO_PROCESSING_LOG_RETENTION_DAYS = env.int("IKO_PROCESSING_LOG_RETENTION_DAYS", default=7305)
+IKO_PROCESSING_LOG_RETENTION_DAYS = env.int(
+    "IKO_PROCESSING_LOG_RETENTION_DAYS", default=7305, group="privacy",
+    help_text="Records older than this many days are deleted by `manage.py processing_log_purge` "
+    "(7305: the 20 years RvIG asks of BRP protocollering).")
 if IKO_PROCESSING_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("IKO_PROCESSING_LOG_RETENTION_DAYS must be at least 1.")
-# Where processing records go: database, verwerkingenlogging (an external GEMMA Verwerkingenlogging
-# API) or both. Every sink named is required: if one fails, no personal data goes out.
-IKO_PROCESSING_LOG_SINK = env.str("IKO_PROCESSING_LOG_SINK", default="database")
+IKO_PROCESSING_LOG_SINK = env.str(
+    "IKO_PROCESSING_LOG_SINK", default="database", group="privacy",
+    help_text="Where processing records go: `database`, `verwerkingenlogging` (an external GEMMA "
+    "Verwerkingenlogging API) or `both`. Every sink named must take the record, or no personal data goes out.")
 if IKO_PROCESSING_LOG_SINK not in {"database", "verwerkingenlogging", "both"}:
     raise ImproperlyConfigured("IKO_PROCESSING_LOG_SINK must be database, verwerkingenlogging or both.")
-# The slug of the server (Admin > Services) of the Verwerkingenlogging API, with its auth.
-IKO_VERWERKINGENLOGGING_SERVICE = env.str("IKO_VERWERKINGENLOGGING_SERVICE", default="")
+IKO_VERWERKINGENLOGGING_SERVICE = env.str(
+    "IKO_VERWERKINGENLOGGING_SERVICE", default="", group="privacy", default_doc="(required with that sink)",
+    help_text="Slug of the server (Admin > Services) of the Verwerkingenlogging API, with its authentication.")
 if IKO_PROCESSING_LOG_SINK != "database" and not IKO_VERWERKINGENLOGGING_SERVICE:
     raise ImproperlyConfigured(
         f"IKO_PROCESSING_LOG_SINK is {IKO_PROCESSING_LOG_SINK}, but IKO_VERWERKINGENLOGGING_SERVICE "
         "(the slug of the Verwerkingenlogging API's server) is not set."
     )
-IKO_VERWERKINGENLOGGING_TIMEOUT_SECONDS = env.float("IKO_VERWERKINGENLOGGING_TIMEOUT_SECONDS", default=5.0)
+IKO_VERWERKINGENLOGGING_TIMEOUT_SECONDS = env.float(
+    "IKO_VERWERKINGENLOGGING_TIMEOUT_SECONDS", default=5.0, group="privacy",
+    help_text="Timeout of a write to the Verwerkingenlogging API, in seconds.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -321,27 +376,36 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
-# Largest request body we accept; a view request is a few hundred bytes.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("IKO_MAX_REQUEST_BYTES", default=256 * 1024)
+# A view request is a few hundred bytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "IKO_MAX_REQUEST_BYTES", default=256 * 1024, group="limits",
+    help_text="Largest request body in bytes; a larger one is refused with 413 before anything reads it.")
 
 # --- the fan-out -------------------------------------------------------------------------
-# One process-wide pool runs all source calls of all requests (never a pool per request).
-IKO_SOURCE_POOL_SIZE = env.int("IKO_SOURCE_POOL_SIZE", default=32)
-# A view answers at the latest this long after it started, whatever the sources do.
-IKO_VIEW_DEADLINE_SECONDS = env.float("IKO_VIEW_DEADLINE_SECONDS", default=10.0)
-# After this many consecutive failures a source is skipped for the reset time, then tried once.
-IKO_BREAKER_FAILURES = env.int("IKO_BREAKER_FAILURES", default=5)
-IKO_BREAKER_RESET_SECONDS = env.float("IKO_BREAKER_RESET_SECONDS", default=30.0)
-# A source's answer larger than this is cut off and counted as an error.
-IKO_MAX_SOURCE_RESPONSE_BYTES = env.int("IKO_MAX_SOURCE_RESPONSE_BYTES", default=5 * 1024 * 1024)
-# Configuration (profiles, relations, sources, servers, purposes) read by views is reused for at
-# most this many seconds; changes made on another instance take effect within this time.
-IKO_CONFIG_CACHE_SECONDS = env.float("IKO_CONFIG_CACHE_SECONDS", default=5.0)
-# Identical views in flight at the same moment (same profile version, subject, purpose, caller and
-# grant) share one fan-out; nothing is kept after they answer. Off: every view fetches alone.
-IKO_MERGE_VIEWS_IN_FLIGHT = env.bool("IKO_MERGE_VIEWS_IN_FLIGHT", default=True)
-# Outgoing HTTP clients (and their kept-alive connections) are renewed after this many seconds.
-IKO_HTTP_CLIENT_MAX_AGE_SECONDS = env.float("IKO_HTTP_CLIENT_MAX_AGE_SECONDS", default=60.0)
+IKO_SOURCE_POOL_SIZE = env.int(
+    "IKO_SOURCE_POOL_SIZE", default=32, group="sources",
+    help_text="Threads per process for source calls: one pool per process runs the calls of all requests.")
+IKO_VIEW_DEADLINE_SECONDS = env.float(
+    "IKO_VIEW_DEADLINE_SECONDS", default=10.0, group="sources",
+    help_text="A view answers at the latest this many seconds after it started, whatever the sources do; "
+    "gunicorn's IKO_GRACEFUL_TIMEOUT follows from it.")
+IKO_BREAKER_FAILURES = env.int("IKO_BREAKER_FAILURES", default=5, group="sources",
+                               help_text="Consecutive failures after which a source is skipped (circuit breaker).")
+IKO_BREAKER_RESET_SECONDS = env.float("IKO_BREAKER_RESET_SECONDS", default=30.0, group="sources",
+                                      help_text="Seconds a failing source is skipped before it is tried once more.")
+IKO_MAX_SOURCE_RESPONSE_BYTES = env.int("IKO_MAX_SOURCE_RESPONSE_BYTES", default=5 * 1024 * 1024, group="sources",
+                                        help_text="A larger source answer (bytes) is cut off and counted as an error.")
+IKO_CONFIG_CACHE_SECONDS = env.float(
+    "IKO_CONFIG_CACHE_SECONDS", default=5.0, group="sources",
+    help_text="Seconds views reuse the configuration (profiles, relations, sources, servers, purposes): a "
+    "change saved on another instance takes effect within this time.")
+IKO_MERGE_VIEWS_IN_FLIGHT = env.bool(
+    "IKO_MERGE_VIEWS_IN_FLIGHT", default=True, group="sources",
+    help_text="Identical views in flight at the same moment (same profile version, subject, purpose, caller and "
+    "grant) share one fan-out; nothing is kept after they answer. `false`: every view fetches alone.")
+IKO_HTTP_CLIENT_MAX_AGE_SECONDS = env.float(
+    "IKO_HTTP_CLIENT_MAX_AGE_SECONDS", default=60.0, group="sources",
+    help_text="Outgoing HTTP clients (and their kept-alive connections) are renewed after this many seconds.")
 
 LOGGING = {
     "version": 1,
@@ -350,7 +414,8 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("IKO_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env.str("IKO_LOG_LEVEL", default="INFO", group="logging",
+                                                        help_text="Root log level: DEBUG, INFO, WARNING, ERROR.")},
     "loggers": {
         # Django logs the full URL of 4xx answers; the Valtimo paths can carry a BSN there.
         "django.request": {"level": "ERROR"},
@@ -358,7 +423,7 @@ LOGGING = {
     },
 }
 
-# --- production: probes, logs, request limits, rate limits, lookup alerts (issue 7) ------------
+# --- production: probes, logs, request limits, rate limits, lookup alerts ------------------------
 # README: "Running in production". Health probes (iko_project/health.py) answer first, before any
 # host check or session; the trace context comes next so every later log line carries the trace
 # id; the body limit refuses an oversized request before anything reads it.
@@ -367,8 +432,9 @@ MIDDLEWARE[:0] = [
     "api.middleware.TraceContextMiddleware",
     "api.middleware.RequestSizeLimitMiddleware",
 ]
-# JSON lines (one object per line, with traceId) by default in production, text elsewhere.
-IKO_LOG_FORMAT = env.str("IKO_LOG_FORMAT", default="json" if IS_PRODUCTION else "text")
+IKO_LOG_FORMAT = env.str("IKO_LOG_FORMAT", default="json" if IS_PRODUCTION else "text", group="logging",
+                         default_doc="`json` in production, else `text`",
+                         help_text="`json` (one object per line, with the trace id) or `text`; gunicorn's log too.")
 if IKO_LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"IKO_LOG_FORMAT must be json or text, not {IKO_LOG_FORMAT!r}.")
 LOGGING["formatters"] = {
@@ -379,7 +445,8 @@ LOGGING["handlers"]["console"]["formatter"] = IKO_LOG_FORMAT
 
 # JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (IKO_MAX_REQUEST_BYTES, above) and this
 # deep; deeper nesting is refused with 400 before it can exhaust the parser's recursion.
-IKO_MAX_JSON_DEPTH = env.int("IKO_MAX_JSON_DEPTH", default=32)
+IKO_MAX_JSON_DEPTH = env.int("IKO_MAX_JSON_DEPTH", default=32, group="limits",
+                             help_text="Deepest JSON nesting accepted in a request body; deeper is refused with 400.")
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["api.parsers.LimitedJSONParser"]
 # The OpenAPI document describes these rejections (and rate limits) on every operation.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
@@ -387,23 +454,34 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "api.schema.postprocess_problems",
 ]
 
-# Redis, shared by all instances for rate limits and lookup alerts; empty: each process counts in
-# memory. E.g. redis://redis:6379/0 (rediss:// for TLS). Also checked by /_healthz/readyz.
-IKO_REDIS_URL = env.str("IKO_REDIS_URL", default="")
-IKO_REDIS_PREFIX = env.str("IKO_REDIS_PREFIX", default="iko:")
-IKO_REDIS_TIMEOUT_SECONDS = env.float("IKO_REDIS_TIMEOUT_SECONDS", default=0.25)
-# After a failed Redis command, count in memory for this long before trying Redis again.
-IKO_REDIS_RETRY_SECONDS = env.float("IKO_REDIS_RETRY_SECONDS", default=10.0)
-# Readiness fails when Redis fails only if this is true (counting falls back to memory anyway).
-IKO_READYZ_REQUIRE_REDIS = env.bool("IKO_READYZ_REQUIRE_REDIS", default=False)
+# Redis is also checked by /_healthz/readyz.
+IKO_REDIS_URL = env.str(
+    "IKO_REDIS_URL", default="", group="redis", secret=True,
+    help_text="Redis shared by all instances for rate limits and lookup alerts, e.g. `redis://redis:6379/0` "
+    "(`rediss://` for TLS); empty: each process counts in memory.")
+IKO_REDIS_PREFIX = env.str("IKO_REDIS_PREFIX", default="iko:", group="redis",
+                           help_text="Prefix of IKO's Redis keys, for a Redis shared with other applications.")
+IKO_REDIS_TIMEOUT_SECONDS = env.float("IKO_REDIS_TIMEOUT_SECONDS", default=0.25, group="redis",
+                                      help_text="Connect and command timeout towards Redis, in seconds.")
+IKO_REDIS_RETRY_SECONDS = env.float(
+    "IKO_REDIS_RETRY_SECONDS", default=10.0, group="redis",
+    help_text="After a failed Redis command, count in memory this many seconds before trying Redis again.")
+IKO_READYZ_REQUIRE_REDIS = env.bool(
+    "IKO_READYZ_REQUIRE_REDIS", default=False, group="redis",
+    help_text="A failing Redis fails the readiness probe (counting falls back to memory anyway).")
 
-# Rate limits (api/throttling.py): `600/minute`, `20/second`, `100/10s`; empty: no limit. Per API
-# client (all its users together) and per user (OIDC token subject, staff user). The test suite
-# runs without them unless a test sets them: its principals share ids across tests in one process.
+# Rate limits (api/throttling.py). The test suite runs without them unless a test sets them: its
+# principals share ids across tests in one process.
 from api.rates import rate_parse as _rate_parse  # noqa: E402 - plain Python, no Django models
 
-IKO_RATE_LIMIT_CLIENT = env.str("IKO_RATE_LIMIT_CLIENT", default="" if IKO_ENV == "test" else "3000/minute")
-IKO_RATE_LIMIT_USER = env.str("IKO_RATE_LIMIT_USER", default="" if IKO_ENV == "test" else "300/minute")
+IKO_RATE_LIMIT_CLIENT = env.str(
+    "IKO_RATE_LIMIT_CLIENT", default="" if IKO_ENV == "test" else "3000/minute", group="limits",
+    default_doc="`3000/minute` (none in tests)",
+    help_text="Per API client, all its users together: `600/minute`, `20/second`, `100/10s`; empty: no limit.")
+IKO_RATE_LIMIT_USER = env.str(
+    "IKO_RATE_LIMIT_USER", default="" if IKO_ENV == "test" else "300/minute", group="limits",
+    default_doc="`300/minute` (none in tests)",
+    help_text="Per user (an OIDC token's subject, a staff user), written as above; empty: no limit.")
 for _name in ("IKO_RATE_LIMIT_CLIENT", "IKO_RATE_LIMIT_USER"):
     try:
         _rate_parse(globals()[_name])
@@ -411,7 +489,10 @@ for _name in ("IKO_RATE_LIMIT_CLIENT", "IKO_RATE_LIMIT_USER"):
         raise ImproperlyConfigured(f"{_name}: {_exc}") from None
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["api.throttling.PrincipalRateThrottle"]
 
-# Subject lookup alerts (profiles/processing_log/alerts.py): more than this many distinct subjects (persons or
-# companies) looked up by one principal within the window raises an alert; 0 switches it off.
-IKO_ALERT_DISTINCT_SUBJECTS = env.int("IKO_ALERT_DISTINCT_SUBJECTS", default=300)
-IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600)
+# Subject lookup alerts (profiles/processing_log/alerts.py).
+IKO_ALERT_DISTINCT_SUBJECTS = env.int(
+    "IKO_ALERT_DISTINCT_SUBJECTS", default=300, group="limits",
+    help_text="Distinct subjects (persons, companies) one principal may look up within the window before a "
+    "lookup alert is raised; `0` switches alerts off.")
+IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600, group="limits",
+                                   help_text="The window of lookup alerts, in seconds.")

@@ -1,4 +1,4 @@
-"""The import rules of docs/architecture.md: imports run only downward (front doors -> services ->
+"""The import rules of docs/developer/architecture.md: imports run only downward (front doors -> services ->
 domain -> connectors), production code never imports the demo, and no package has an import
 cycle. The contracts are import-linter's, configured in pyproject.toml ([tool.importlinter]); this
 test runs them, so the suite (and CI) fails on an upward import or a cycle.

@@ -1,4 +1,4 @@
-"""gunicorn settings: `gthread` workers, since a view mostly waits on sources (I/O-bound fan-out).
+"""gunicorn settings: `gthread` workers (threads), since a view mostly waits on sources (I/O-bound fan-out).
 
 Workers and threads come from the environment so an operator sizes them without a rebuild.
 README: "Running in production".
@@ -7,9 +7,10 @@ README: "Running in production".
   default in production; iko_project/logging.py). The access log stays off unless
   `IKO_ACCESS_LOG` names a file or `-`: its lines hold request paths, and the Valtimo paths can
   carry a BSN (they are redacted, but what is never written cannot leak).
-- Graceful shutdown: on SIGTERM a worker stops accepting, finishes the requests it has and exits.
-  `graceful_timeout` defaults to the view deadline plus a margin, so a view in flight still gets
-  its full deadline; keep Kubernetes' terminationGracePeriodSeconds above it. `worker_exit` then
+- Graceful shutdown: on SIGTERM the server takes the connections already waiting, then refuses
+  new ones at once (the listening socket is shut down, so a proxy sends them to another instance;
+  iko_project/gunicorn_worker.py), finishes the requests it has and exits. `graceful_timeout`
+  defaults to the view deadline plus a margin, so a view in flight still gets its full deadline; keep Kubernetes' terminationGracePeriodSeconds above it. `worker_exit` then
   drops source calls that have not started; calls already running end within their source's
   timeout (connectors/http.py), so the pool's threads never hold the exit up for longer.
 """
@@ -22,7 +23,8 @@ from gunicorn.glogging import Logger
 from iko_project.logging import FORMATTERS
 
 bind = os.environ.get("IKO_BIND", "0.0.0.0:8000")
-worker_class = "gthread"
+# gunicorn's gthread worker that shuts its listening socket down as soon as the server stops.
+worker_class = "iko_project.gunicorn_worker.DrainingThreadWorker"
 workers = int(os.environ.get("IKO_WORKERS", "2"))
 threads = int(os.environ.get("IKO_THREADS", "16"))
 timeout = int(os.environ.get("IKO_WORKER_TIMEOUT", "60"))

@@ -13,6 +13,8 @@ README: "Running in production".
   defaults to the view deadline plus a margin, so a view in flight still gets its full deadline; keep Kubernetes' terminationGracePeriodSeconds above it. `worker_exit` then
   drops source calls that have not started; calls already running end within their source's
   timeout (connectors/http.py), so the pool's threads never hold the exit up for longer.
+- Metrics: with `PROMETHEUS_MULTIPROC_DIR` set, every worker writes its values there and
+  `/metrics` adds them up; `on_starting` empties it, `child_exit` retires a worker's gauges.
 """
 
 import math
@@ -67,3 +69,22 @@ def worker_exit(server, worker):
     pool = getattr(runner, "_pool", None)  # only if this worker made one; never make one now
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def on_starting(server):
+    """Metrics of several workers: each writes its values to PROMETHEUS_MULTIPROC_DIR; a new start
+    begins with it empty (connectors/metrics.py). The master imports no metrics itself."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    """A worker is gone: its live gauges (circuit state, pool queue) stop counting."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -363,6 +363,7 @@ LOGGING = {
 # id; the body limit refuses an oversized request before anything reads it.
 MIDDLEWARE[:0] = [
     "iko_project.health.HealthProbeMiddleware",
+    "iko_project.metrics_view.MetricsMiddleware",  # /metrics, for the configured scraper only
     "api.middleware.TraceContextMiddleware",
     "api.middleware.RequestSizeLimitMiddleware",
 ]
@@ -414,3 +415,25 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["api.throttling.PrincipalRateThrot
 # companies) looked up by one principal within the window raises an alert; 0 switches it off.
 IKO_ALERT_DISTINCT_SUBJECTS = env.int("IKO_ALERT_DISTINCT_SUBJECTS", default=300)
 IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600)
+
+# --- metrics: GET /metrics for Prometheus (iko_project/metrics_view.py) ---------------------------
+# Off (404) unless one of these is set; everyone else gets 403. Networks (CIDR) the scraper comes
+# from directly, e.g. the pod network; a request that passed a proxy is let in by the token only.
+IKO_METRICS_ALLOWED_NETWORKS = env.list("IKO_METRICS_ALLOWED_NETWORKS", default=[])
+IKO_METRICS_TOKEN = env.str("IKO_METRICS_TOKEN", default="")
+import ipaddress as _ipaddress  # noqa: E402
+
+for _network in IKO_METRICS_ALLOWED_NETWORKS:
+    try:
+        _parsed = _ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"IKO_METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (write e.g. 10.0.0.0/8 or 192.168.1.5)."
+        ) from None
+    if _parsed.prefixlen == 0:
+        raise ImproperlyConfigured(
+            f"IKO_METRICS_ALLOWED_NETWORKS: {_network} is every address and would make the metrics public; "
+            "name the scraper's network, or use IKO_METRICS_TOKEN."
+        )
+if IKO_METRICS_TOKEN and len(IKO_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("IKO_METRICS_TOKEN must be at least 24 characters (a random string).")

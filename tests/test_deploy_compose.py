@@ -25,6 +25,7 @@ import yaml
 from demo.config import DEMO_BSN, DEMO_TOKEN
 from demo.sources import PORTS, sources_roots_at
 from demo.testing import free_port
+from tests.deploy_helpers import reads_variable
 
 REPO = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
@@ -32,8 +33,6 @@ SERVICES = COMPOSE["services"]
 IKO_IMAGE = SERVICES["iko"]["image"]
 IKO_SERVICES = {name: service for name, service in SERVICES.items() if service.get("image") == IKO_IMAGE}
 DOCKERFILE = (REPO / "Dockerfile").read_text()
-# Where IKO's own code reads its environment (tests excluded).
-SOURCE_DIRS = ("iko_project", "connectors", "profiles", "api", "demo")
 
 
 def image_cmd() -> list[str]:
@@ -44,15 +43,6 @@ def image_env() -> dict[str, str]:
     """The final stage's ENV (one `ENV A=b \\` block)."""
     block = re.findall(r"^ENV ((?:.*\\\n)*.*)$", DOCKERFILE, re.MULTILINE)[-1]
     return dict(item.split("=", 1) for item in shlex.split(block.replace("\\\n", " ")))
-
-
-def reads_variable(name: str) -> bool:
-    pattern = re.compile(rf"""["']{re.escape(name)}["']""")
-    for directory in SOURCE_DIRS:
-        for path in (REPO / directory).rglob("*.py"):
-            if "tests" not in path.parts and pattern.search(path.read_text(encoding="utf-8")):
-                return True
-    return False
 
 
 def command_of(service: dict) -> list[str]:

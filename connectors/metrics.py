@@ -53,7 +53,7 @@ SOURCE_CIRCUIT_STATE = Gauge(
     ["source"], multiprocess_mode="livemax",  # one worker with an open circuit shows the source as open
 )
 VIEWS = Counter(
-    "iko_views", "Views by profile, purpose and outcome (complete, partial, refused, error).",
+    "iko_views", "Views by profile, purpose and outcome (the processing record's: complete, partial, failed, denied).",
     ["profile", "purpose", "outcome"],
 )
 VIEW_DURATION = Histogram(

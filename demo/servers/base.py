@@ -9,11 +9,9 @@ stops), set in code or through the environment:
 * ``IKO_DEMO_<NAME>_FAILURE_RATE``: share of requests that fail (0..1);
 * ``IKO_DEMO_<NAME>_FAIL_MODE``: how they fail: ``503`` (default), ``500`` or ``hang``.
 
-``IKO_DEMO_BIND_HOST`` makes every demo server listen on another address than 127.0.0.1 (``0.0.0.0``
-in a container) and ``IKO_DEMO_PUBLIC_HOST`` is the host name it puts in the URLs it hands out
-(API roots, zaak and objecttype URLs), the name its clients reach it by.
-
-A fail mode without a failure rate fails every request that way.
+A fail mode without a failure rate fails every request that way. ``IKO_DEMO_BIND_HOST`` (``0.0.0.0``
+in a container) and ``IKO_DEMO_PUBLIC_HOST`` (the host name in the URLs a server hands out) serve
+demo sources in a container of their own (docker-compose.yml).
 
 `DemoRequestHandler` gives handlers helpers for JSON bodies and for
 ``application/problem+json`` answers (RFC 9457 fields type/title/status/detail/instance/code)
@@ -206,16 +204,13 @@ class DemoServer:
         self._random_lock = threading.Lock()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        # Loopback unless told otherwise: a demo source in its own container listens on 0.0.0.0
-        # and names itself by the host name its clients use (docker-compose.yml).
-        bind = host or os.environ.get("IKO_DEMO_BIND_HOST") or "127.0.0.1"
+        bind = host or os.environ.get("IKO_DEMO_BIND_HOST") or "127.0.0.1"  # loopback unless told
         self._public_host = os.environ.get("IKO_DEMO_PUBLIC_HOST", "")
         self._httpd = _HTTPServer((bind, port), handler_class, self)
 
     # -- addresses -------------------------------------------------------------------------
     @property
     def host(self) -> str:
-        """The host name in the URLs this server hands out (`IKO_DEMO_PUBLIC_HOST`, else its address)."""
         return self._public_host or self._httpd.server_address[0]
 
     @property

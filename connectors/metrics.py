@@ -98,6 +98,12 @@ def source_call_record(*, source: str, operation: str, status: object, seconds: 
         SOURCE_CALL_DURATION.labels(source=source, operation=operation).observe(seconds)
 
 
+def view_record(*, profile: str, purpose: str, outcome: object, seconds: float) -> None:
+    """One view's outcome (the processing record's) and duration."""
+    VIEWS.labels(profile=label(profile), purpose=label(purpose), outcome=label(outcome)).inc()
+    VIEW_DURATION.labels(profile=label(profile)).observe(seconds)
+
+
 def circuit_state_set(*, source: str, state: str) -> None:
     SOURCE_CIRCUIT_STATE.labels(source=label(source)).set(CIRCUIT_STATE_VALUES[state])
 

@@ -103,6 +103,16 @@ def test_configuration_names_are_label_values_as_they_are(value):
     assert metrics.label(value) == value
 
 
+def test_a_view_is_counted_by_profile_purpose_and_outcome_and_timed_by_profile():
+    before = sample("iko_views_total", profile="klantbeeld", purpose="klantcontact", outcome="partial")
+    timed = sample("iko_view_duration_seconds_count", profile="klantbeeld")
+    metrics.view_record(profile="klantbeeld", purpose="klantcontact", outcome="partial", seconds=0.2)
+    metrics.view_record(profile="klantbeeld", purpose=BSN, outcome="partial", seconds=0.2)  # a bug passing a BSN
+    assert sample("iko_views_total", profile="klantbeeld", purpose="klantcontact", outcome="partial") == before + 1
+    assert sample("iko_views_total", profile="klantbeeld", purpose="redacted", outcome="partial") >= 1
+    assert sample("iko_view_duration_seconds_count", profile="klantbeeld") == timed + 2
+
+
 def test_a_failed_call_is_counted_timed_and_logged_without_its_url_parameters_or_detail(caplog):
     before = sample("iko_source_calls_total", source="brp-metrics", operation="RaadpleegMetBurgerservicenummer",
                     status="error")

@@ -1,4 +1,8 @@
 # IKO server image: gunicorn (gthread) as a non-root user, static files served by whitenoise.
+# The same image runs the one-off commands (python manage.py migrate, config_import) and the demo
+# sources (python manage.py demo_sources): docker-compose.yml, deploy/helm/iko/.
+# /tmp must be writable (an emptyDir under a read-only root filesystem): the workers' metrics
+# files live in PROMETHEUS_MULTIPROC_DIR there.
 FROM python:3.11-slim AS build
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -19,7 +23,8 @@ ENV PATH=/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=iko_project.settings.base \
     IKO_ENV=production \
     IKO_VAR_DIR=/var/lib/iko \
-    IKO_STATIC_ROOT=/app/static
+    IKO_STATIC_ROOT=/app/static \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/iko-metrics
 RUN useradd --system --uid 10001 --home /app iko && mkdir -p /var/lib/iko && chown iko /var/lib/iko
 WORKDIR /app
 COPY --from=build /venv /venv

@@ -9,6 +9,31 @@ BRP_ROOT = "https://brp.example.org/haalcentraal/api/brp/"
 TOKEN = "iko_test_token_for_the_suite"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _threads_close_their_database_connections():
+    """Every thread a test starts closes its database connections when it ends.
+
+    Django opens one connection per thread and keeps it (CONN_MAX_AGE); a test that makes views
+    from its own threads would leave those sessions open on PostgreSQL, and the test database
+    could not be dropped at the end of the run. Threads whose class overrides `run` (Django's
+    live server thread) close their own."""
+    import threading
+
+    from django.db import connections
+
+    run = threading.Thread.run
+
+    def run_then_close(self):
+        try:
+            run(self)
+        finally:
+            connections.close_all()
+
+    threading.Thread.run = run_then_close
+    yield
+    threading.Thread.run = run
+
+
 @pytest.fixture(autouse=True)
 def _closed_circuits():
     """Each test starts with every source's circuit closed (the breaker is process-wide)."""

@@ -8,12 +8,16 @@ opens it again. State is per process (the Redis-shared variant is for multi-inst
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 
+from . import metrics
+
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
+logger = logging.getLogger("iko.sources")  # see connectors/runner.py
 
 
 @dataclass
@@ -51,20 +55,35 @@ class CircuitBreaker:
                 return True
             if state == HALF_OPEN and not circuit.trial_in_flight:
                 circuit.trial_in_flight = True
+                metrics.circuit_state_set(source=key, state=HALF_OPEN)
                 return True
             return False
 
     def record(self, key: str, *, success: bool) -> None:
         with self._lock:
             circuit = self._circuits.setdefault(key, _Circuit())
+            was_open, was_trial = circuit.opened_at is not None, circuit.trial_in_flight
             circuit.trial_in_flight = False
             if success:
                 circuit.failures = 0
                 circuit.opened_at = None
-                return
-            circuit.failures += 1
-            if circuit.opened_at is not None or circuit.failures >= self.failure_threshold:
-                circuit.opened_at = self.clock()
+                changed = CLOSED if was_open else None
+            else:
+                circuit.failures += 1
+                if circuit.opened_at is not None or circuit.failures >= self.failure_threshold:
+                    circuit.opened_at = self.clock()
+                # Opened now, or again after a failed trial; a straggler failing while open is no change.
+                changed = OPEN if circuit.opened_at is not None and (not was_open or was_trial) else None
+            failures = circuit.failures
+        if changed:
+            metrics.circuit_state_set(source=key, state=changed)
+            fields = {"event": f"circuit_{'opened' if changed == OPEN else 'closed'}", "source": key,
+                      "consecutiveFailures": failures}
+            if changed == OPEN:
+                logger.warning("Circuit of %s opened after %d consecutive failures: calls are skipped for %g s.",
+                               key, failures, self.reset_seconds, extra={"log_fields": fields})
+            else:
+                logger.warning("Circuit of %s closed: the source answers again.", key, extra={"log_fields": fields})
 
     def reset(self) -> None:
         with self._lock:

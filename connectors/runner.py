@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import logging
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -19,9 +20,14 @@ from typing import Iterable
 
 from django.conf import settings
 
+from . import metrics
 from .base import ConnectorRequest, ConnectorResult, SourceConfig, Status
 from .breaker import CircuitBreaker
 from .registry import Registry
+
+# Operators' lines about sources (iko_project/logging.py, `log_fields`): names, statuses and
+# durations only, never a URL, a parameter or data.
+logger = logging.getLogger("iko.sources")
 
 # A call is cut off this long after its source's timeout: the HTTP layer normally reports the
 # timeout itself first, with a more precise detail.
@@ -111,14 +117,23 @@ def run_calls(
             )
             memo[signature] = settle_now
             results[call.key] = settle_now
+            metrics.source_call_record(source=call.source.name, operation=call.request.operation,
+                                       status=Status.SKIPPED, seconds=None)
             continue
         cutoff = min(started + call.source.timeout + CUTOFF_GRACE_SECONDS, deadline)
         # In the request's context: log lines of the call carry the request's trace id.
         context = contextvars.copy_context()
         pending[pool.submit(context.run, _execute, registry, call)] = (signature, cutoff, call)
+    metrics.pool_queue_length_set(pool)
 
     def settle(signature: str, call: SourceCall, result: ConnectorResult) -> None:
         memo[signature] = result
+        source, operation, status = call.source.name, call.request.operation, result.status.value
+        metrics.source_call_record(source=source, operation=operation, status=status, seconds=result.duration_ms / 1000)
+        if result.status in (Status.ERROR, Status.TIMEOUT):
+            logger.warning("Source call failed: %s %s %s after %.0f ms.", source, operation, status, result.duration_ms,
+                           extra={"log_fields": {"event": "source_call_failed", "source": source, "operation": operation,
+                                                 "status": status, "durationMs": result.duration_ms}})
         if breaker is not None:
             breaker.record(call.source.name, success=result.status in (Status.OK, Status.NOT_FOUND))
         for key in keys_by_signature[signature]:
@@ -148,4 +163,5 @@ def run_calls(
                         fields_requested=tuple(call.request.fields),
                     ),
                 )
+    metrics.pool_queue_length_set(pool)
     return results

@@ -13,8 +13,10 @@ the README's curl works; only the demo command loads them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from demo.universe import COMPANY, PERSONS
@@ -113,3 +115,10 @@ def _remove_other_search_actions(document: dict) -> None:
         SearchAction.objects.filter(profile__name=profile["name"], profile__draft_of__isnull=True).exclude(
             name__in=names
         ).delete()
+
+
+def demo_admin_ensure() -> None:
+    """The demo's admin user `admin` (password `IKO_DEMO_ADMIN_PASSWORD`, default `admin`), once."""
+    User = get_user_model()
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "admin@example.org", os.environ.get("IKO_DEMO_ADMIN_PASSWORD", "admin"))

@@ -1,4 +1,4 @@
-"""gunicorn settings: `gthread` workers, since a view mostly waits on sources (I/O-bound fan-out).
+"""gunicorn settings: `gthread` workers (threads), since a view mostly waits on sources (I/O-bound fan-out).
 
 Workers and threads come from the environment so an operator sizes them without a rebuild; each
 variable is declared with its help text (`iko_project.settings.envvars`) for the operator's
@@ -8,11 +8,14 @@ environment reference.
   default in production; iko_project/logging.py). The access log stays off unless
   `IKO_ACCESS_LOG` names a file or `-`: its lines hold request paths, and the Valtimo paths can
   carry a BSN (they are redacted, but what is never written cannot leak).
-- Graceful shutdown: on SIGTERM a worker stops accepting, finishes the requests it has and exits.
-  `graceful_timeout` defaults to the view deadline plus a margin, so a view in flight still gets
-  its full deadline; keep Kubernetes' terminationGracePeriodSeconds above it. `worker_exit` then
+- Graceful shutdown: on SIGTERM the server takes the connections already waiting, then refuses
+  new ones at once (the listening socket is shut down, so a proxy sends them to another instance;
+  iko_project/gunicorn_worker.py), finishes the requests it has and exits. `graceful_timeout`
+  defaults to the view deadline plus a margin, so a view in flight still gets its full deadline; keep Kubernetes' terminationGracePeriodSeconds above it. `worker_exit` then
   drops source calls that have not started; calls already running end within their source's
   timeout (connectors/http.py), so the pool's threads never hold the exit up for longer.
+- Metrics: with `PROMETHEUS_MULTIPROC_DIR` set, every worker writes its values there and
+  `/metrics` adds them up; `on_starting` empties it, `child_exit` retires a worker's gauges.
 """
 
 import math
@@ -27,7 +30,8 @@ _env = DeclaredEnv(__name__)
 
 bind = _env.str("IKO_BIND", default="0.0.0.0:8000", group="process",
                 help_text="Address and port gunicorn listens on.")
-worker_class = "gthread"
+# gunicorn's gthread worker that shuts its listening socket down as soon as the server stops.
+worker_class = "iko_project.gunicorn_worker.DrainingThreadWorker"
 workers = _env.int("IKO_WORKERS", default=2, group="process",
                    help_text="gunicorn worker processes: one per CPU of the container's limit.")
 threads = _env.int("IKO_THREADS", default=16, group="process",
@@ -83,3 +87,28 @@ def worker_exit(server, worker):
     pool = getattr(runner, "_pool", None)  # only if this worker made one; never make one now
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+# prometheus-client's own variable: where the workers of one server share their metric values.
+_metrics_dir = _env.str(
+    "PROMETHEUS_MULTIPROC_DIR", default="", group="metrics", default_doc="(one process only)",
+    help_text="Directory (emptied at start) where the gunicorn workers write their metric values, so `/metrics` "
+    "adds up all workers; the image sets it.")
+
+
+def on_starting(server):
+    """Metrics of several workers: each writes its values to PROMETHEUS_MULTIPROC_DIR; a new start
+    begins with it empty (connectors/metrics.py). The master imports no metrics itself."""
+    if _metrics_dir:
+        os.makedirs(_metrics_dir, exist_ok=True)
+        for name in os.listdir(_metrics_dir):
+            if name.endswith(".db"):
+                os.remove(os.path.join(_metrics_dir, name))
+
+
+def child_exit(server, worker):
+    """A worker is gone: its live gauges (circuit state, pool queue) stop counting."""
+    if _metrics_dir:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -3,12 +3,19 @@
 ARCHITECTURE.md, section 5 ("Logs: structured (JSON in production), with trace id; BSNs
 pseudonymised; no payloads") and issue 7. `IKO_LOG_FORMAT` chooses `json` (the default in
 production) or `text`; the settings put the formatter on the console handler, and gunicorn's own
-error log uses the same formatter (iko_project/gunicorn_conf.py).
+error log uses the same formatter (iko_project/gunicorn_conf.py). This is the one logging set-up:
+Python's `logging` everywhere, these two formatters at the end, no second structured-logging API.
 
 - The W3C trace id (https://www.w3.org/TR/trace-context/) of the request being handled sits in a
   context variable that `api.middleware.TraceContextMiddleware` sets for each request; every line
   logged while handling it carries it as `traceId`, the id the processing record and the answer
   carry too, so an operator can go from a log line to the processing record and back.
+- A line can carry fields an operator filters and charts on, passed as
+  `logger.warning("...", extra={"log_fields": {"event": "source_call_failed", "source": "brp"}})`:
+  JSON puts them beside `message` (never over the standard keys), text appends them as
+  `key=value`. Only names from the configuration, statuses and numbers belong there; strings are
+  redacted like the message. The `iko.sources` lines (connectors/runner.py, connectors/breaker.py)
+  are the first users: a failed source call and a circuit that opens or closes.
 - A last line of defence redacts what must never reach a log even if some code logs it by
   mistake: BSN-like runs of nine digits, IKO API tokens and bearer/basic credentials. Exceptions
   are logged as their type and stack only: an exception's message may quote data it choked on.
@@ -52,6 +59,18 @@ def _message(record: logging.LogRecord) -> str:
         return str(record.msg)
 
 
+def _fields(record: logging.LogRecord) -> dict:
+    """The record's `log_fields`, strings redacted; anything but a dict of plain values is dropped."""
+    fields = getattr(record, "log_fields", None)
+    if not isinstance(fields, dict):
+        return {}
+    return {
+        str(key): redact(value) if isinstance(value, str) else value
+        for key, value in fields.items()
+        if value is None or isinstance(value, (str, int, float, bool))
+    }
+
+
 def _exception_text(record: logging.LogRecord) -> str:
     """The exception's type and stack, without its message (it may quote personal data)."""
     exc_type, exc, tb = record.exc_info
@@ -60,7 +79,8 @@ def _exception_text(record: logging.LogRecord) -> str:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, traceId, spanId."""
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, traceId, spanId,
+    then the record's `log_fields`."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -73,6 +93,8 @@ class JsonFormatter(logging.Formatter):
         if trace_id:
             entry["traceId"] = trace_id
             entry["spanId"] = span_id_var.get()
+        for key, value in _fields(record).items():
+            entry.setdefault(key, value)
         if record.exc_info and record.exc_info[0] is not None:
             entry["exception"] = redact(_exception_text(record))
         if record.stack_info:
@@ -85,6 +107,9 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = f"{self.formatTime(record)} {record.levelname} {record.name} {redact(_message(record))}"
+        fields = _fields(record)
+        if fields:
+            line = f"{line} " + " ".join(f"{key}={value}" for key, value in fields.items())
         trace_id = trace_id_var.get()
         if trace_id:
             line = f"{line} [trace {trace_id}]"

@@ -41,5 +41,9 @@ urlpatterns += [
     path("_healthz/livez", health.livez, name="healthz-livez"),
     path("_healthz/readyz", health.readyz, name="healthz-readyz"),
 ]
+# Prometheus metrics, for the configured networks or token only (MetricsMiddleware answers first).
+from iko_project.metrics_view import metrics_view  # noqa: E402
+
+urlpatterns += [path("metrics", metrics_view, name="metrics")]
 # A request Django itself refuses (a body over the limit read as form data, a bad host name).
 handler400 = "api.problems.handler400"

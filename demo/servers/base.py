@@ -9,7 +9,9 @@ stops), set in code or through the environment:
 * ``IKO_DEMO_<NAME>_FAILURE_RATE``: share of requests that fail (0..1);
 * ``IKO_DEMO_<NAME>_FAIL_MODE``: how they fail: ``503`` (default), ``500`` or ``hang``.
 
-A fail mode without a failure rate fails every request that way.
+A fail mode without a failure rate fails every request that way. ``IKO_DEMO_BIND_HOST`` (``0.0.0.0``
+in a container) and ``IKO_DEMO_PUBLIC_HOST`` (the host name in the URLs a server hands out) serve
+demo sources in a container of their own (docker-compose.yml).
 
 `DemoRequestHandler` gives handlers helpers for JSON bodies and for
 ``application/problem+json`` answers (RFC 9457 fields type/title/status/detail/instance/code)
@@ -193,7 +195,7 @@ class DemoServer:
         latency_ms: float | None = None,
         failure_rate: float | None = None,
         fail_mode: str | None = None,
-        host: str = "127.0.0.1",
+        host: str | None = None,
         seed: int | None = None,
     ) -> None:
         self.name = name
@@ -202,12 +204,14 @@ class DemoServer:
         self._random_lock = threading.Lock()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._httpd = _HTTPServer((host, port), handler_class, self)
+        bind = host or os.environ.get("IKO_DEMO_BIND_HOST") or "127.0.0.1"  # loopback unless told
+        self._public_host = os.environ.get("IKO_DEMO_PUBLIC_HOST", "")
+        self._httpd = _HTTPServer((bind, port), handler_class, self)
 
     # -- addresses -------------------------------------------------------------------------
     @property
     def host(self) -> str:
-        return self._httpd.server_address[0]
+        return self._public_host or self._httpd.server_address[0]
 
     @property
     def port(self) -> int:

@@ -429,6 +429,7 @@ LOGGING = {
 # id; the body limit refuses an oversized request before anything reads it.
 MIDDLEWARE[:0] = [
     "iko_project.health.HealthProbeMiddleware",
+    "iko_project.metrics_view.MetricsMiddleware",  # /metrics, for the configured scraper only
     "api.middleware.TraceContextMiddleware",
     "api.middleware.RequestSizeLimitMiddleware",
 ]
@@ -470,8 +471,7 @@ IKO_READYZ_REQUIRE_REDIS = env.bool(
     "IKO_READYZ_REQUIRE_REDIS", default=False, group="redis",
     help_text="A failing Redis fails the readiness probe (counting falls back to memory anyway).")
 
-# Rate limits (api/throttling.py). The test suite runs without them unless a test sets them: its
-# principals share ids across tests in one process.
+# Rate limits (api/throttling.py); none in tests, whose principals share ids across tests.
 from api.rates import rate_parse as _rate_parse  # noqa: E402 - plain Python, no Django models
 
 IKO_RATE_LIMIT_CLIENT = env.str(
@@ -496,3 +496,5 @@ IKO_ALERT_DISTINCT_SUBJECTS = env.int(
     "lookup alert is raised; `0` switches alerts off.")
 IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600, group="limits",
                                    help_text="The window of lookup alerts, in seconds.")
+
+from iko_project.settings.metrics import *  # noqa: E402,F403 - /metrics for Prometheus

@@ -35,6 +35,7 @@ GROUPS: dict[str, str] = {
     "limits": "Request limits, rate limits and lookup alerts",
     "redis": "Redis",
     "logging": "Logs",
+    "metrics": "Metrics for Prometheus",
     "process": "Processes, threads and shutdown (gunicorn)",
 }
 

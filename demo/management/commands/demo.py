@@ -1,10 +1,10 @@
 """`manage.py demo`: migrate, start the seven demo sources on loopback, load the demo configuration
 and serve IKO, so that a new user has working views of a person and a company with one command.
 
-The sources are the servers of `demo/servers/`; each listens on 127.0.0.1 on a fixed default port
-(`--<source>-port`, or `IKO_DEMO_<SOURCE>_PORT`; 0 picks a free port) and takes its fault
-settings from `IKO_DEMO_<SOURCE>_LATENCY_MS` / `_FAILURE_RATE` / `_FAIL_MODE`
-(see `demo/servers/base.py`).
+The sources are the servers of `demo/servers/`, started as one set (demo/sources.py); each listens
+on 127.0.0.1 on a fixed default port (`--<source>-port`, or `IKO_DEMO_<SOURCE>_PORT`; 0 picks a
+free port) and takes its fault settings from `IKO_DEMO_<SOURCE>_LATENCY_MS` / `_FAILURE_RATE` /
+`_FAIL_MODE` (see `demo/servers/base.py`).
 """
 
 from __future__ import annotations
@@ -13,22 +13,11 @@ import os
 from contextlib import ExitStack
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import config
-
-# (option name, environment name, default port, what it serves)
-PORTS = [
-    ("brp", "BRP", 5010, "BRP Personen"),
-    ("kvk", "KVK", 5012, "KVK Handelsregister"),
-    ("zaken", "ZAKEN", 5020, "Zaken + Catalogi"),
-    ("klantinteracties", "KLANTINTERACTIES", 5030, "Open Klant"),
-    ("objecten", "OBJECTEN", 5040, "Objects API"),
-    ("bag", "BAG", 5050, "BAG adressen"),
-    ("generic", "GENERIC", 5090, "inkomensregister"),
-]
+from demo.sources import PORTS, SourceStartError, add_port_arguments, sources_roots, sources_start
 
 
 class Command(BaseCommand):
@@ -36,11 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("IKO_PORT", 8000)))
-        for name, env, default, label in PORTS:
-            parser.add_argument(
-                f"--{name}-port", type=int, default=int(os.environ.get(f"IKO_DEMO_{env}_PORT", default)),
-                help=f"port of the demo {label} source (default {default}, 0 = a free port)",
-            )
+        add_port_arguments(parser)
         parser.add_argument("--no-serve", action="store_true", help="Set up and start sources, then stop.")
 
     def handle(self, *args, port: int, no_serve: bool, **options):
@@ -49,58 +34,17 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with ExitStack() as running:
             servers = self._start_sources(running, {name: options[f"{name}_port"] for name, *_ in PORTS})
-            result = config.demo_configure(
-                brp_api_root=servers["brp"].api_root,
-                kvk_api_root=servers["kvk"].api_root,
-                zaken_api_root=servers["zaken"].zaken_api_root,
-                catalogi_api_root=servers["zaken"].catalogi_api_root,
-                klantinteracties_api_root=servers["klantinteracties"].api_root,
-                contactgegevens_api_root=servers["klantinteracties"].contactgegevens_api_root,
-                objecten_api_root=servers["objecten"].api_root,
-                objecttype_url=servers["objecten"].objecttype_url,
-                company_objecttype_url=servers["objecten"].company_objecttype_url,
-                bag_api_root=servers["bag"].api_root,
-                inkomensregister_api_root=servers["generic"].api_root,
-            )
-            self._ensure_admin()
+            result = config.demo_configure(**sources_roots(servers))
+            config.demo_admin_ensure()
             self.stdout.write(self._summary(servers, result, f"http://127.0.0.1:{port}"))
             if not no_serve:
                 call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
 
     def _start_sources(self, running: ExitStack, ports: dict[str, int]) -> dict:
-        from demo.servers.bag import start_bag_server
-        from demo.servers.brp import start_brp_server
-        from demo.servers.generic import start_generic_server
-        from demo.servers.klantinteracties import start_klantinteracties_server
-        from demo.servers.kvk import start_kvk_server
-        from demo.servers.objecten import start_objecten_server
-        from demo.servers.zaken import start_zaken_server
-
-        starters = {
-            "brp": lambda p: start_brp_server(port=p),
-            "kvk": lambda p: start_kvk_server(port=p, api_key=config.DEMO_KVK_API_KEY),
-            "zaken": lambda p: start_zaken_server(
-                port=p, client_id=config.DEMO_ZAKEN_CLIENT_ID, secret=config.DEMO_ZAKEN_SECRET
-            ),
-            "klantinteracties": lambda p: start_klantinteracties_server(port=p, token=config.DEMO_OPENKLANT_TOKEN),
-            "objecten": lambda p: start_objecten_server(port=p, token=config.DEMO_OBJECTEN_TOKEN),
-            "bag": lambda p: start_bag_server(port=p, api_key=config.DEMO_BAG_API_KEY),
-            "generic": lambda p: start_generic_server(port=p),
-        }
-        servers = {}
-        for name, start in starters.items():
-            try:
-                server = start(ports[name])
-            except OSError as exc:
-                raise CommandError(
-                    f"Cannot start the demo {name} source on port {ports[name]} ({exc.strerror}); "
-                    f"choose another with --{name}-port (0 = a free port)."
-                ) from None
-            except ValueError as exc:  # invalid IKO_DEMO_<NAME>_* fault settings
-                raise CommandError(str(exc)) from None
-            running.callback(server.stop)
-            servers[name] = server
-        return servers
+        try:
+            return sources_start(running, ports)
+        except SourceStartError as exc:
+            raise CommandError(str(exc)) from None
 
     @staticmethod
     def _summary(servers: dict, result: dict, base: str) -> str:
@@ -137,10 +81,3 @@ Klantbeeld of test person {result['bsn']} (BRP, Zaken, Open Klant, Objecten, BAG
 Bedrijfsbeeld of company {result['kvk']} (KVK, Zaken, Open Klant, Objecten, BAG):
 {curl(result['company_profile'], 'kvk', result['kvk'])}
 """
-
-    def _ensure_admin(self) -> None:
-        User = get_user_model()
-        if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser(
-                "admin", "admin@example.org", os.environ.get("IKO_DEMO_ADMIN_PASSWORD", "admin")
-            )

@@ -52,9 +52,10 @@ def server_field_problems(service, *, credentials: bool = True) -> dict[str, lis
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in root:
         add("api_root", _("The API root must be an http or https URL with a host, such as https://api.example.nl/zaken/api/v1/."))
     auth_type = getattr(service, "auth_type", "")
+    label = AuthTypes(auth_type).label if auth_type in AuthTypes.values else auth_type
     for field, what in NEEDED.get(auth_type, ()) if credentials else ():
         if not str(getattr(service, field, "") or "").strip():
-            add(field, _("The auth type %(auth_type)s needs %(what)s.") % {"auth_type": auth_type, "what": what})
+            add(field, _("The auth type %(auth_type)s needs %(what)s.") % {"auth_type": label, "what": what})
     check_path = getattr(service, "api_connection_check_path", "") or ""
     check = urlsplit(check_path)
     if check.scheme or check.netloc or check_path.startswith(("/", "\\")) or ".." in unquote(check.path).split("/"):

@@ -187,6 +187,7 @@ PERSOON_MARKERS: tuple[str, ...] = (
     "verblijfplaats.verblijfadres.inOnderzoek",
     "immigratie.inOnderzoek",
     "adressering.inOnderzoek",
+    "gezag.inOnderzoek",
     "verblijfstitel.inOnderzoek",
     "kinderen.inOnderzoek",
     "kinderen.naam.inOnderzoek",

@@ -234,9 +234,10 @@ class GenericJsonConnector(Connector):
             return CheckResult(True, f"{self.label} answered (HTTP {code}).")
         if code in (401, 403, 407) or code >= 500 or check_path:
             return CheckResult(False, http_error(response, self.label).detail)
-        # An API root often has no resource of its own; an answer still proves reachability.
+        # An API root often has no resource of its own; an answer proves reachability, no more.
         return CheckResult(
             True,
             f"{self.label} is reachable (HTTP {code} at the API root); set check_path for a "
             "stricter check.",
+            warning=True,
         )

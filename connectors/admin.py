@@ -10,6 +10,7 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -157,6 +158,8 @@ class ServerAdmin(TestConnectionMixin, ServiceAdmin):
                 label=db_field.verbose_name.capitalize(), required=False,
                 help_text=_("IKO does not call through an NLX outway yet: leave this empty."),
             )
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # a URL typed without a scheme is meant as https
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("Connection"))

@@ -120,7 +120,7 @@ def unknown_options(options: Mapping[str, Any], known, *, known_help: str = "") 
     unknown = sorted(set(options) - set(known))
     if not unknown:
         return ""
-    return DEFAULT_MESSAGES["unknown"].format(unknown=", ".join(unknown), known=known_help or ", ".join(sorted(known)))
+    return str(DEFAULT_MESSAGES["unknown"]).format(unknown=", ".join(unknown), known=known_help or ", ".join(sorted(known)))
 
 
 @dataclass(frozen=True)

@@ -26,22 +26,23 @@ from typing import Any, ClassVar, Iterator, Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 
 # Keys ending in this suffix name another server by its slug (connectors.models.Source).
 SERVICE_SUFFIX = "_service"
 
 DEFAULT_MESSAGES = {
-    "unknown": "Unknown options: {unknown}. Known: {known}.",
-    "object": "Options must be a JSON object.",
-    "integer": "Option {name} must be a whole number from {minimum} to {maximum}{about}.",
-    "range": "Option {name} must be a whole number from {minimum} to {maximum}{got}{about}.",
-    "boolean": "Option {name} must be true or false{about}.",
-    "choice": "Option {name} must be one of {choices}{about}.",
-    "text": "Option {name} must be text{about}.",
-    "pattern": "Option {name} has the wrong form{about}.",
-    "required": "Option {name} is required{about}.",
-    "url": "Option {name} must be an http(s) URL{about}.",
-    "server": "Option {name} must be the slug of a server (text){about}.",
+    "unknown": _("Unknown options: {unknown}. Known: {known}."),
+    "object": _("Options must be a JSON object."),
+    "integer": _("Option {name} must be a whole number from {minimum} to {maximum}{about}."),
+    "range": _("Option {name} must be a whole number from {minimum} to {maximum}{got}{about}."),
+    "boolean": _("Option {name} must be true or false{about}."),
+    "choice": _("Option {name} must be one of {choices}{about}."),
+    "text": _("Option {name} must be text{about}."),
+    "pattern": _("Option {name} has the wrong form{about}."),
+    "required": _("Option {name} is required{about}."),
+    "url": _("Option {name} must be an http(s) URL{about}."),
+    "server": _("Option {name} must be the slug of a server (text){about}."),
 }
 
 
@@ -216,7 +217,7 @@ class Options:
     @classmethod
     def message(cls, option: Option | None, key: str, **context: Any) -> str:
         template = (option.messages.get(key) if option else None) or cls.messages.get(key) or DEFAULT_MESSAGES[key]
-        return template.format(**{**(option.context() if option else {}), **context})
+        return str(template).format(**{**(option.context() if option else {}), **context})
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> "Options":

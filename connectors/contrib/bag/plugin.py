@@ -29,6 +29,8 @@ import re
 from typing import Any, Mapping
 from urllib.parse import quote
 
+from django.utils.translation import gettext_lazy as _
+
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import SourceHttp
 from ...listing import ListRequest, Page, Paging, answer_json, collect
@@ -97,7 +99,7 @@ def _same(a: Any, b: Any) -> bool:
 class BagOptions(Options):
     messages = {"integer": "'{name}' must be a whole number from {minimum} to {maximum}.",
                 "range": "'{name}' must be a whole number from {minimum} to {maximum}{got}."}
-    max_adressen = Integer(default=100, minimum=1, maximum=1000, help="the most addresses one search returns")
+    max_adressen = Integer(default=100, minimum=1, maximum=1000, help=_("the most addresses one search returns"))
 
 
 def _hal_page(body: Any, _number: int) -> Page:

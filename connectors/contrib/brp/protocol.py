@@ -28,6 +28,8 @@ import re
 import unicodedata
 from typing import Any, Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from ...base import CallContext, ConnectorError
 from ...options import Boolean, Custom, OptionInvalid, Options, Text
 
@@ -70,9 +72,9 @@ class BrpOptions(Options):
 
     fill_defaults = False
     messages = {"boolean": "{name} must be true or false."}
-    protocol_headers = Boolean(default=False, help="send the purpose-binding headers")
-    header_names = Custom(default={}, clean=_header_names, help="another name per header, or \"\" to leave it out")
-    origin_oin = Text(pattern=OIN.pattern, help="the OIN sent as origin", messages={
+    protocol_headers = Boolean(default=False, help=_("send the purpose-binding headers"))
+    header_names = Custom(default={}, clean=_header_names, help=_("another name per header, or \"\" to leave it out"))
+    origin_oin = Text(pattern=OIN.pattern, help=_("the OIN sent as origin"), messages={
         "text": "origin_oin must be an OIN: 20 digits, e.g. 00000001234567890000.",
         "pattern": "origin_oin must be an OIN: 20 digits, e.g. 00000001234567890000.",
     })

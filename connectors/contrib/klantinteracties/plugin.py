@@ -36,6 +36,8 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 from urllib.parse import quote
 
+from django.utils.translation import gettext_lazy as _
+
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...errors import http_error
 from ...http import SourceHttp
@@ -76,9 +78,9 @@ class KlantinteractiesOptions(Options):
         "klantcontacten or digitale adressen IKO reads per call).",
         "range": "max_items must be a whole number from {minimum} to {maximum} (the most "
         "klantcontacten or digitale adressen IKO reads per call).",
-    }, help="the most klantcontacten or digitale adressen IKO reads per call")
+    }, help=_("the most klantcontacten or digitale adressen IKO reads per call"))
     contactgegevens_service = Server(
-        help="the server of the Contactgegevens API",
+        help=_("the server of the Contactgegevens API"),
         messages={"server": "contactgegevens_service must be the slug of the server of the Contactgegevens API."},
     )
 

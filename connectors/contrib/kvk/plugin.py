@@ -19,6 +19,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 from urllib.parse import quote
 
+from django.utils.translation import gettext_lazy as _
+
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import HttpResponse, SourceHttp
 from ...listing import ListRequest, Page, Paging, answer_json, collect
@@ -45,10 +47,10 @@ CHECK_KVK_NUMMER = "00000000"
 
 class KvkOptions(Options):
     max_results = Integer(default=100, minimum=1, maximum=KVK_MAX_RESULTS,
-                          help="the most search results one zoeken call returns")
-    page_size = Integer(default=100, minimum=1, maximum=KVK_MAX_PAGE_SIZE, help="resultatenPerPagina per search page")
+                          help=_("the most search results one zoeken call returns"))
+    page_size = Integer(default=100, minimum=1, maximum=KVK_MAX_PAGE_SIZE, help=_("resultatenPerPagina per search page"))
     geo_data = Choice(default="auto", choices=("auto", True, False),
-                      help='"auto" asks geoData=true only when an allowed field needs it')
+                      help=_('"auto" asks geoData=true only when an allowed field needs it'))
 
 
 def _zoeken_page(page_size: int):

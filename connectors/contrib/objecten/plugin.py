@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import SourceHttp
 from ...listing import ListRequest, Paging, answer_json, collect, drf_page
@@ -73,7 +75,7 @@ class ObjectenOptions(Options):
         "pattern": "'data_attribute' may only hold letters, digits, single underscores and dots "
         "between keys (for example 'bsn' or 'eigenaar.kvk_nummer').",
     })
-    max_objects = Integer(default=100, minimum=1, maximum=1000, help="the most objects one call returns")
+    max_objects = Integer(default=100, minimum=1, maximum=1000, help=_("the most objects one call returns"))
 
 
 def matches_subject(value: Any, subject: str) -> bool:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from ...options import Choice, Integer, Options, Server
 
 ZAAKTYPE_VIA = ("expand", "catalogi")
@@ -27,13 +29,13 @@ ZAAKTYPE_VIA = ("expand", "catalogi")
 
 class ZakenOptions(Options):
     messages = {"range": "Option {name} must be from {minimum} to {maximum}{got}."}
-    max_zaken = Integer(default=100, minimum=1, maximum=1000, help="the most zaken per subject")
-    zaaktype_via = Choice(default="expand", choices=ZAAKTYPE_VIA, help="how zaaktype names are found")
-    catalogi_service = Server(help="the slug of the Catalogi server")
+    max_zaken = Integer(default=100, minimum=1, maximum=1000, help=_("the most zaken per subject"))
+    zaaktype_via = Choice(default="expand", choices=ZAAKTYPE_VIA, help=_("how zaaktype names are found"))
+    catalogi_service = Server(help=_("the slug of the Catalogi server"))
     zaaktype_cache_seconds = Integer(default=300, minimum=0, maximum=86400,
-                                     help="how long zaaktypen are kept in memory")
+                                     help=_("how long zaaktypen are kept in memory"))
     max_status_lookups = Integer(default=25, minimum=0, maximum=1000,
-                                 help="the most statuses fetched per call with catalogi")
+                                 help=_("the most statuses fetched per call with catalogi"))
 
     def check(self) -> list[str]:
         if self.zaaktype_via == "catalogi" and not self.catalogi_service:

@@ -20,18 +20,11 @@ from zgw_consumers.models import NLXConfig, Service
 
 from .base import CheckResult
 from .models import Source
+from .probes import server_check, source_check
 from .registry import registry
-from .servers import server_check, server_field_problems
+from .servers import server_field_problems
 
 LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "error": messages.ERROR}
-
-
-def source_check(source: Source) -> CheckResult:
-    """The connection test of one source (never raises)."""
-    connector_class = source.connector_class
-    if connector_class is None:
-        return CheckResult(False, gettext("The connector %(connector)r is not installed.") % {"connector": source.connector})
-    return connector_class(source.to_config()).check()
 
 
 class TestConnectionMixin:

@@ -9,8 +9,8 @@ opens it again.
 returns) keeps it in Redis when `IKO_REDIS_URL` is set, so that a source that fails is skipped by
 every instance behind the load balancer, and one trial call is made for all of them. Redis time
 stamps are wall-clock seconds (instances share no monotonic clock); keys expire on their own.
-When Redis fails, the breaker falls back to this process's state (connectors/shared_store.py)
-and uses Redis again after its back-off.
+When Redis fails, the breaker falls back to this process's state and uses Redis again after the
+back-off of `iko_project/shared_store.py`, the Redis store that rate limits use too.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from . import metrics, shared_store
+from iko_project import shared_store
+
+from . import metrics
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 logger = logging.getLogger("iko.sources")  # see connectors/runner.py

@@ -1,4 +1,4 @@
-"""Servers (`zgw_consumers.Service`) as IKO uses them: what makes one usable, and its connection test.
+"""Servers (`zgw_consumers.Service`) as IKO uses them: what makes one usable.
 
 A server is usable when its API root is an http or https URL with a host, it has the
 credentials its auth type needs (ZGW: client id and secret; API key: header name and value;
@@ -6,12 +6,8 @@ OAuth2 client credentials: client id, secret and token URL), its connection chec
 below the API root, and its NLX outway field is empty: IKO does not call through an outway yet,
 and an outway that calls silently bypassed would be configuration that does nothing.
 `server_problems` says what is wrong; the admin refuses to save such a server, `manage.py check`
-reports one that is in use, and `connectors.http.SourceHttp` refuses to call it.
-
-`server_check` is the admin's connection test: a GET of the connection check path (or the API
-root) through `SourceHttp`, so pinned to the server, without redirects, bounded in time. A 2xx is
-a success; 400, 404 and other client errors are a warning (the server answers, but that proves
-neither the path nor the credentials); 401, 403, 429 and 5xx, and no answer at all, are errors.
+reports one that is in use, and `connectors.http.SourceHttp` refuses to call it. The connection
+test of a server is in `probes.py`.
 """
 
 from __future__ import annotations
@@ -20,12 +16,6 @@ from urllib.parse import unquote, urlsplit
 
 from django.utils.translation import gettext as _
 from zgw_consumers.constants import AuthTypes
-
-from .base import CheckResult, ConnectorError, SourceConfig
-from .errors import http_error
-
-# The longest a connection test waits, whatever the server's own timeout.
-CHECK_TIMEOUT_SECONDS = 10.0
 
 # The credentials each auth type needs, as (field, what it is).
 NEEDED = {
@@ -72,35 +62,3 @@ def server_problems(service, *, credentials: bool = True) -> list[str]:
     """What makes this server unusable, as sentences ([] when it is usable)."""
     problems = server_field_problems(service, credentials=credentials)
     return [message for messages in problems.values() for message in messages]
-
-
-def server_check(*, service) -> CheckResult:
-    """The admin's connection test of one server; never raises."""
-    from .http import SourceHttp
-
-    problems = server_problems(service)
-    if problems:
-        return CheckResult(False, _("This server cannot be used: %(problems)s") % {"problems": " ".join(problems)})
-    timeout = min(float(service.timeout or CHECK_TIMEOUT_SECONDS), CHECK_TIMEOUT_SECONDS)
-    snapshot = SourceConfig(name=service.slug, connector_id="", service=service, options={}, timeout=timeout)
-    path = service.api_connection_check_path or ""
-    where = _("its connection check path") if path else _("its API root")
-    try:
-        response = SourceHttp(snapshot).request("GET", path, headers={"Accept": "application/json"})
-    except ConnectorError as exc:
-        return CheckResult(False, exc.detail)
-    except Exception as exc:  # noqa: BLE001 - the admin shows a message, never a 500
-        return CheckResult(False, _("The connection test failed unexpectedly (%(kind)s).") % {"kind": type(exc).__name__})
-    code = response.status_code
-    if 200 <= code < 300:
-        return CheckResult(True, _("The server answered at %(where)s (HTTP %(code)s).") % {"where": where, "code": code})
-    if code in (401, 403, 407, 429) or code >= 500:
-        return CheckResult(False, http_error(response, service.label or service.slug).detail)
-    return CheckResult(
-        True,
-        _(
-            "The server answered at %(where)s with HTTP %(code)s: it is reachable, but this proves "
-            "neither the API root nor the credentials. Set a connection check path that answers 200."
-        ) % {"where": where, "code": code},
-        warning=True,
-    )

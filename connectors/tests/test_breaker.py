@@ -98,21 +98,21 @@ def test_reset_forgets_every_circuit_in_redis(shared_redis):
 
 
 def test_when_redis_fails_the_breaker_keeps_working_in_this_process_and_warns_once(settings, caplog):
-    from connectors.shared_store import redis_reset
+    from iko_project.shared_store import redis_reset
 
     settings.IKO_REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
     redis_reset()
     breaker = instance(Clock(), threshold=2)
     try:
-        with caplog.at_level(logging.WARNING, logger="connectors.shared_store"):
+        with caplog.at_level(logging.WARNING, logger="iko_project.shared_store"):
             breaker.record("brp", success=False)
             breaker.record("brp", success=False)
             assert not breaker.allow("brp")
         assert breaker.state("brp") == OPEN
-        warnings = [r.getMessage() for r in caplog.records if r.name == "connectors.shared_store"]
+        warnings = [r.getMessage() for r in caplog.records if r.name == "iko_project.shared_store"]
         assert warnings == [
-            "Redis cannot be used for the circuit breaker (ConnectionError); this process keeps its own "
-            "state until it is back."
+            "Redis cannot be used for the circuit breaker (ConnectionError); counting in this process's "
+            "memory until it is back."
         ]
     finally:
         redis_reset()

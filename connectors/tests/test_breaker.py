@@ -132,3 +132,19 @@ def test_the_process_wide_breaker_is_the_shared_one(name):
     from connectors import breaker
 
     assert isinstance(getattr(breaker, name)(), SharedCircuitBreaker)
+
+
+def test_shared_circuits_report_opening_and_closing_once_as_the_in_process_breaker_does(shared_redis, caplog):
+    clock = Clock()
+    first, second = instance(clock, threshold=2), instance(clock, threshold=2)
+
+    with caplog.at_level(logging.WARNING, logger="iko.sources"):
+        first.record("brp", success=False)
+        second.record("brp", success=False)  # the second failure, counted across instances: opens
+        first.record("brp", success=False)  # a straggler while open: no change
+        clock.now += 30
+        assert second.allow("brp")
+        second.record("brp", success=True)
+
+    events = [(r.log_fields["event"], r.log_fields["consecutiveFailures"]) for r in caplog.records if r.name == "iko.sources"]
+    assert events == [("circuit_opened", 2), ("circuit_closed", 0)]

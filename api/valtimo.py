@@ -36,16 +36,16 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connectors.models import Source
+from profiles.definitions.expressions import reads_variable
 from profiles.refusals import InvalidSubject, Refusal
-from profiles.services.endpoints import endpoint_call
+from profiles.services.aliases import endpoint_front_door_call, source_for_front_door
 from profiles.services.view import profile_get_active, view_build_default_purpose
 from profiles.subjects import Subject, subject_parse
 
 from .problems import problem_response
 from .tracing import request_trace
 from .service_problems import service_refusal_problem, sources_failed_problem
-from .valtimo_containers import ContainerParamInvalid, apply_containers, decode_container_param
+from .valtimo_containers import ContainerParamInvalid, apply_containers, decode_container_param, transform_variables
 from .views import PROBLEM, caller_from_request
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,22 @@ def _subject_for(profile, identifier: str) -> Subject:
     raise InvalidSubject(" ".join(errors) or f"Profile {profile.name} takes no subjects.")
 
 
+def _pages_itself(profile) -> bool:
+    """Whether the profile's expressions read `$sortParams` or `$filterParams`: then the profile
+    pages and filters its collections itself, and the front door leaves them as they are."""
+    expressions = [profile.output_transform] + [
+        text for relation in profile.relations.all() for text in (relation.input_expression, relation.output_transform)
+    ]
+    return any(reads_variable(text, name) for text in expressions for name in ("sortParams", "filterParams"))
+
+
+def _subject_unknown(profile, relations: dict) -> bool:
+    """Every top-level relation of the profile found nothing: its sources do not know the subject
+    (a widget then says "not found" instead of showing an empty card)."""
+    roots = [relation.name for relation in profile.relations.all() if relation.parent_id is None]
+    return bool(roots) and all((relations.get(name) or {}).get("status") == "not_found" for name in roots)
+
+
 # --- GET /aggregated-data-profiles/{name} -----------------------------------------------------------
 class AggregatedDataProfileView(APIView):
     @extend_schema(
@@ -166,6 +182,7 @@ class AggregatedDataProfileView(APIView):
             subject = _subject_for(profile, ids[0])
             result = view_build_default_purpose(
                 profile=profile, subject=subject, caller=caller_from_request(request), trace=trace,
+                variables=transform_variables(params, ids[0]),
             )
         except Refusal as exc:
             return service_refusal_problem(exc, request, subject_param="id")
@@ -173,7 +190,11 @@ class AggregatedDataProfileView(APIView):
         if result.http_status != 200:
             return sources_failed_problem(request, http_status=result.http_status, sources=body["sources"],
                                           trace_id=body["traceId"])
-        data, unknown = apply_containers(body["data"], params)
+        if _subject_unknown(profile, body.get("relations") or {}):
+            return problem_response(404, "subject-not-found", "Not found",
+                                    f"The sources of profile {profile.name} know no such subject.", request,
+                                    sources=body["sources"], traceId=body["traceId"])
+        data, unknown = (body["data"], []) if _pages_itself(profile) else apply_containers(body["data"], params)
         if data is None:
             data = {}
         if isinstance(data, dict):
@@ -208,28 +229,27 @@ class EndpointView(APIView):
         return self._call(request, connector_tag, instance_tag, operation, None)
 
     def _call(self, request, connector_tag: str, instance_tag: str, operation: str, identifier: str | None):
-        source = (
-            Source.objects.select_related("service")
-            .filter(name=instance_tag, connector=connector_tag).first()
-        )
-        if source is None or operation not in source.operations:
-            return problem_response(
-                404, "endpoint-not-found", "Not found",
-                f"There is no operation {operation!r} of a {connector_tag!r} source {instance_tag!r}.", request,
-            )
+        # The source by its front-door tags, the operation by its name or one of its aliases.
+        source = source_for_front_door(connector_tag=connector_tag, instance_tag=instance_tag)
         trace = request_trace(request)
         try:
-            result = endpoint_call(
-                source=source, operation_name=operation, query=dict(request.query_params.lists()),
+            found = source and endpoint_front_door_call(
+                source=source, name=operation, query=dict(request.query_params.lists()),
                 identifier=identifier, caller=caller_from_request(request), trace=trace,
             )
         except Refusal as exc:
             return service_refusal_problem(exc, request)
+        if not found:
+            return problem_response(
+                404, "endpoint-not-found", "Not found",
+                f"There is no operation {operation!r} of a {connector_tag!r} source {instance_tag!r}.", request,
+            )
+        result, resolved = found
         status = next(iter(result.sources.values()))["status"]
         if result.http_status != 200:
             return sources_failed_problem(request, http_status=result.http_status, sources=result.sources,
                                           trace_id=trace.trace_id)
-        if identifier is not None and status == "not_found" and not source.operations[operation].many:
+        if identifier is not None and status == "not_found" and not resolved.many:
             return problem_response(404, "not-found", "Not found", "The source has no data for this identifier.",
                                     request, sources=result.sources, traceId=trace.trace_id)
         response = Response(result.body)

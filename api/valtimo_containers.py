@@ -445,3 +445,24 @@ def apply_containers(data: Any, params: Iterable[ContainerParam]) -> tuple[Any, 
             continue
         data = _replace_at(data, path, page_items(current, param))
     return data, unknown
+
+
+# --- the reference server's transform context -----------------------------------------------------
+def transform_variables(params: Iterable[ContainerParam], identifier: str) -> dict[str, Any]:
+    """`$idParam`, `$sortParams` and `$filterParams` for the profile's JQ expressions, as the
+    reference IKO Server hands them to its transforms: per container that is paged, its
+    `{pageNumber, pageSize, sort: [{property, direction}]}` (sort only when sorted); per container
+    with filters, `{key: value}` with several values joined by commas."""
+    sort_params: dict[str, Any] = {}
+    filter_params: dict[str, Any] = {}
+    for param in {p.container_id: p for p in params}.values():
+        pageable = param.pageable
+        if pageable.size is not None:
+            paged: dict[str, Any] = {"pageNumber": pageable.page, "pageSize": pageable.size}
+            if pageable.sort:
+                paged["sort"] = [{"property": ".".join(order.path), "direction": "DESC" if order.descending else "ASC"}
+                                 for order in pageable.sort]
+            sort_params[param.container_id] = paged
+        if param.filters:
+            filter_params[param.container_id] = {f.key: ",".join(f.values) for f in param.filters}
+    return {"idParam": identifier, "sortParams": sort_params, "filterParams": filter_params}

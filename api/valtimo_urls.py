@@ -5,13 +5,19 @@ Outside /api/v1 on purpose: a Valtimo installation's "IKO Server URL" is the roo
 
 from django.urls import path
 
-from . import valtimo
+from . import valtimo, valtimo_schema
 
 urlpatterns = [
     path(
         "aggregated-data-profiles/<str:name>",
         valtimo.AggregatedDataProfileView.as_view(),
         name="valtimo-aggregated-data-profile",
+    ),
+    # Before the older path with the subject in it: "schema" is no subject.
+    path(
+        "aggregated-data-profiles/<str:name>/schema",
+        valtimo_schema.AggregatedDataProfileSchemaView.as_view(),
+        name="valtimo-aggregated-data-profile-schema",
     ),
     path(
         "aggregated-data-profiles/<str:name>/<str:identifier>",

@@ -10,6 +10,7 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -18,9 +19,11 @@ from django.utils.translation import gettext, gettext_lazy as _
 from zgw_consumers.admin import ServiceAdmin
 from zgw_consumers.models import NLXConfig, Service
 
+from .aliases import OperationAlias
 from .base import CheckResult
 from .models import Source
 from .probes import server_check, source_check
+from .reference_aliases import ALIAS_KEYS, reference_aliases_for
 from .registry import registry
 from .servers import server_field_problems
 
@@ -70,21 +73,59 @@ class SourceForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = ["name", "title", "connector", "service", "options", "timeout", "enabled"]
+        fields = ["name", "title", "connector", "service", "options", "timeout", "enabled", "connector_tag",
+                  "instance_tag"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["connector"].choices = registry.choices()
 
 
+class OperationAliasInline(admin.StackedInline):
+    """The source's front-door aliases (aliases.py): checked against its operations on save."""
+
+    model = OperationAlias
+    extra = 0
+    fields = ["name", "description", "operations", "selector_param", "selector_values", "params", "fixed_params",
+              "fields_param", "result_transform"]
+
+
 @admin.register(Source)
 class SourceAdmin(TestConnectionMixin, admin.ModelAdmin):
     form = SourceForm
-    list_display = ["name", "title", "connector", "service", "timeout", "enabled", "unchecked_operations"]
+    list_display = ["name", "title", "connector", "service", "timeout", "enabled", "front_door",
+                    "unchecked_operations"]
     list_filter = ["connector", "enabled"]
-    search_fields = ["name", "title"]
+    search_fields = ["name", "title", "connector_tag", "instance_tag"]
     readonly_fields = ["test_connection_link", "unchecked_operations"]
-    actions = ["test_connection"]
+    actions = ["test_connection", "add_reference_aliases"]
+    inlines = [OperationAliasInline]
+
+    @admin.display(description=_("Front door (/endpoints/...)"))
+    def front_door(self, obj):
+        return "/".join(obj.front_door_tags)
+
+    @admin.action(description=_("Add the reference IKO Server's aliases to the selected sources"))
+    def add_reference_aliases(self, request, queryset):
+        for source in queryset:
+            added = []
+            for definition in reference_aliases_for(source.connector):
+                if source.aliases.filter(name=definition["name"]).exists():
+                    continue
+                alias = OperationAlias(source=source, name=definition["name"],
+                                       **{attr: definition[key] for key, attr in ALIAS_KEYS.items()})
+                try:
+                    alias.full_clean()
+                except ValidationError as exc:
+                    self.message_user(request, f"{source.name}: {alias.name}: {' '.join(exc.messages)}", messages.ERROR)
+                    continue
+                alias.save()
+                added.append(alias.name)
+            if added:
+                message = gettext("%(source)s: added %(names)s.") % {"source": source.name, "names": ", ".join(added)}
+            else:
+                message = gettext("%(source)s: nothing to add.") % {"source": source.name}
+            self.message_user(request, message, messages.SUCCESS)
 
     def run_check(self, obj) -> CheckResult:
         return source_check(obj)

@@ -1,10 +1,19 @@
-"""The `Source` model: a named instance of a registered connector on a configured server."""
+"""The `Source` model: a named instance of a registered connector on a configured server.
+
+A source also has the names a case system knows it by on the reference IKO Server's
+`/endpoints/{connectorTag}/{instanceTag}/{operation}` path: its connector tag (by default the
+connector id) and its instance tag (by default its own name), so that a Valtimo configuration
+written for the reference server reaches a source named anything. Its front-door aliases of
+operations are `OperationAlias` (aliases.py).
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .base import CONNECTOR_ID_MAX_LENGTH, Connector, SourceConfig
 from .options import SERVICE_SUFFIX
@@ -43,12 +52,36 @@ class Source(models.Model):
         default=True,
         help_text="A disabled source is not called; views report it as skipped.",
     )
+    connector_tag = models.SlugField(
+        _("connector tag"),
+        max_length=CONNECTOR_ID_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "The connector's name in the path /endpoints/{connectorTag}/{instanceTag}/{operation} that "
+            "case systems written for the reference IKO Server call (Valtimo's connectorTag). Leave it "
+            "empty to use the connector id."
+        ),
+    )
+    instance_tag = models.SlugField(
+        _("instance tag"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "This source's name in that path (Valtimo's connectorInstanceTag, for example brp1). Leave it "
+            "empty to use the source's name."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.title or self.name
+
+    @property
+    def front_door_tags(self) -> tuple[str, str]:
+        """(connector tag, instance tag) of this source on the front door, defaults filled in."""
+        return (self.connector_tag or self.connector, self.instance_tag or self.name)
 
     @property
     def connector_class(self) -> type[Connector] | None:
@@ -82,6 +115,13 @@ class Source(models.Model):
                 errors.setdefault("options", []).append(f"The server {slug} ({key}) is not usable: " + " ".join(problems))
         if self.service_id is not None and (problems := server_problems(self.service, credentials=False)):
             errors["service"] = ["This server is not usable: " + " ".join(problems)]
+        clash = sources_by_tags(*self.front_door_tags).exclude(pk=self.pk).first() if self.name else None
+        if clash is not None:
+            errors["instance_tag"] = [
+                gettext("Source %(other)s already answers on /endpoints/%(connector)s/%(instance)s; give this "
+                        "source another instance tag.")
+                % {"other": clash.name, "connector": self.front_door_tags[0], "instance": self.front_door_tags[1]}
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -117,3 +157,17 @@ class Source(models.Model):
             timeout=float(min(self.timeout, self.service.timeout or self.timeout)),
             services=services,
         )
+
+
+def sources_by_tags(connector_tag: str, instance_tag: str):
+    """The sources that answer on /endpoints/{connector_tag}/{instance_tag}/...: their own tags, or
+    the defaults (connector id, source name) where they have none. At most one once saved through
+    `Source.clean`."""
+    return Source.objects.filter(
+        Q(connector_tag=connector_tag) | Q(connector_tag="", connector=connector_tag),
+        Q(instance_tag=instance_tag) | Q(instance_tag="", name=instance_tag),
+    )
+
+
+# Registered with this app's models (Django loads `connectors.models`).
+from .aliases import OperationAlias  # noqa: E402,F401

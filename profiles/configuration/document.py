@@ -2,7 +2,8 @@
 substitution. Exporting is in export.py, importing in importer.py (`manage.py config_export`,
 `manage.py config_import`).
 
-A document holds, in this order: `servers` (zgw_consumers services), `purposes`, `sources`,
+A document holds, in this order: `servers` (zgw_consumers services), `purposes`, `sources`
+(with their front-door tags and operation aliases where they have them, see front_door.py),
 `profiles` (each with its relation tree, in the format of `profiles/definitions/portability.py`),
 `searchActions`, `apiClients` and `grants`. Everything is named by its natural key (a server's
 slug, a source's name, a purpose's code, a profile's name, an API client's or group's name, an

@@ -17,6 +17,7 @@ from connectors.models import Source
 from profiles.access.models import Grant, Purpose
 from profiles.definitions.models import Profile, SearchAction
 from profiles.definitions.portability import profile_to_dict
+from profiles.configuration.front_door import source_front_door_to_dict
 from profiles.configuration.document import (
     DOCUMENT_KIND,
     FORMAT_VERSION,
@@ -59,7 +60,8 @@ def _snake(key: str) -> str:
 
 def _source_to_dict(source: Source) -> dict[str, Any]:
     return {"name": source.name, "server": source.service.slug,
-            **{key: plain_value(getattr(source, attr)) for key, attr in SOURCE_KEYS.items()}}
+            **{key: plain_value(getattr(source, attr)) for key, attr in SOURCE_KEYS.items()},
+            **source_front_door_to_dict(source)}
 
 
 def _purpose_to_dict(purpose: Purpose) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from profiles.configuration.document import (
     server_secret_keys,
     values_with_defaults,
 )
+from profiles.configuration.front_door import SOURCE_FRONT_DOOR_KEYS, SOURCE_TAG_KEYS, SourceAliasSection, source_tag_values
 from profiles.configuration.profile_sections import ProfileSections
 
 
@@ -112,7 +113,7 @@ def _messages(exc: ValidationError, keymap: dict[str, str]) -> list[str]:
 
 
 
-class _Import(ProfileSections):
+class _Import(ProfileSections, SourceAliasSection):
     """One import: walks the document section by section, saving as it goes (in the caller's
     transaction, so later sections can refer to earlier ones) and collecting every problem."""
 
@@ -289,7 +290,7 @@ class _Import(ProfileSections):
     # -- sources ---------------------------------------------------------------------------
 
     def sources(self, where: str, item: Any) -> None:
-        name = self._shape(where, item, key="name", allowed={"name", "server", *SOURCE_KEYS})
+        name = self._shape(where, item, key="name", allowed={"name", "server", *SOURCE_KEYS, *SOURCE_FRONT_DOOR_KEYS})
         if name is None:
             self.failed.add(("sources", str(item.get("name") if isinstance(item, dict) else None)))
             return
@@ -298,6 +299,7 @@ class _Import(ProfileSections):
             self.failed.add(("sources", name))
             return
         values = values_with_defaults(Source, item, SOURCE_KEYS)
+        values.update(source_tag_values(item))
         values["service"] = server
         connector_class = Source(connector=values["connector"]).connector_class
         if connector_class is not None and isinstance(values["options"], dict):
@@ -307,8 +309,10 @@ class _Import(ProfileSections):
                 values["options"] = connector_class.validate_options(values["options"])
             except ValidationError:
                 pass
-        self._flat(where, "sources", "source", Source, name, {"name": name}, values,
-                   {**SOURCE_KEYS, "server": "service"})
+        source = self._flat(where, "sources", "source", Source, name, {"name": name}, values,
+                            {**SOURCE_KEYS, **SOURCE_TAG_KEYS, "server": "service"})
+        if source is not None:
+            self.source_aliases(where, source, item.get("aliases"))
 
     # -- API clients -----------------------------------------------------------------------
 

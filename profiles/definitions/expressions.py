@@ -3,12 +3,20 @@
 JQ is the language of the reference IKO Server, so its profiles port over. JQ has no I/O, so an
 admin who writes an expression cannot make IKO run code or reach the network. Each expression is
 compiled once per process and cached; it is validated when the admin saves it.
+
+Every expression can also read the request's variables of the reference IKO Server's transform
+context (`REQUEST_VARIABLES`): `$idParam` (the `id` a front-door caller gave), `$sortParams` (per
+container, the paging and sorting of its `containerParam`: `{pageNumber, pageSize, sort:
+[{property, direction}]}`) and `$filterParams` (per container, its filters). The reference server
+offers them as `.idParam`, `.sortParams` and `.filterParams`; in IKO the input stays the data, so
+they are variables. They are null (`{}` for the containers) when the request has none.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+import re
+from typing import Any, Mapping
 
 import jq
 
@@ -17,12 +25,28 @@ class ExpressionError(ValueError):
     """An expression does not compile or fails on its input; the message is readable."""
 
 
+REQUEST_VARIABLES = ("idParam", "sortParams", "filterParams")
+# The expression runs on [input, request variables]: they are bound once, then `.` is the input
+# again. The newlines keep a trailing `# comment` in the expression from swallowing the parenthesis.
+_WRAPPER = (
+    ".[1] as $ikoRequest | " + " | ".join(f"($ikoRequest.{name}) as ${name}" for name in REQUEST_VARIABLES)
+    + " | .[0] | (\n{}\n)"
+)
+
+
 @functools.lru_cache(maxsize=2048)
 def compile_expression(expression: str):
     try:
-        return jq.compile(expression)
+        # First on its own, with the variables declared: its errors then name the admin's own lines.
+        jq.compile(expression, args=dict.fromkeys(REQUEST_VARIABLES))
+        return jq.compile(_WRAPPER.format(expression))
     except ValueError as exc:
         raise ExpressionError(_readable(str(exc))) from None
+
+
+def reads_variable(expression: str, name: str) -> bool:
+    """Whether the expression mentions `$name` (read from the text; a string containing it counts too)."""
+    return re.search(rf"\${re.escape(name)}(?![A-Za-z0-9_])", expression or "") is not None
 
 
 def _readable(message: str) -> str:
@@ -36,19 +60,25 @@ def validate_expression(expression: str) -> None:
     compile_expression(expression)
 
 
-def evaluate_all(expression: str, value: Any) -> list[Any]:
-    """All outputs of the expression for this input."""
+def _request(variables: Mapping[str, Any] | None) -> dict[str, Any]:
+    variables = variables or {}
+    return {"idParam": variables.get("idParam"), "sortParams": variables.get("sortParams") or {},
+            "filterParams": variables.get("filterParams") or {}}
+
+
+def evaluate_all(expression: str, value: Any, variables: Mapping[str, Any] | None = None) -> list[Any]:
+    """All outputs of the expression for this input (and the request's variables)."""
     try:
-        return compile_expression(expression).input_value(value).all()
+        return compile_expression(expression).input_value([value, _request(variables)]).all()
     except ExpressionError:
         raise
     except ValueError as exc:
         raise ExpressionError(_readable(str(exc))) from None
 
 
-def evaluate_one(expression: str, value: Any) -> Any:
+def evaluate_one(expression: str, value: Any, variables: Mapping[str, Any] | None = None) -> Any:
     """The single output of a transform; several outputs become a list, none becomes null."""
-    outputs = evaluate_all(expression, value)
+    outputs = evaluate_all(expression, value, variables)
     if not outputs:
         return None
     return outputs[0] if len(outputs) == 1 else outputs

@@ -61,3 +61,22 @@ def released_paths(data: Any, prefix: str = "") -> list[str]:
             paths.extend(released_paths(value, f"{prefix}{key}."))
         return paths
     return [prefix.rstrip(".")] if prefix else []
+
+
+def fields_within(allowed: Iterable[str], requested: Iterable[str]) -> list[str]:
+    """The dot paths of `allowed` that a caller asked for in `requested`: an allowed path at or
+    under a requested one (`naam` asks for `naam.volledigeNaam`), or a requested path under an
+    allowed one (`naam` allowed, `naam.voornamen` asked: only that). Never more than `allowed`."""
+    requested = [path for path in requested if path]
+    kept: list[str] = []
+    for path in allowed:
+        for wanted in requested:
+            if path == wanted or path.startswith(wanted + "."):
+                choice = path
+            elif wanted.startswith(path + "."):
+                choice = wanted
+            else:
+                continue
+            if choice not in kept:
+                kept.append(choice)
+    return kept

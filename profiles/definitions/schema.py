@@ -66,3 +66,42 @@ def profile_output_schema(profile: Profile, *, registry: Registry) -> dict[str, 
         "type": "object",
         "properties": {"data": data},
     }
+
+
+
+def _path_tree(paths: list[str]) -> dict[str, Any]:
+    """Nested names of the paths; True where a path ends (everything below is kept)."""
+    tree: dict[str, Any] = {}
+    for path in paths:
+        node = tree
+        parts = [p for p in path.split(".") if p]
+        for index, part in enumerate(parts):
+            if node.get(part) is True:
+                break  # a shorter path already keeps everything below it
+            if index == len(parts) - 1:
+                node[part] = True
+            else:
+                node = node.setdefault(part, {})
+    return tree
+
+
+def _narrow(node: dict[str, Any], tree: dict[str, Any] | bool) -> dict[str, Any]:
+    if tree is True:
+        return node
+    if "anyOf" in node:
+        return {**node, "anyOf": [n if n.get("type") == "null" else _narrow(n, tree) for n in node["anyOf"]]}
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        return {**node, "items": _narrow(node["items"], tree)}
+    if isinstance(node.get("properties"), dict):
+        return {**node, "properties": {name: _narrow(sub, tree[name])
+                                       for name, sub in node["properties"].items() if name in tree}}
+    return node  # shaped by a transform: its shape is unknown; the view itself is cut at run time
+
+
+def schema_narrow(schema: dict[str, Any], paths: list[str] | tuple[str, ...] | None) -> dict[str, Any]:
+    """The data schema with only what these grant paths (dot paths into the view data) release;
+    `None` (a grant that is not narrowed) keeps it whole. A part shaped by a JQ transform keeps its
+    description, since its shape is not known (the view itself is cut to the paths)."""
+    if paths is None:
+        return schema
+    return _narrow(schema, _path_tree(list(paths)))

@@ -149,11 +149,12 @@ class EngineResult:
         return not any(o.status in FAILED_STATUSES for o in self.relations.values()) and not self.transform_error
 
 
-def _params_from_input(plan: RelationPlan, item: Any, subject: Subject) -> tuple[list[dict[str, Any]], bool]:
+def _params_from_input(plan: RelationPlan, item: Any, subject: Subject,
+                       variables: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], bool]:
     """The calls' parameters for one parent item, and whether they form a batch (a list)."""
     if not plan.input_expression:
         return [{subject.type: subject.value}], False
-    outputs = evaluate_all(plan.input_expression, item)
+    outputs = evaluate_all(plan.input_expression, item, variables)
     batch = len(outputs) > 1 or (len(outputs) == 1 and isinstance(outputs[0], list))
     flat: list[Any] = []
     for output in outputs:
@@ -172,7 +173,8 @@ def _params_from_input(plan: RelationPlan, item: Any, subject: Subject) -> tuple
     return params, batch
 
 
-def _new_node(plan: RelationPlan, item: Any, subject: Subject, budget: dict[str, int]) -> Node:
+def _new_node(plan: RelationPlan, item: Any, subject: Subject, budget: dict[str, int],
+              variables: dict[str, Any] | None = None) -> Node:
     node = Node(plan=plan, item=item)
     if plan.unavailable:
         node.status, node.detail = plan.unavailable
@@ -181,7 +183,7 @@ def _new_node(plan: RelationPlan, item: Any, subject: Subject, budget: dict[str,
         node.status, node.detail = Status.SKIPPED, f"{plan.operation.name} does not take a {subject.type}."
         return node
     try:
-        params_list, node.batch = _params_from_input(plan, item, subject)
+        params_list, node.batch = _params_from_input(plan, item, subject, variables)
     except ExpressionError as exc:
         node.status, node.detail = Status.ERROR, f"Input expression failed: {exc}"
         return node
@@ -237,13 +239,16 @@ def profile_execute(
     deadline: float,
     breaker: CircuitBreaker | None,
     output_transform: str = "",
+    variables: dict[str, Any] | None = None,
 ) -> EngineResult:
+    """Run the plan for the subject. `variables` are the request's JQ variables
+    (profiles/definitions/expressions.py: `$idParam`, `$sortParams`, `$filterParams`)."""
     subject_item = {"type": subject.type, "value": subject.value, subject.type: subject.value}
     budget: dict[str, int] = {}
     traces: list[CallTrace] = []
     memo: dict[str, ConnectorResult] = {}
     by_relation: dict[str, list[Node]] = {}
-    top = [_new_node(plan, subject_item, subject, budget) for plan in roots]
+    top = [_new_node(plan, subject_item, subject, budget, variables) for plan in roots]
     stage = list(top)
     while stage:
         calls = [
@@ -266,7 +271,7 @@ def profile_execute(
                 continue
             for index, item in enumerate(node.items()):
                 for child_plan in node.plan.children:
-                    child = _new_node(child_plan, item, subject, budget)
+                    child = _new_node(child_plan, item, subject, budget, variables)
                     node.children.setdefault(index, {})[child_plan.name] = child
                     next_stage.append(child)
         stage = next_stage
@@ -283,7 +288,7 @@ def profile_execute(
     }
     data: dict[str, Any] = {}
     for node in top:
-        data[node.plan.name] = _assemble(node, outcomes)
+        data[node.plan.name] = _assemble(node, outcomes, variables)
     failed_required = [
         name for name, outcome in outcomes.items()
         if outcome.status in FAILED_STATUSES and _plan_named(roots, name).required
@@ -291,7 +296,7 @@ def profile_execute(
     result = EngineResult(data=data, relations=outcomes, traces=traces, failed_required=failed_required)
     if output_transform:
         try:
-            result.data = evaluate_one(output_transform, data)
+            result.data = evaluate_one(output_transform, data, variables)
         except ExpressionError as exc:
             result.data = None
             result.transform_error = f"The profile's output transform failed: {exc}"
@@ -308,7 +313,7 @@ def _plan_named(roots: list[RelationPlan], name: str) -> RelationPlan:
     raise KeyError(name)
 
 
-def _assemble(node: Node, outcomes: dict[str, RelationOutcome]) -> Any:
+def _assemble(node: Node, outcomes: dict[str, RelationOutcome], variables: dict[str, Any] | None = None) -> Any:
     if node.raw is None:
         return None
     released_items = []
@@ -317,14 +322,14 @@ def _assemble(node: Node, outcomes: dict[str, RelationOutcome]) -> Any:
         if released is None:
             continue  # not an object: nothing of it may be released
         for name, child in node.children.get(index, {}).items():
-            released[name] = _assemble(child, outcomes)
+            released[name] = _assemble(child, outcomes, variables)
         released_items.append(released)
     value: Any = released_items[0] if isinstance(node.raw, dict) and released_items else released_items
     if isinstance(node.raw, dict) and not released_items:
         value = None
     if node.plan.output_transform and value is not None:
         try:
-            value = evaluate_one(node.plan.output_transform, value)
+            value = evaluate_one(node.plan.output_transform, value, variables)
         except ExpressionError as exc:
             outcome = outcomes[node.plan.name]
             outcome.status, outcome.detail = Status.ERROR, f"Output transform failed: {exc}"

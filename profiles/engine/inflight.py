@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -86,7 +87,8 @@ class InflightGroup:
 _views = InflightGroup()
 
 
-def view_key(*, profile: Any, subject: Any, purpose_code: str, caller: Any, decision: Any) -> tuple:
+def view_key(*, profile: Any, subject: Any, purpose_code: str, caller: Any, decision: Any,
+             variables: Any = None) -> tuple:
     """What makes two view requests the same computation.
 
     The subject enters as a hash, so the key (which lives only while the request runs) does not
@@ -106,6 +108,9 @@ def view_key(*, profile: Any, subject: Any, purpose_code: str, caller: Any, deci
         getattr(caller, "gebruiker", ""),
         tuple(getattr(decision, "grant_ids", ()) or ()),
         None if fields is None else tuple(fields),
+        # The request's JQ variables ($idParam, $sortParams, $filterParams) can change what the
+        # transforms give; hashed like the subject, since $idParam is the identifier as given.
+        hashlib.sha256(json.dumps(variables, sort_keys=True, default=str).encode()).hexdigest() if variables else None,
     )
 
 

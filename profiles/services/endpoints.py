@@ -12,7 +12,7 @@ import json
 import time
 from datetime import datetime, timezone
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from connectors.base import Operation, Status
 from connectors.registry import Registry
@@ -20,7 +20,8 @@ from connectors.registry import registry as default_registry
 from profiles.access.context import call_context_build
 from profiles.access.grants import GrantDecision
 from profiles.access.principals import Caller
-from profiles.definitions.fields import released_paths, select_fields
+from profiles.definitions.expressions import ExpressionError, evaluate_one
+from profiles.definitions.fields import fields_within, released_paths, select_fields
 from profiles.definitions.models import Profile, SearchAction
 from profiles.processing_log.records import (
     elapsed_ms,
@@ -126,8 +127,14 @@ def endpoint_call(
     caller: Caller,
     trace,
     registry: Registry = default_registry,
+    requested_fields: Sequence[str] | None = None,
+    result_transform: str = "",
 ) -> SearchResult:
-    """Call one operation of one source as a profile would, answering its (minimised) data."""
+    """Call one operation of one source as a profile would, answering its (minimised) data.
+
+    `requested_fields` (a front-door alias's `fields`) narrows the fields asked and released to
+    those of them the caller's grant releases; `result_transform` (JQ) shapes each released item
+    (profiles/services/aliases.py)."""
     started = time.monotonic()
     started_at = datetime.now(timezone.utc)
     operation = source_operation(source=source, name=operation_name, registry=registry)
@@ -175,6 +182,8 @@ def endpoint_call(
         allowed_fields.extend(f for f in narrowed if f not in allowed_fields)
         chosen = chosen or (profile, decision, purpose)
     endpoint_name = f"{source.connector}/{source.name}/{operation.name}"
+    if requested_fields is not None:
+        allowed_fields = fields_within(allowed_fields, requested_fields)
     if chosen is None or not allowed_fields:
         profile, decision, purpose = denied or chosen or (
             SimpleNamespace(name=endpoint_name[:100], version=None),
@@ -187,7 +196,8 @@ def endpoint_call(
         )
         raise processing_record_deny(
             record=record, subject=subject, decision=decision, purpose=purpose or profile, started=started,
-            detail=f"No grant (for your default purpose) on a profile that uses {endpoint_name}.",
+            detail=f"No grant (for your default purpose) on a profile that uses {endpoint_name}."
+            if chosen is None else f"None of the fields you asked for is released to you from {endpoint_name}.",
         )
 
     profile, decision, purpose = chosen
@@ -202,19 +212,31 @@ def endpoint_call(
     )
     http_status, outcome = source_http_status(result)
     data = select_fields(result.data, allowed_fields) if result.status is Status.OK else None
+    released = released_paths(data) if data else []
+    transform_error = ""
+    if result_transform and data is not None:
+        try:
+            data = ([evaluate_one(result_transform, item) for item in data] if isinstance(data, list)
+                    else evaluate_one(result_transform, data))
+        except ExpressionError as exc:
+            data, released = None, []
+            transform_error = f"The result transform of this operation alias failed: {exc}"
+            http_status, outcome = 502, "failed"
     processing_record_write(
         subject=processing_record_subject(subject),
         fields={
             **record,
             "grant_id": decision.grant_id,
             "sources": {source.name: result.status.value},
-            "fields_released": released_paths(data) if data else [],
+            "fields_released": released,
             "outcome": outcome,
             "http_status": http_status,
             "duration_ms": elapsed_ms(started),
         },
     )
     sources = source_status(result, source.name)
+    if transform_error:
+        sources[source.name]["detail"] = transform_error
     detail_call = identifier is not None and not operation.many
     if detail_call:
         body: Any = data if isinstance(data, dict) else {}

@@ -134,7 +134,10 @@ def view_build(
     purpose_code: str | None,
     trace: TraceContext,
     registry: Registry = default_registry,
+    variables: dict[str, Any] | None = None,
 ) -> ViewResult:
+    """`variables`: the request's JQ variables for the profile's expressions (the reference
+    server's transform context; profiles/definitions/expressions.py), from the Valtimo front door."""
     started = time.monotonic()
     started_at = django_timezone.now()
     if subject.type not in profile.subject_types:
@@ -156,6 +159,7 @@ def view_build(
     view, _ = _view_run(
         profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
         trace=trace, record=record, registry=registry, started=started, purpose=purpose, decision=decision,
+        variables=variables,
     )
     return view
 
@@ -166,7 +170,8 @@ def view_build(
 
 def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
               record: dict[str, Any], registry: Registry, started: float, purpose: Any = None,
-              decision: GrantDecision | None = None) -> tuple[ViewResult, EngineResult]:
+              decision: GrantDecision | None = None,
+              variables: dict[str, Any] | None = None) -> tuple[ViewResult, EngineResult]:
     """Fan out, assemble, log (fail closed) and shape the answer: shared by views and previews.
 
     A narrowed grant is applied twice: the plan asks and releases fewer fields and skips the
@@ -178,7 +183,8 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
     plan_fields = None if profile.output_transform.strip() else narrowed
     # Identical views in flight at the same moment share one computation (issue 6, inflight.py).
     merge_key = None if decision is None else view_key(
-        profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision)
+        profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision,
+        variables=variables)
     result = view_execute_merged(
         merge_key=merge_key,
         roots=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
@@ -188,6 +194,7 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
         deadline=started + settings.IKO_VIEW_DEADLINE_SECONDS,
         breaker=get_breaker(),
         output_transform=profile.output_transform.strip(),
+        variables=variables,
     )
     sources = _sources_summary(result.traces, result.relations)
     http_status, outcome = _http_status(result)
@@ -257,14 +264,15 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, use
 
 
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,
-                               registry: Registry = default_registry) -> ViewResult:
+                               registry: Registry = default_registry,
+                               variables: dict[str, Any] | None = None) -> ViewResult:
     """`view_build` for callers that never name a purpose (Valtimo): the default purpose
     of the caller's grant. A caller without any grant on the profile is denied, and the denial is
     logged, like any other refusal; PurposeMissing remains for a caller with grants but no
     single default purpose (a configuration matter for the admin)."""
     try:
         return view_build(profile=profile, subject=subject, caller=caller, purpose_code=None,
-                          trace=trace, registry=registry)
+                          trace=trace, registry=registry, variables=variables)
     except PurposeMissing:
         if grant_exists(principal=caller.grant_principal, profile=profile):
             raise

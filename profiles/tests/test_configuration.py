@@ -21,7 +21,10 @@ from zgw_consumers.constants import APITypes, AuthTypes
 from zgw_consumers.models import Service
 
 from profiles.access.api_clients import ApiClient, token_hash
+from connectors.aliases import OperationAlias
 from connectors.models import Source
+from connectors.reference_aliases import ALIAS_KEYS
+from profiles.configuration.front_door import SOURCE_TAG_KEYS
 from profiles.configuration.document import (
     API_CLIENT_KEYS,
     GRANT_DATE_KEYS,
@@ -207,7 +210,9 @@ def test_every_field_of_the_models_is_exported_or_deliberately_left_out(db):
     service_fields = {f.name for f in Service._meta.concrete_fields}
     handled = set(SERVER_KEYS.values()) | set(SERVER_SECRET_KEYS.values()) | set(SERVER_CERTIFICATE_KEYS.values())
     assert service_fields == handled | SERVER_SKIPPED
-    assert {f.name for f in Source._meta.concrete_fields} == {"id", "name", "service", *SOURCE_KEYS.values()}
+    assert {f.name for f in Source._meta.concrete_fields} == {
+        "id", "name", "service", *SOURCE_KEYS.values(), *SOURCE_TAG_KEYS.values()}
+    assert {f.name for f in OperationAlias._meta.concrete_fields} == {"id", "source", "name", *ALIAS_KEYS.values()}
     assert {f.name for f in Purpose._meta.concrete_fields} == {"id", "code", *PURPOSE_KEYS.values()}
     assert {f.name for f in SearchAction._meta.concrete_fields} == {
         "id", "profile", "name", "source", *SEARCH_ACTION_KEYS.values()}

@@ -29,6 +29,8 @@ ZOEK_MET_GESLACHTSNAAM_EN_GEBOORTEDATUM = "ZoekMetGeslachtsnaamEnGeboortedatum"
 ZOEK_MET_POSTCODE_EN_HUISNUMMER = "ZoekMetPostcodeEnHuisnummer"
 ZOEK_MET_NAAM_EN_GEMEENTE_VAN_INSCHRIJVING = "ZoekMetNaamEnGemeenteVanInschrijving"
 ZOEK_MET_NUMMERAANDUIDING_IDENTIFICATIE = "ZoekMetNummeraanduidingIdentificatie"
+ZOEK_MET_STRAAT_HUISNUMMER_EN_GEMEENTE_VAN_INSCHRIJVING = "ZoekMetStraatHuisnummerEnGemeenteVanInschrijving"
+ZOEK_MET_ADRESSEERBAAR_OBJECT_IDENTIFICATIE = "ZoekMetAdresseerbaarObjectIdentificatie"
 
 # PersonenQuery.fields: 1 to 130 paths.
 MAX_FIELDS = 130
@@ -46,6 +48,8 @@ SPEC_PATTERNS = {
     "huisnummertoevoeging": r"^[a-zA-Z0-9 \-]{1,4}$",
     "gemeenteVanInschrijving": r"^[0-9]{4}$",
     "nummeraanduidingIdentificatie": r"^(?!0{16})[0-9]{16}$",
+    "straat": r"^[a-zA-Z0-9À-ž \-\'\.]{1,80}$|^[a-zA-Z0-9À-ž \-\'\.]{7,79}\*{1}$|^\*{1}[a-zA-Z0-9À-ž \-\'\.]{7,79}$",  # StraatFilter
+    "adresseerbaarObjectIdentificatie": r"^(?!0{16})[0-9]{16}$",
 }
 
 
@@ -87,6 +91,18 @@ SEARCH_TYPES: dict[str, SearchType] = {
             ZOEK_MET_NUMMERAANDUIDING_IDENTIFICATIE,
             "Persons living at a BAG nummeraanduiding (PersoonBeperkt).",
             ("nummeraanduidingIdentificatie",),
+            ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
+        ),
+        SearchType(
+            ZOEK_MET_STRAAT_HUISNUMMER_EN_GEMEENTE_VAN_INSCHRIJVING,
+            "Persons living at a street and huisnummer in one gemeente (PersoonBeperkt).",
+            ("straat", "huisnummer", "gemeenteVanInschrijving"),
+            ("huisletter", "huisnummertoevoeging", "inclusiefOverledenPersonen"),
+        ),
+        SearchType(
+            ZOEK_MET_ADRESSEERBAAR_OBJECT_IDENTIFICATIE,
+            "Persons living in a BAG adresseerbaar object (PersoonBeperkt, with gezag).",
+            ("adresseerbaarObjectIdentificatie",),
             ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
         ),
     )
@@ -165,6 +181,13 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
         16, "a BAG nummeraanduiding id of 16 digits (not all zeros)", not_all_zeros=True
     ),
     "inclusiefOverledenPersonen": _boolean,
+    "straat": _text(
+        SPEC_PATTERNS["straat"],
+        "a street name: letters, digits, spaces, - ' or . (at most 80), with * as a wildcard after or before at least 7 of them",
+    ),
+    "adresseerbaarObjectIdentificatie": _digits(
+        16, "a BAG adresseerbaar object id of 16 digits (not all zeros)", not_all_zeros=True
+    ),
 }
 # voornamen differs per search type: VoornamenVerplichtFilter where it is required,
 # VoornamenOptioneelFilter (any length, an optional trailing *) where it is optional.
@@ -184,6 +207,8 @@ _HINTS = {
     "huisnummertoevoeging": "at most 4 letters, digits, spaces or -",
     "gemeenteVanInschrijving": "a gemeentecode of 4 digits",
     "nummeraanduidingIdentificatie": "16 digits, not all zeros",
+    "straat": "a street name (at most 80 characters), * as a wildcard with at least 7 letters",
+    "adresseerbaarObjectIdentificatie": "16 digits, not all zeros",
 }
 _TYPED = {
     "geboortedatum": Param("geboortedatum", type="date"),

@@ -130,6 +130,7 @@ def test_the_parameter_patterns_are_the_specs_verbatim():
         "voornamenOptioneel": "VoornamenOptioneelFilter", "voorvoegsel": "VoorvoegselFilter", "geslacht": "GeslachtFilter",
         "postcode": "Postcode", "huisletter": "Huisletter", "huisnummertoevoeging": "Huisnummertoevoeging",
         "gemeenteVanInschrijving": "GemeenteVanInschrijving", "nummeraanduidingIdentificatie": "NummeraanduidingIdentificatieFilter",
+        "straat": "StraatFilter", "adresseerbaarObjectIdentificatie": "AdresseerbaarObjectIdentificatieFilter",
     }
     assert SPEC_PATTERNS == {name: components()[schema]["pattern"] for name, schema in schemas.items()}
 

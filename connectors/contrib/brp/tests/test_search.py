@@ -54,12 +54,27 @@ SEARCHES = [
         {"nummeraanduidingIdentificatie": 599200000219678},
         {"nummeraanduidingIdentificatie": "0599200000219678"},
     ),
+    (
+        "ZoekMetStraatHuisnummerEnGemeenteVanInschrijving",
+        {"straat": "Boterdiep", "huisnummer": "31", "gemeenteVanInschrijving": "0599", "huisletter": "a",
+         "huisnummertoevoeging": "bis", "inclusiefOverledenPersonen": "true"},
+        {"straat": "Boterdiep", "huisnummer": 31, "gemeenteVanInschrijving": "0599", "huisletter": "a",
+         "huisnummertoevoeging": "bis", "inclusiefOverledenPersonen": True},
+    ),
+    (
+        "ZoekMetAdresseerbaarObjectIdentificatie",
+        {"adresseerbaarObjectIdentificatie": "0599010000208579", "gemeenteVanInschrijving": "0599"},
+        {"adresseerbaarObjectIdentificatie": "0599010000208579", "gemeenteVanInschrijving": "0599"},
+    ),
 ]
 MINIMAL = {
     "ZoekMetGeslachtsnaamEnGeboortedatum": {"geslachtsnaam": "Moulin", "geboortedatum": "1985-12-01"},
     "ZoekMetPostcodeEnHuisnummer": {"postcode": "3077AW", "huisnummer": 31},
     "ZoekMetNaamEnGemeenteVanInschrijving": {"geslachtsnaam": "Moulin", "voornamen": "Suzanne", "gemeenteVanInschrijving": "0599"},
     "ZoekMetNummeraanduidingIdentificatie": {"nummeraanduidingIdentificatie": "0599200000219678"},
+    "ZoekMetStraatHuisnummerEnGemeenteVanInschrijving": {"straat": "Boterdiep", "huisnummer": 31,
+                                                         "gemeenteVanInschrijving": "0599"},
+    "ZoekMetAdresseerbaarObjectIdentificatie": {"adresseerbaarObjectIdentificatie": "0599010000208579"},
 }
 
 

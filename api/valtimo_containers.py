@@ -21,7 +21,9 @@ ContainerParam): `{"containerId": "zaken", "pageable": {...}, "filters": {...}}`
   match.
 
 The named container in the view data is replaced by `{"content": [...], "totalElements": n}`
-(what Valtimo's collections read). Nothing here mutates the data it is given: the view data may
+(what Valtimo's collections read). Valtimo names a container by its widget's key; when that names
+an object holding exactly one array (widget `gezin` on `/gezinsprofiel/gezin/kinderen`), that
+array is the container. Nothing here mutates the data it is given: the view data may
 be shared with other requests in flight (profiles/engine/inflight.py).
 """
 
@@ -440,6 +442,12 @@ def apply_containers(data: Any, params: Iterable[ContainerParam]) -> tuple[Any, 
             current = []
         if isinstance(current, dict) and isinstance(current.get("content"), list):
             current = current["content"]  # already paged by an earlier containerParam
+        elif isinstance(current, dict):
+            # Valtimo names a container by its widget's key, which is often the object that holds
+            # the collection (widget "gezin" on /gezinsprofiel/gezin/kinderen): its one array.
+            lists = [key for key, value in current.items() if isinstance(value, list)]
+            if len(lists) == 1:
+                path, current = (*path, lists[0]), current[lists[0]]
         if not isinstance(current, list):
             unknown.append(param.container_id)
             continue

@@ -25,6 +25,8 @@ from profiles.configuration.importer import configuration_import
 from profiles.definitions.models import SearchAction
 
 CONFIG_FILE = Path(__file__).with_name("config.yaml")
+# What makes the demo answer Valtimo's own development configuration (see the file).
+VALTIMO_FILE = Path(__file__).with_name("valtimo.yaml")
 
 DEMO_TOKEN = "iko_demo_token_only_for_the_local_demo"
 DEMO_BSN = PERSONS[0]["bsn"]
@@ -103,6 +105,19 @@ def demo_configure(
         "company_profile": "bedrijfsbeeld",
         "kvk": DEMO_KVK,
     }
+
+
+@transaction.atomic
+def demo_configure_valtimo() -> dict:
+    """Import demo/valtimo.yaml on top of the demo configuration (`demo_configure` first: it uses
+    that file's servers, sources, purpose and API client). Idempotent like `demo_configure`;
+    returns the names a Valtimo installation's files use."""
+    text = VALTIMO_FILE.read_text(encoding="utf-8")
+    result = configuration_import(text=text, environ=DEMO_SECRETS)
+    if result.notices:
+        raise RuntimeError("demo/valtimo.yaml needs more than the demo gives it:\n" + "\n".join(result.notices))
+    _remove_other_search_actions(configuration_parse(text))
+    return {"profiles": ["Personen", "demo"], "endpoints": ["brp/brp1/Personen", "demo/demo1/getMockData"]}
 
 
 def _remove_other_search_actions(document: dict) -> None:

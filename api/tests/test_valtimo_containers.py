@@ -207,6 +207,16 @@ def test_an_unknown_container_or_a_single_object_is_left_alone_and_reported():
     assert data == view and unknown == ["zaken", "persoon"]
 
 
+def test_a_container_named_by_the_object_that_holds_one_array_pages_that_array():
+    view = {"gezinsprofiel": {"mantelzorg": "x", "gezin": {"kinderen": [{"naam": "A"}, {"naam": "B"}, {"naam": "C"}]}}}
+    param = decode_container_param(encode({"containerId": "gezin", "pageable": {"pageNumber": 1, "pageSize": 2}}))
+
+    data, unknown = apply_containers(view, [param])
+
+    assert data["gezinsprofiel"]["gezin"]["kinderen"]["content"] == [{"naam": "C"}]
+    assert data["gezinsprofiel"]["gezin"]["kinderen"]["totalElements"] == 3 and unknown == []
+
+
 def test_a_missing_collection_becomes_an_empty_page():
     data, _ = apply_containers({"zaken": None}, [decode_container_param(encode({"containerId": "zaken"}))])
     assert data["zaken"]["content"] == [] and data["zaken"]["totalElements"] == 0

@@ -10,7 +10,10 @@ demo; there is no official spec) and served under ``/inkomensregister/api/v1/``:
   Like many real registers it ignores unknown query parameters, so a misspelt filter lists
   every record: the generic connector's ownership check (``subject_pointer``) must catch that;
 * ``GET /personen/{bsn}/uitkeringen``: ``{"burgerservicenummer", "_embedded": {"uitkeringen":
-  [...]}}``, 404 problem+json for a person the register does not know.
+  [...]}}``, 404 problem+json for a person the register does not know;
+* ``GET /personen/{bsn}/klantprofiel``: the person's client file of the social domain (work,
+  debts and assets, care, allowances, home location; ``generic_klantprofiel.py``), 404
+  problem+json for a person without one.
 
 The persons are the demo cast of ``demo/universe.py``; amounts and benefits are invented.
 Errors are ``application/problem+json``; other methods than GET get 405.
@@ -32,6 +35,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 from demo.universe import PERSONS_BY_BSN
 
 from .base import DemoRequestHandler, DemoServer, FaultSettings, ProblemError, fault_settings_from_env
+from .generic_klantprofiel import klantprofiel_answer
 
 PREFIX = "/inkomensregister/api/v1"
 DEFAULT_PORT = 5090
@@ -105,6 +109,8 @@ class GenericRequestHandler(DemoRequestHandler):
             return self._inkomens
         if len(segments) == 3 and segments[0] == "personen" and segments[2] == "uitkeringen":
             return self._uitkeringen
+        if len(segments) == 3 and segments[0] == "personen" and segments[2] == "klantprofiel":
+            return self._klantprofiel
         return None
 
     def _query(self) -> dict[str, str]:
@@ -163,6 +169,16 @@ class GenericRequestHandler(DemoRequestHandler):
             raise ProblemError(404, "Persoon is niet bekend in het inkomensregister.", code="notFound")
         uitkeringen = [{"burgerservicenummer": bsn, **u} for u in UITKERINGEN.get(bsn, [])]
         self.send_json(200, {"burgerservicenummer": bsn, "_embedded": {"uitkeringen": uitkeringen}})
+
+
+    def _klantprofiel(self, server: GenericServer, segments: list[str]) -> None:
+        bsn = segments[1]
+        if not BSN.fullmatch(bsn):
+            raise invalid_param("bsn", "Waarde is geen burgerservicenummer van 9 cijfers.")
+        answer = klantprofiel_answer(bsn)
+        if answer is None:
+            raise ProblemError(404, "Van deze persoon is geen klantprofiel bekend.", code="notFound")
+        self.send_json(200, answer)
 
 
 class GenericServer(DemoServer):

@@ -150,6 +150,19 @@ def test_a_person_without_benefits_gets_an_empty_list(server, openapi):
     assert_conforms(openapi, answer)
 
 
+def test_the_client_file_of_a_person_is_found_and_conforms_to_the_spec(server, openapi):
+    answer = get(server, f"personen/{MEREL}/klantprofiel")
+    unknown = get(server, f"personen/{UNKNOWN}/klantprofiel")
+
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["burgerservicenummer"] == MEREL and body["woonlocatie"]["type"] == "Point"
+    assert [t["type"] for t in body["toeslagen"]] == ["Huurtoeslag", "Zorgtoeslag"]
+    assert_conforms(openapi, answer)
+    assert unknown.status_code == 404
+    assert_conforms(openapi, unknown)
+
+
 def test_an_unknown_person_is_a_404_problem(server, openapi):
     answer = get(server, f"personen/{UNKNOWN}/uitkeringen")
 

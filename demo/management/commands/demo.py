@@ -35,6 +35,7 @@ class Command(BaseCommand):
         with ExitStack() as running:
             servers = self._start_sources(running, {name: options[f"{name}_port"] for name, *_ in PORTS})
             result = config.demo_configure(**sources_roots(servers))
+            config.demo_configure_valtimo()
             config.demo_admin_ensure()
             self.stdout.write(self._summary(servers, result, f"http://127.0.0.1:{port}"))
             if not no_serve:
@@ -80,4 +81,8 @@ Klantbeeld of test person {result['bsn']} (BRP, Zaken, Open Klant, Objecten, BAG
 
 Bedrijfsbeeld of company {result['kvk']} (KVK, Zaken, Open Klant, Objecten, BAG):
 {curl(result['company_profile'], 'kvk', result['kvk'])}
+
+Valtimo's own IKO configuration (views klant and demo, demo/valtimo.yaml): set Valtimo's
+VALTIMO_IKO_API_URL to {base}/ (docs/integrator/valtimo.md), or try a widget's call:
+  curl -s '{base}/aggregated-data-profiles/Personen?id={result['bsn']}' -H 'Authorization: Bearer {result['token']}'
 """

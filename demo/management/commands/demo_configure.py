@@ -30,6 +30,7 @@ class Command(BaseCommand):
             raise CommandError("The demo loads a known token; it refuses to run with IKO_ENV=production.")
         roots = sources_roots_at(sources_host, {name: options[f"{name}_port"] for name, *_ in PORTS})
         result = config.demo_configure(**roots)
+        config.demo_configure_valtimo()
         config.demo_admin_ensure()
         self.stdout.write(
             f"Demo configuration loaded for the sources on {sources_host}: profiles {result['profile']} "

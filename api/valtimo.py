@@ -9,11 +9,17 @@ can point its IKO Server URL at this IKO and work unchanged (issue 6; ARCHITECTU
   one collection into `{"content": [...], "totalElements": n}`. IKO's own status of the view
   (complete, per-source status, trace id) is under `_iko`, which holds no array, so Valtimo's
   "first array, breadth-first" never lands on it; also in the headers `IKO-Complete` and
-  `IKO-Trace-Id`.
+  `IKO-Trace-Id`. `id` and the container parameters also reach the profile's JQ expressions as
+  the reference server's transform context (`$idParam`, `$sortParams`, `$filterParams`); a
+  profile that reads the latter pages itself. A subject no top-level relation finds anything
+  about is a 404 problem. The schema of this answer is `/aggregated-data-profiles/{name}/schema`
+  (valtimo_schema.py).
 - `GET /endpoints/{connectorTag}/{instanceTag}/{operation}` and `.../{id}`: one operation of one
-  source (connector id and source name). A search answers `{"type", "results": [...],
-  "totalElements"}` (the rows are the first array); a detail call of a single-object operation
-  answers the object. Query parameters are passed only as the operation declares them.
+  source, the source by its front-door tags (by default connector id and source name), the
+  operation by its name or one of the source's aliases (profiles/services/aliases.py). A search
+  answers `{"type", "results": [...], "totalElements"}` (the rows are the first array); a detail
+  call of a single-object operation answers the object. Query parameters are passed only as the
+  operation declares them (through the alias's mapping of names).
 
 Both: authentication as everywhere (API-client token, or the case worker's OIDC bearer token
 that Valtimo passes on), the default purpose of the caller's grant (Valtimo sends none), grants

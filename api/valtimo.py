@@ -1,6 +1,6 @@
 """The Valtimo front door: the reference IKO Server's public paths, so that a Valtimo installation
-can point its IKO Server URL at this IKO and work unchanged (issue 6; ARCHITECTURE.md, sections
-1 and 4).
+can point its IKO Server URL at this IKO and work unchanged (docs/integrator/index.md,
+"Valtimo and other clients of the reference IKO server").
 
 - `GET /aggregated-data-profiles/{name}?id=...&containerParam=...` (and the older
   `/aggregated-data-profiles/{name}/{id}`): the profile's view of subject `id`, answered as the

@@ -22,8 +22,8 @@ requests in flight at the same moment share one computation (profiles/engine/inf
 
 The BSN travels in these URLs because that is how Valtimo calls; IKO never writes it to its logs:
 Django's request and development-server loggers get `RedactFrontDoorUrls` (below), and the
-gunicorn access log is off unless `IKO_ACCESS_LOG` is set (README: "Search and the Valtimo front
-door").
+gunicorn access log is off unless `IKO_ACCESS_LOG` is set (docs/operator/index.md,
+"Logs").
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ budget (docs/developer/performance.md). So each process keeps what it read for a
 `IKO_CONFIG_CACHE_SECONDS`:
 - a change saved in this process (the admin, an import) clears the cache at once (signals below);
 - a change saved by another instance reaches this one within that time, which is the promise
-  the README makes to operators. Set it to 0 to read the database on every view.
+  docs/operator/index.md makes to operators. Set it to 0 to read the database on every view.
 
 Only configuration is cached here: never source data and never anything about a subject.
 """

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "connectors.contrib.bag",
     "connectors.contrib.generic",
     "profiles",
+    "profiles.regelingen",  # app label "regelingen": regelingen, criteria, prefill attributes
     "api",
     "demo",
 ]

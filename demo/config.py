@@ -27,6 +27,11 @@ DEMO_TOKEN = "iko_demo_token_only_for_the_local_demo"
 DEMO_BSN = PERSONS[0]["bsn"]
 DEMO_KVK = COMPANY["kvkNummer"]
 DEMO_PURPOSE = "klantcontact"
+# The regelingen demo (docs/regelingen.md): suggestions for a test person who qualifies, and the
+# staff group whose grant prefills the application form (the demo admin is put in it).
+DEMO_SUGGESTIONS_PROFILE = "regelingentoets"
+DEMO_SUGGESTIONS_BSN = "999993847"
+DEMO_STAFF_GROUP = "Demo baliemedewerkers"
 
 # The sources config.yaml configures and the connector each uses: every installed connector once,
 # Objecten twice (one objecttype per source).
@@ -99,6 +104,8 @@ def demo_configure(
         "bsn": DEMO_BSN,
         "company_profile": "bedrijfsbeeld",
         "kvk": DEMO_KVK,
+        "suggestions_profile": DEMO_SUGGESTIONS_PROFILE,
+        "suggestions_bsn": DEMO_SUGGESTIONS_BSN,
     }
 
 

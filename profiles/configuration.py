@@ -53,10 +53,12 @@ from connectors.models import Source
 
 from .models import Grant, Profile, Purpose, Relation, SearchAction
 from .portability import PROFILE_KEYS, RELATION_KEYS, profile_to_dict
+from .regelingen import configuration as regelingen_configuration
 
 FORMAT_VERSION = 1
 DOCUMENT_KIND = "iko-configuration"
-SECTIONS = ("servers", "purposes", "sources", "profiles", "searchActions", "apiClients", "grants")
+SECTIONS = ("servers", "purposes", "sources", "profiles", "searchActions", "apiClients", "grants",
+            *regelingen_configuration.SECTIONS)
 
 # File key -> model attribute. Secrets are deliberately absent (see SERVER_SECRET_KEYS).
 SERVER_KEYS = {
@@ -235,6 +237,7 @@ def configuration_to_dict() -> dict[str, Any]:
         ],
         "apiClients": [_api_client_to_dict(c) for c in ApiClient.objects.select_related("default_purpose").order_by("name")],
         "grants": sorted((_grant_to_dict(g) for g in grants), key=_grant_sort_key),
+        **regelingen_configuration.sections_export(),
     }
 
 
@@ -339,6 +342,7 @@ def configuration_import(*, text: str, dry_run: bool = False, prune_grants: bool
                 run.problems.append(f"{section}: listed more than once: {', '.join(duplicates)}.")
             for index, item in enumerate(items):
                 importer(f"{section}[{index}]", item)
+        regelingen_configuration.sections_import(run, document)
         if prune_grants:
             if document.get("grants") is None:
                 run.problems.append("grants: pruning grants needs a grants section (an empty list removes them all).")

@@ -14,6 +14,7 @@ from contextlib import ExitStack
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -136,6 +137,11 @@ Klantbeeld of test person {result['bsn']} (BRP, Zaken, Open Klant, Objecten, BAG
 
 Bedrijfsbeeld of company {result['kvk']} (KVK, Zaken, Open Klant, Objecten, BAG):
 {curl(result['company_profile'], 'kvk', result['kvk'])}
+
+Regelingen that may apply to test person {result['suggestions_bsn']} (docs/regelingen.md; prefill too):
+  curl -s -X POST {base}/api/v1/profiles/{result['suggestions_profile']}/suggestions \\
+    {auth} \\
+    -d '{{"subject": {{"type": "bsn", "value": "{result['suggestions_bsn']}"}}}}'
 """
 
     def _ensure_admin(self) -> None:
@@ -144,3 +150,6 @@ Bedrijfsbeeld of company {result['kvk']} (KVK, Zaken, Open Klant, Objecten, BAG)
             User.objects.create_superuser(
                 "admin", "admin@example.org", os.environ.get("IKO_DEMO_ADMIN_PASSWORD", "admin")
             )
+        # The admin is demo staff: its group's grant prefills the demo application form.
+        group, _ = Group.objects.get_or_create(name=config.DEMO_STAFF_GROUP)
+        User.objects.get(username="admin").groups.add(group)

@@ -169,7 +169,7 @@ class _Import(ProfileSections):
         return changed
 
     def save(self, where: str, section: str, key: str, instance: models.Model, *, keymap: dict[str, str],
-              clean: Callable[[models.Model], None] | None = None, label: str = "") -> bool:
+             clean: Callable[[models.Model], None] | None = None, label: str = "") -> bool:
         """Validate as the admin does and save. An invalid object is still saved when the
         database takes it, so what depends on it is validated too; the transaction is rolled
         back anyway because of the problem."""
@@ -191,7 +191,7 @@ class _Import(ProfileSections):
         return ok
 
     def record(self, section: str, key: str, instance: models.Model | None, changed: list[str],
-                keymap: dict[str, str]) -> None:
+               keymap: dict[str, str]) -> None:
         reverse = {attr: k for k, attr in keymap.items()}
         if instance is None:
             self.result.changes.append(Change(section, key, "create"))
@@ -201,8 +201,8 @@ class _Import(ProfileSections):
             self.result.changes.append(Change(section, key, "unchanged"))
 
     def flat(self, where: str, section: str, label: str, model: type[models.Model], key: str,
-              lookup: dict[str, Any], values: dict[str, Any], keymap: dict[str, str],
-              also: dict[str, Any] | None = None, **save: Any):
+             lookup: dict[str, Any], values: dict[str, Any], keymap: dict[str, str],
+             also: dict[str, Any] | None = None, **save: Any):
         """Update or create one object with these attribute values; None if it failed. `also`
         is set with them but not compared (it follows from a compared value)."""
         instance = model.objects.filter(**lookup).first()
@@ -270,7 +270,7 @@ class _Import(ProfileSections):
         values.update({SERVER_SECRET_KEYS[k]: self.environ[v] for k, v in secrets_from_env.items() if self.environ.get(v)})
         keymap = {**SERVER_KEYS, **SERVER_SECRET_KEYS, **SERVER_CERTIFICATE_KEYS}
         service = self.flat(where, "servers", "server", Service, slug, {"slug": slug}, values, keymap,
-                             clean=_server_clean)
+                            clean=_server_clean)
         if service is None:
             return
         for key in server_secret_keys(service):
@@ -287,7 +287,7 @@ class _Import(ProfileSections):
             self.failed.add(("purposes", str(item.get("code") if isinstance(item, dict) else None)))
             return
         self.flat(where, "purposes", "purpose", Purpose, code, {"code": code},
-                   values_with_defaults(Purpose, item, PURPOSE_KEYS), PURPOSE_KEYS)
+                  values_with_defaults(Purpose, item, PURPOSE_KEYS), PURPOSE_KEYS)
 
     # -- sources ---------------------------------------------------------------------------
 
@@ -311,7 +311,7 @@ class _Import(ProfileSections):
             except ValidationError:
                 pass
         self.flat(where, "sources", "source", Source, name, {"name": name}, values,
-                   {**SOURCE_KEYS, "server": "service"})
+                  {**SOURCE_KEYS, "server": "service"})
 
     # -- API clients -----------------------------------------------------------------------
 

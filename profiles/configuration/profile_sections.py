@@ -44,7 +44,7 @@ class ProfileSections:
                 setattr(profile, attr, wanted[key])
         keymap = dict(PROFILE_KEYS)
         if not self.save(where, "profiles", name, profile, keymap=keymap,
-                          clean=lambda p: p.full_clean(validate_constraints=False)) and profile.pk is None:
+                         clean=lambda p: p.full_clean(validate_constraints=False)) and profile.pk is None:
             return
         profile.relations.all().delete()
         self._relations_create(profile, wanted["relations"], None, f"{where}.relations", name)
@@ -112,7 +112,7 @@ class ProfileSections:
             for key, attr in RELATION_KEYS.items():
                 setattr(relation, attr, item[key])
             ok = self.save(here, "profiles", profile_name, relation, keymap=RELATION_KEYS, label=label,
-                            clean=lambda r: r.full_clean(exclude=["profile", "parent", "source"]))
+                           clean=lambda r: r.full_clean(exclude=["profile", "parent", "source"]))
             if relation.pk is not None:
                 self._relations_create(profile, item["relations"], relation, f"{here}.relations", profile_name)
             elif ok:
@@ -131,4 +131,4 @@ class ProfileSections:
         values = values_with_defaults(SearchAction, item, SEARCH_ACTION_KEYS)
         values["source"] = source
         self.flat(where, "searchActions", "search action", SearchAction, f"{profile.name}/{name}",
-                   {"profile": profile, "name": name}, values, {**SEARCH_ACTION_KEYS, "source": "source"})
+                  {"profile": profile, "name": name}, values, {**SEARCH_ACTION_KEYS, "source": "source"})

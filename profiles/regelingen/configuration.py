@@ -136,7 +136,7 @@ def _regeling_import(run, where: str, item: Any) -> None:
     for index, (text, expression) in enumerate(criteria):
         criterion = Criterion(regeling=regeling, order=index, text=text, expression=expression)
         run.save(f"{where}.criteria[{index}]", "regelingen", name, criterion, keymap=CRITERION_KEYS,
-                  clean=lambda c: c.full_clean(exclude=["regeling"]))
+                 clean=lambda c: c.full_clean(exclude=["regeling"]))
 
 
 def _prefill_import(run, where: str, item: Any) -> None:
@@ -162,4 +162,4 @@ def _prefill_import(run, where: str, item: Any) -> None:
             pass  # reported when it is saved
         values["source"] = candidate.source if candidate.source_id else None
     run.flat(where, "prefillAttributes", "prefill attribute", PrefillAttribute, f"{profile.name}/{name}",
-              {"profile": profile, "name": name}, values, PREFILL_KEYS)
+             {"profile": profile, "name": name}, values, PREFILL_KEYS)

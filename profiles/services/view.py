@@ -255,7 +255,7 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, use
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
                                     purpose=purpose, trace=trace, action="preview")
     return view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
-                     record=record, registry=registry, started=started, purpose=purpose)
+                    record=record, registry=registry, started=started, purpose=purpose)
 
 
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,

@@ -54,7 +54,7 @@ def source_tag_values(item: dict[str, Any]) -> dict[str, Any]:
 
 class SourceAliasSection:
     """Imports the `aliases` of one source entry; a mixin of `_Import` (importer.py), which
-    provides `_shape`, `_save`, `problems`, `failed` and `result`."""
+    provides `shape`, `save`, `problems`, `failed` and `result`."""
 
     def source_aliases(self, where: str, source: Source, items: Any) -> None:
         if items is None:
@@ -66,7 +66,7 @@ class SourceAliasSection:
         keymap = {"name": "name", **ALIAS_KEYS}
         for index, item in enumerate(items):
             at = f"{where}.aliases[{index}]"
-            name = self._shape(at, item, key="name", allowed=set(keymap))
+            name = self.shape(at, item, key="name", allowed=set(keymap))
             if name is None:
                 continue
             if name in listed:
@@ -87,7 +87,7 @@ class SourceAliasSection:
                 continue
             for attr, value in values.items():
                 setattr(alias, attr, value)
-            self._save(at, "aliases", key, alias, keymap=keymap, label=name)
+            self.save(at, "aliases", key, alias, keymap=keymap, label=name)
         for alias in source.aliases.exclude(name__in=listed):
             self.result.changes.append(Change("alias", f"{source.name}/{alias.name}", "delete"))
             alias.delete()

@@ -1,11 +1,11 @@
 """The view service: authorise, fan out to the profile's sources, minimise, log, answer.
 
-This is steps 2 to 8 of "one view, step by step" in ../shared/ARCHITECTURE.md, section 3.
+This is steps 2 to 8 of "one view, step by step" in docs/developer/architecture.md.
 The API view only authenticates and validates; everything else happens here, so the same
 service serves every front door. Authorisation is `profiles.access.grants` (deny by default, purpose
 binding, narrowed grants, self-service); the purpose goes to the sources in the `CallContext`
 (BRP x-doelbinding and friends); the processing record follows the Logboek Dataverwerkingen
-(../shared/specs/README.md, section 7b) and is written through `profiles.processing_log.sinks`.
+(tests/specs/README.md, "Processing logs") and is written through `profiles.processing_log.sinks`.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def profile_plan(*, profile: Profile, registry: Registry) -> list:
 
 
 
-def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutcome]) -> dict[str, dict[str, Any]]:
+def view_sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutcome]) -> dict[str, dict[str, Any]]:
     """Per source: the worst status of its calls, the slowest duration, the latest retrieval."""
     by_source: dict[str, list[ConnectorResult]] = {}
     for trace in traces:
@@ -112,7 +112,8 @@ def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutco
     return summary
 
 
-def _http_status(result: EngineResult) -> tuple[int, str]:
+def view_http_status(result: EngineResult) -> tuple[int, str]:
+    """The HTTP status of a view with this engine result, and the processing record's outcome."""
     Outcome = ProcessingRecord.Outcome
     roots_failed = result.relations and all(
         o.status in FAILED_STATUSES for o in result.relations.values()
@@ -156,7 +157,7 @@ def view_build(
         raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
                                      started=started)
 
-    view, _ = _view_run(
+    view, _ = view_run(
         profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
         trace=trace, record=record, registry=registry, started=started, purpose=purpose, decision=decision,
         variables=variables,
@@ -168,11 +169,12 @@ def view_build(
 
 
 
-def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
-              record: dict[str, Any], registry: Registry, started: float, purpose: Any = None,
-              decision: GrantDecision | None = None,
-              variables: dict[str, Any] | None = None) -> tuple[ViewResult, EngineResult]:
-    """Fan out, assemble, log (fail closed) and shape the answer: shared by views and previews.
+def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
+             record: dict[str, Any], registry: Registry, started: float, purpose: Any = None,
+             decision: GrantDecision | None = None,
+             variables: dict[str, Any] | None = None) -> tuple[ViewResult, EngineResult]:
+    """Fan out, assemble, log (fail closed) and shape the answer once the caller is authorised:
+    shared by views, previews and the use cases that answer a view in another form (prefill).
 
     A narrowed grant is applied twice: the plan asks and releases fewer fields and skips the
     relations the grant does not touch (with a profile transform it cannot know which), and the
@@ -181,7 +183,7 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
     context = call_context_build(caller=caller, purpose_code=purpose_code, purpose=purpose, trace=trace)
     narrowed = decision.fields if decision is not None else None  # None: not narrowed
     plan_fields = None if profile.output_transform.strip() else narrowed
-    # Identical views in flight at the same moment share one computation (issue 6, inflight.py).
+    # Identical views in flight at the same moment share one computation (engine/inflight.py).
     merge_key = None if decision is None else view_key(
         profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision,
         variables=variables)
@@ -196,8 +198,8 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
         output_transform=profile.output_transform.strip(),
         variables=variables,
     )
-    sources = _sources_summary(result.traces, result.relations)
-    http_status, outcome = _http_status(result)
+    sources = view_sources_summary(result.traces, result.relations)
+    http_status, outcome = view_http_status(result)
     data = result.data if http_status == 200 else None
     withheld: list[str] = []
     if narrowed is not None:
@@ -259,8 +261,8 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, use
     trace = trace_from_header(None)
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
                                     purpose=purpose, trace=trace, action="preview")
-    return _view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
-                     record=record, registry=registry, started=started, purpose=purpose)
+    return view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
+                    record=record, registry=registry, started=started, purpose=purpose)
 
 
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,

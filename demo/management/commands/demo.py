@@ -82,6 +82,11 @@ Klantbeeld of test person {result['bsn']} (BRP, Zaken, Open Klant, Objecten, BAG
 Bedrijfsbeeld of company {result['kvk']} (KVK, Zaken, Open Klant, Objecten, BAG):
 {curl(result['company_profile'], 'kvk', result['kvk'])}
 
+Regelingen that may apply to test person {result['suggestions_bsn']} (docs/integrator/regelingen.md; prefill too):
+  curl -s -X POST {base}/api/v1/profiles/{result['suggestions_profile']}/suggestions \\
+    {auth} \\
+    -d '{{"subject": {{"type": "bsn", "value": "{result['suggestions_bsn']}"}}}}'
+
 Valtimo's own IKO configuration (views klant and demo, demo/valtimo.yaml): set Valtimo's
 VALTIMO_IKO_API_URL to {base}/ (docs/integrator/valtimo.md), or try a widget's call:
   curl -s '{base}/aggregated-data-profiles/Personen?id={result['bsn']}' -H 'Authorization: Bearer {result['token']}'

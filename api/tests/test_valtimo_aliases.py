@@ -15,6 +15,7 @@ from connectors.aliases import OperationAlias
 from connectors.models import Source
 from connectors.reference_aliases import ALIAS_KEYS, REFERENCE_ALIASES
 from profiles.models import Grant, ProcessingRecord, Profile, Relation, SearchAction
+from profiles.tests.search_fixtures import company_profile, kvk_source  # noqa: F401 (fixtures)
 
 TOKEN = "iko_test_token_for_the_suite"  # conftest.TOKEN
 PERSONEN_URL = "https://brp.example.org/haalcentraal/api/brp/personen"
@@ -219,3 +220,65 @@ def test_an_alias_result_transform_shapes_the_rows_from_released_fields_only(cli
     # adressering is not released by Personen: the transform cannot reach it.
     assert response.json()["results"] == [{"basisgegevens": {"bsn": BSN, "naam": "Suzanne Moulin", "adres": None}}]
     assert "adressering" not in sent()["fields"]
+
+
+# --- the reference server's KVK and Zaken names ---------------------------------------------------
+
+def reference_alias(source, connector: str) -> OperationAlias:
+    definition = REFERENCE_ALIASES[connector][0]
+    alias = OperationAlias(source=source, name=definition["name"],
+                           **{attr: definition[key] for key, attr in ALIAS_KEYS.items()})
+    alias.full_clean()
+    alias.save()
+    return alias
+
+
+@responses.activate
+def test_the_reference_kvk_get_results_searches_kvk_zoeken_and_reads_every_page_itself(client, company_profile,
+                                                                                        kvk_source, purpose,
+                                                                                        api_client_with_token):
+    from profiles.tests.search_fixtures import ZOEKEN_URL, resultaat, zoeken
+
+    api_client_with_token.default_purpose = purpose
+    api_client_with_token.save()
+    reference_alias(kvk_source, "kvk")
+    responses.get(ZOEKEN_URL, json=zoeken([resultaat()]))
+
+    response = get(client, "/endpoints/kvk/kvk/getResults", [("naam", "Vogel"), ("pagina", "2"),
+                                                              ("resultatenPerPagina", "10")])
+
+    assert response.status_code == 200, response.content
+    assert [r["naam"] for r in response.json()["results"]] == ["Bakkerij Vogel"]
+    sent_params = responses.calls[0].request.params
+    assert sent_params["naam"] == "Vogel" and sent_params.get("pagina") in (None, "1")  # its own first page
+
+
+def test_the_reference_zaak_list_runs_the_zaken_of_a_person_or_the_zaken_by_identificatie(make_zaken_source):
+    from profiles.services.aliases import alias_resolve
+
+    zaken = make_zaken_source()
+    alias = reference_alias(zaken, "zaken")
+
+    by_bsn = alias_resolve(alias=alias, source=zaken,
+                           query={"rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": [BSN]})
+    by_identificatie = alias_resolve(alias=alias, source=zaken,
+                                     query={"identificatie": ["ZAAK-2025-0000000101"], "bronorganisatie": ["002220647"]})
+
+    assert (by_bsn.operation.name, by_bsn.query) == ("zaken_van_persoon", {"bsn": [BSN]})
+    assert by_bsn.names == {"bsn": "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn"}
+    assert by_identificatie.operation.name == "zaken_op_identificatie"
+    assert by_identificatie.query == {"identificatie": ["ZAAK-2025-0000000101"], "bronorganisatie": ["002220647"]}
+
+
+@pytest.fixture
+def make_zaken_source(db):
+    from zgw_consumers.constants import APITypes, AuthTypes
+    from zgw_consumers.models import Service
+
+    def make():
+        service = Service.objects.create(label="Zaken", slug="zaken", api_type=APITypes.zrc,
+                                         api_root="https://zaken.example.org/zaken/api/v1/", auth_type=AuthTypes.zgw,
+                                         client_id="iko", secret="a-secret-of-at-least-32-bytes-long!!")
+        return Source.objects.create(name="zaken", connector="zaken", service=service)
+
+    return make

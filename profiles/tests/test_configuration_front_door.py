@@ -93,3 +93,4 @@ def test_two_sources_on_the_same_tags_are_refused(brp_server):
     assert caught.value.problems == [
         "sources[1] (brp-b): instanceTag: Source brp-a already answers on /endpoints/brp/brp1; give this source "
         "another instance tag."]
+

@@ -1,7 +1,9 @@
 """JQ expressions of profiles: relation inputs and output transforms.
 
-JQ is the language of the reference IKO Server, so its profiles port over. JQ has no I/O, so an
-admin who writes an expression cannot make IKO run code or reach the network. Each expression is
+JQ is the language of the reference IKO Server, so its profiles port over. JQ has no network
+access, and the builtins that reach the process (its environment, standard error) are replaced
+by harmless stand-ins (`_SANDBOX`), so an admin who writes an expression cannot make IKO run code
+or read its secrets. Each expression is
 compiled once per process and cached; it is validated when the admin saves it.
 
 Every expression can also read the request's variables of the reference IKO Server's transform
@@ -26,11 +28,15 @@ class ExpressionError(ValueError):
 
 
 REQUEST_VARIABLES = ("idParam", "sortParams", "filterParams")
+# JQ's builtins that reach outside the data: the process environment (`env`, `$ENV`: IKO's secrets
+# are there) and standard error (`debug`, `stderr`; the jq binding IKO uses prints neither, but a
+# build that does would put data in the logs). An expression gets harmless stand-ins instead.
+_SANDBOX = "def env: {}; def debug: .; def debug($message): .; def stderr: .; def input_filename: null; {} as $ENV | "
 # The expression runs on [input, request variables]: they are bound once, then `.` is the input
 # again. The newlines keep a trailing `# comment` in the expression from swallowing the parenthesis.
 _WRAPPER = (
-    ".[1] as $ikoRequest | " + " | ".join(f"($ikoRequest.{name}) as ${name}" for name in REQUEST_VARIABLES)
-    + " | .[0] | (\n{}\n)"
+    _SANDBOX + ".[1] as $ikoRequest | " + " | ".join(f"($ikoRequest.{name}) as ${name}" for name in REQUEST_VARIABLES)
+    + " | .[0] | (\n@EXPRESSION@\n)"
 )
 
 
@@ -39,7 +45,7 @@ def compile_expression(expression: str):
     try:
         # First on its own, with the variables declared: its errors then name the admin's own lines.
         jq.compile(expression, args=dict.fromkeys(REQUEST_VARIABLES))
-        return jq.compile(_WRAPPER.format(expression))
+        return jq.compile(_WRAPPER.replace("@EXPRESSION@", expression))
     except ValueError as exc:
         raise ExpressionError(_readable(str(exc))) from None
 

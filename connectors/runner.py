@@ -129,7 +129,8 @@ def run_calls(
     def settle(signature: str, call: SourceCall, result: ConnectorResult) -> None:
         memo[signature] = result
         source, operation, status = call.source.name, call.request.operation, result.status.value
-        metrics.source_call_record(source=source, operation=operation, status=status, seconds=result.duration_ms / 1000)
+        metrics.source_call_record(source=source, operation=operation, status=status, seconds=result.duration_ms / 1000,
+                                   detail=result.detail)
         if result.status in (Status.ERROR, Status.TIMEOUT):
             logger.warning("Source call failed: %s %s %s after %.0f ms.", source, operation, status, result.duration_ms,
                            extra={"log_fields": {"event": "source_call_failed", "source": source, "operation": operation,

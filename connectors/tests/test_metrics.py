@@ -216,6 +216,8 @@ def test_two_processes_add_up_in_multiprocess_mode_and_a_dead_worker_s_gauge_sto
     assert all(any(name.endswith(f"_{pid}.db") for name in files) for pid in pids.values())  # files per process
 
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+    # gunicorn's hooks use the directory the configuration read when gunicorn started.
+    monkeypatch.setattr(gunicorn_conf, "_metrics_dir", str(directory))
     exposition = generate_latest(metrics.registry_for_scrape()).decode()
     assert 'iko_source_calls_total{operation="RaadpleegMetBurgerservicenummer",source="brp",status="ok"} 2.0' in exposition
     assert 'iko_source_call_duration_seconds_count{operation="RaadpleegMetBurgerservicenummer",source="brp"} 2.0' in exposition

@@ -29,6 +29,7 @@ from django.conf import settings
 from zgw_consumers.client import build_client
 from zgw_consumers.constants import AuthTypes
 
+from . import telemetry
 from .base import ConnectorError, SourceConfig, Status
 
 CHUNK_SIZE = 16 * 1024
@@ -222,7 +223,7 @@ class SourceHttp:
             url,
             params=params,
             json=json_body,
-            headers=dict(headers or {}),
+            headers=telemetry.traceparent_for_source(dict(headers or {})),
             timeout=(min(timeout, 5.0), timeout),
             allow_redirects=False,
             stream=True,

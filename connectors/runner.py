@@ -20,7 +20,7 @@ from typing import Iterable
 
 from django.conf import settings
 
-from . import metrics
+from . import metrics, telemetry
 from .base import ConnectorRequest, ConnectorResult, SourceConfig, Status
 from .breaker import CircuitBreaker
 from .registry import Registry
@@ -73,7 +73,9 @@ class SourceCall:
 
 def _execute(registry: Registry, call: SourceCall) -> ConnectorResult:
     connector_class = registry[call.source.connector_id]
-    return connector_class(call.source).run(call.request)
+    return telemetry.source_call_traced(source=call.source.name, operation=call.request.operation,
+                                        traceparent=call.request.context.traceparent,
+                                        run=lambda: connector_class(call.source).run(call.request))
 
 
 def run_calls(

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone as django_timezone
 
-from connectors import metrics
+from connectors import metrics, telemetry
 from connectors.base import ConnectorResult, Status
 from connectors.breaker import get_breaker
 from connectors.registry import Registry
@@ -136,15 +136,17 @@ def _purpose_label(purpose_code: str | None, purpose: Any) -> str:
 
 
 def _view_observed(*, record: dict[str, Any], purpose: Any, outcome: str, http_status: int, started: float) -> None:
-    """Count and time a view that wrote its processing record.
+    """Count and time a view that wrote its processing record, and name its outcome on its span.
     Admin previews are not counted: the series are about the views IKO serves."""
     if record["action"] != "view":
         return
     purpose_label = _purpose_label(record["purpose_code"], purpose)
     metrics.view_record(profile=record["profile_name"], purpose=purpose_label, outcome=outcome,
                         seconds=time.monotonic() - started)
+    telemetry.request_outcome(outcome=outcome, http_status=http_status, purpose=purpose_label)
 
 
+@telemetry.traced("iko.view")
 def view_build(
     *,
     profile: Profile,
@@ -274,10 +276,12 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, use
     trace = trace_from_header(None)
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
                                     purpose=purpose, trace=trace, action="preview")
-    return _view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
-                     record=record, registry=registry, started=started, purpose=purpose)
+    with telemetry.request_span("iko.preview", trace=trace, attributes={"iko.profile": profile.name}):
+        return _view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
+                         record=record, registry=registry, started=started, purpose=purpose)
 
 
+@telemetry.traced("iko.view")
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,
                                registry: Registry = default_registry) -> ViewResult:
     """`view_build` for callers that never name a purpose (Valtimo): the default purpose

@@ -54,11 +54,18 @@ def test_p50_and_p95_are_interpolated_within_the_buckets_as_prometheus_does():
     a_few_calls()
     hour = source_hours(sources=["brp"], now=NOW)["brp"]
 
-    # 4 timed calls: 0.02 (0.01-0.025], 0.04 (0.025-0.05], 0.3 (0.25-0.5], 0.5 (0.25-0.5].
+    # 4 timed calls: 0.02 in (0.01, 0.025], 0.04 in (0.025, 0.05], 0.3 in (0.2, 0.3], 0.5 in (0.3, 0.5].
     assert hour.latency(0.5) == pytest.approx(0.05)  # rank 2: the top of the second call's bucket
-    assert hour.latency(0.95) == pytest.approx(0.25 + 0.25 * (3.8 - 2) / 2)
-    assert quantile(0.5, [0] * 12) is None
-    assert quantile(0.99, [0] * 11 + [3]) == 30.0  # beyond the last bound: that bound
+    assert hour.latency(0.95) == pytest.approx(0.3 + 0.2 * (3.8 - 3) / 1)
+    buckets = len(source_health.LATENCY_BUCKETS) + 1
+    assert quantile(0.5, [0] * buckets) is None
+    assert quantile(0.99, [0] * (buckets - 1) + [3]) == 30.0  # beyond the last bound: that bound
+
+
+def test_calls_that_all_take_about_120_ms_have_a_p50_near_120_ms():
+    for _ in range(20):
+        source_health.call_record(source="bag", status="ok", seconds=0.122, now=NOW)
+    assert source_hours(sources=["bag"], now=NOW)["bag"].latency(0.5) == pytest.approx(0.125)
 
 
 def test_the_last_failure_keeps_its_class_and_time_but_never_its_detail():

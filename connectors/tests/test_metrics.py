@@ -28,10 +28,10 @@ CONTRACT = REPO / "deploy" / "grafana" / "README.md"
 BSN = "999993653"
 
 
-def contract_series() -> dict[str, tuple[str, tuple[str, ...]]]:
+def contract_series(path: Path = CONTRACT) -> dict[str, tuple[str, tuple[str, ...]]]:
     """`| name | type | labels | ...` rows of the contract's table: name -> (type, labels)."""
     rows = {}
-    for line in CONTRACT.read_text().splitlines():
+    for line in path.read_text().splitlines():
         cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
         if len(cells) >= 3 and cells[0].startswith("iko_"):
             labels = tuple(sorted(x.strip().strip("`") for x in cells[2].split(",") if x.strip() and x.strip() != "-"))
@@ -81,6 +81,10 @@ def test_every_series_of_the_contract_exists_with_its_type_and_labels_and_nothin
         "iko_processing_log_write_failures_total", "iko_rate_limit_refusals_total", "iko_inflight_merges_total",
         "iko_pool_queue_length",
     }
+
+
+def test_the_operator_documentation_explains_every_series_as_the_contract_defines_it():
+    assert contract_series(REPO / "docs" / "operator" / "observability.md") == registered()
 
 
 def test_the_dashboard_queries_only_series_of_the_contract():

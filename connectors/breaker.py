@@ -49,7 +49,10 @@ class CircuitBreaker:
     def allow(self, key: str) -> bool:
         """May a call to this source go out now? In half-open state only one trial at a time."""
         with self._lock:
-            circuit = self._circuits.setdefault(key, _Circuit())
+            circuit = self._circuits.get(key)
+            if circuit is None:
+                circuit = self._circuits[key] = _Circuit()
+                metrics.circuit_state_set(source=key, state=CLOSED)  # charted as closed from its first call
             state = self._state(circuit)
             if state == CLOSED:
                 return True

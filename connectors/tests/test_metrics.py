@@ -170,6 +170,13 @@ def test_a_call_skipped_by_an_open_circuit_is_counted_as_skipped_and_not_timed()
                   operation="RaadpleegMetBurgerservicenummer") == timed
 
 
+def test_a_source_s_circuit_is_charted_as_closed_from_its_first_call():
+    breaker = CircuitBreaker(failure_threshold=2, reset_seconds=30)
+    assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-first-call"}) is None
+    assert breaker.allow("brp-first-call")
+    assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-first-call"}) == 0
+
+
 def test_the_circuit_state_follows_open_half_open_and_closed_and_each_change_is_logged_once(caplog):
     now = [0.0]
     breaker = CircuitBreaker(failure_threshold=2, reset_seconds=30, clock=lambda: now[0])

@@ -34,7 +34,7 @@ from .source_health import LastError, source_hours
 
 CIRCUIT_STATES = {  # the state, and what it means for the calls
     CLOSED: (_("Closed"), _("calls go through")),
-    HALF_OPEN: (_("Half open"), _("one trial call goes through")),
+    HALF_OPEN: (_("Half open"), _("the next call is a trial")),
     OPEN: (_("Open"), _("calls are skipped")),
 }
 ERROR_CLASSES = {

@@ -177,6 +177,19 @@ def test_a_source_s_circuit_is_charted_as_closed_from_its_first_call():
     assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-first-call"}) == 0
 
 
+def test_with_redis_each_instance_charts_a_source_in_the_state_it_finds_at_its_first_call(shared_redis):
+    from connectors.breaker import SharedCircuitBreaker
+
+    failing, later = (SharedCircuitBreaker(failure_threshold=1, reset_seconds=60) for _ in range(2))
+    assert failing.allow("brp-shared-chart")
+    assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-shared-chart"}) == 0
+    failing.record("brp-shared-chart", success=False)  # opens it for every instance
+    metrics.circuit_state_set(source="brp-shared-chart", state="closed")  # as if this were another process
+
+    assert not later.allow("brp-shared-chart")
+    assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-shared-chart"}) == 2
+
+
 def test_the_circuit_state_follows_open_half_open_and_closed_and_each_change_is_logged_once(caplog):
     now = [0.0]
     breaker = CircuitBreaker(failure_threshold=2, reset_seconds=30, clock=lambda: now[0])
@@ -227,8 +240,6 @@ def test_two_processes_add_up_in_multiprocess_mode_and_a_dead_worker_s_gauge_sto
     assert all(any(name.endswith(f"_{pid}.db") for name in files) for pid in pids.values())  # files per process
 
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
-    # gunicorn's hooks use the directory the configuration read when gunicorn started.
-    monkeypatch.setattr(gunicorn_conf, "_metrics_dir", str(directory))
     exposition = generate_latest(metrics.registry_for_scrape()).decode()
     assert 'iko_source_calls_total{operation="RaadpleegMetBurgerservicenummer",source="brp",status="ok"} 2.0' in exposition
     assert 'iko_source_call_duration_seconds_count{operation="RaadpleegMetBurgerservicenummer",source="brp"} 2.0' in exposition

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from api.tests.redis_fixtures import redis_url, shared_redis  # noqa: F401 (fixtures)
 from connectors import metrics, source_health
 from connectors.base import ConnectorRequest, ConnectorResult, SourceConfig, Status
 from connectors.runner import SourceCall, run_calls
@@ -128,7 +127,7 @@ def test_the_runner_s_calls_reach_the_page_through_the_same_counting_as_metrics(
                                        status="ok")._value.get() == before + 2
 
 
-def test_with_redis_the_counts_are_shared_by_every_instance_and_expire(shared_redis, settings):  # noqa: F811
+def test_with_redis_the_counts_are_shared_by_every_instance_and_expire(shared_redis, settings):
     a_few_calls()
     memory_store.clear()  # what this process kept is not what the page reads: another instance sees it too
 

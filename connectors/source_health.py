@@ -11,10 +11,14 @@ wall clock) it keeps:
 - per source, the class of the last failure and when it happened (`error_class`): never its
   detail, since a source's message may echo what it was asked.
 
-Shared between instances: with `IKO_REDIS_URL` every count goes to one Redis hash per source and
-minute (`HINCRBY`, one round trip per call, expiring after two hours), so the page shows all
-instances together. Without Redis, or while it fails (iko_project/shared_store.py backs off), the
-counts stay in this process's memory, and the page shows the process that served it.
+Shared between instances: with `IKO_REDIS_URL` the counts go to one Redis hash per source and
+minute (`HINCRBY`, expiring after two hours), so the page shows all instances together. A call
+does not wait for Redis: each process adds up what it counted and sends it in one round trip at
+most every `FLUSH_SECONDS` (when it records a call, or shows the page), so the page is a few
+seconds behind for other processes, and a process that stops loses at most its last seconds.
+Without Redis, or while it fails (iko_project/shared_store.py backs off; what could not be sent
+is sent later), the page shows the counts of the process that served it, which every process
+keeps in memory too.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from iko_project import shared_store
 # calls that all take 120 ms at 175 ms. A call is cut off at its source's timeout (at most 60 s).
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0, 30.0)
 MINUTES = 60  # the page's window
+FLUSH_SECONDS = 2.0  # how often a process sends its counts to Redis, at most
 KEEP_SECONDS = 2 * 3600  # a minute's counts outlive the window, then expire
 LAST_ERROR_KEEP_SECONDS = 7 * 24 * 3600
 
@@ -151,8 +156,27 @@ class MemoryStore:
             self._minutes.clear()
             self._last_errors.clear()
 
+    def drain(self) -> tuple[dict[tuple[str, int], Minute], dict[str, LastError]]:
+        """Everything counted so far, leaving the store empty."""
+        with self._lock:
+            taken = self._minutes, self._last_errors
+            self._minutes, self._last_errors = {}, {}
+        return taken
 
-memory_store = MemoryStore()
+    def merge(self, minutes: dict[tuple[str, int], Minute], last_errors: dict[str, LastError]) -> None:
+        """Put drained counts back (they could not be sent), keeping only the window."""
+        newest = max((minute for _, minute in minutes), default=0)
+        with self._lock:
+            for key, counts in minutes.items():
+                if key[1] > newest - MINUTES:
+                    self._minutes.setdefault(key, Minute()).add(counts)
+            for source, last in last_errors.items():
+                if source not in self._last_errors or self._last_errors[source].at < last.at:
+                    self._last_errors[source] = last
+
+
+memory_store = MemoryStore()  # this process's counts: the page's figures without Redis
+unflushed = MemoryStore()  # counted since the last flush to Redis
 
 
 # --- in Redis ----------------------------------------------------------------------------------------
@@ -166,17 +190,45 @@ def _last_error_key(source: str) -> str:
     return shared_store.redis_key("health", source, "last-error")
 
 
-def _redis_add(source: str, minute: int, outcome: str, bucket: int | None, last_error: LastError | None) -> None:
-    key = _minute_key(source, minute)
+def _redis_write(minutes: dict[tuple[str, int], Minute], last_errors: dict[str, LastError]) -> None:
     with shared_store.redis_client().pipeline(transaction=False) as pipe:
-        pipe.hincrby(key, outcome, 1)
-        if bucket is not None:
-            pipe.hincrby(key, f"b{bucket}", 1)
-        pipe.expire(key, KEEP_SECONDS)
-        if last_error is not None:
-            pipe.hset(_last_error_key(source), mapping={"class": last_error.error_class, "at": repr(last_error.at)})
+        for (source, minute), counts in minutes.items():
+            key = _minute_key(source, minute)
+            fields = {ANSWERED: counts.answered, FAILED: counts.failed, SKIPPED: counts.skipped,
+                      **{f"b{index}": count for index, count in enumerate(counts.buckets)}}
+            for name, count in fields.items():
+                if count:
+                    pipe.hincrby(key, name, count)
+            pipe.expire(key, KEEP_SECONDS)
+        for source, last in last_errors.items():
+            pipe.hset(_last_error_key(source), mapping={"class": last.error_class, "at": repr(last.at)})
             pipe.expire(_last_error_key(source), LAST_ERROR_KEEP_SECONDS)
         pipe.execute()
+
+
+_flush_lock = threading.Lock()
+_flushed_at = 0.0  # time.monotonic() of the last flush
+
+
+def flush() -> None:
+    """Send what this process counted since the last flush to Redis, in one round trip."""
+    global _flushed_at
+    if not _flush_lock.acquire(blocking=False):
+        return  # another thread is sending them
+    try:
+        _flushed_at = time.monotonic()
+        minutes, last_errors = unflushed.drain()
+        if not minutes and not last_errors:
+            return
+        try:
+            _redis_write(minutes, last_errors)
+        except shared_store.RedisError as exc:
+            shared_store.redis_failed(exc, "the source-health counts")
+            unflushed.merge(minutes, last_errors)
+        else:
+            shared_store.redis_succeeded()
+    finally:
+        _flush_lock.release()
 
 
 def _minute_from_hash(values: dict[bytes, bytes]) -> Minute:
@@ -202,9 +254,9 @@ def _redis_read(sources: list[str], minutes: list[int]) -> dict[str, tuple[list[
     return found
 
 
-def _redis_usable() -> bool:
+def _redis_configured() -> bool:
     try:
-        return shared_store.redis_usable()
+        return shared_store.redis_configured()
     except ImproperlyConfigured:  # a script that records without Django settings
         return False
 
@@ -221,15 +273,11 @@ def call_record(*, source: str, status: str, seconds: float | None, detail: str 
     minute = int(now // 60)
     bucket = _bucket(seconds) if seconds is not None else None
     last_error = LastError(error_class(status=status, detail=detail), now) if outcome == FAILED else None
-    if _redis_usable():
-        try:
-            _redis_add(source, minute, outcome, bucket, last_error)
-        except shared_store.RedisError as exc:
-            shared_store.redis_failed(exc, "the source-health counts")
-        else:
-            shared_store.redis_succeeded()
-            return
     memory_store.add(source, minute, outcome, bucket, last_error)
+    if _redis_configured():
+        unflushed.add(source, minute, outcome, bucket, last_error)
+        if time.monotonic() - _flushed_at >= FLUSH_SECONDS and shared_store.redis_usable():
+            flush()
 
 
 @dataclass(frozen=True)
@@ -268,7 +316,8 @@ def source_hours(*, sources: list[str], now: float | None = None) -> dict[str, S
     last = int(now // 60)
     minutes = list(range(last - MINUTES + 1, last + 1))
     found = None
-    if sources and _redis_usable():
+    if sources and _redis_configured() and shared_store.redis_usable():
+        flush()  # this process's latest counts first
         try:
             found = _redis_read(sources, minutes)
         except shared_store.RedisError as exc:

@@ -11,7 +11,7 @@ import pytest
 from connectors import metrics, source_health
 from connectors.base import ConnectorRequest, ConnectorResult, SourceConfig, Status
 from connectors.runner import SourceCall, run_calls
-from connectors.source_health import error_class, memory_store, quantile, source_hours
+from connectors.source_health import error_class, memory_store, quantile, source_hours, unflushed
 from connectors.tests.test_metrics import make_registry
 from iko_project.shared_store import redis_reset
 
@@ -22,10 +22,16 @@ NOW = 1_800_000_000.0  # a fixed moment; minute boundaries fall where they fall
 @pytest.fixture(autouse=True)
 def _empty_store():
     memory_store.clear()
+    unflushed.clear()
     redis_reset()
     yield
     memory_store.clear()
+    unflushed.clear()
     redis_reset()
+
+
+def own_keys(client, settings) -> list[str]:
+    return [key.decode() for key in client.scan_iter(match=settings.IKO_REDIS_PREFIX + "*")]
 
 
 def a_few_calls(source="brp", now=NOW):
@@ -135,10 +141,41 @@ def test_with_redis_the_counts_are_shared_by_every_instance_and_expire(shared_re
 
     assert (hour.total.answered, hour.total.failed, hour.total.skipped) == (3, 1, 1)
     assert hour.last_error.error_class == "http_5xx"
-    keys = [key.decode() for key in shared_redis.scan_iter(match=settings.IKO_REDIS_PREFIX + "*")]
+    keys = own_keys(shared_redis, settings)
     assert keys and all(key.startswith(settings.IKO_REDIS_PREFIX + "health:brp:") for key in keys)
     assert all(0 < shared_redis.ttl(key) <= source_health.LAST_ERROR_KEEP_SECONDS for key in keys)
     assert not any(BSN.encode() in b"".join(shared_redis.hgetall(key).values()) for key in keys)
+
+
+def test_a_call_does_not_wait_for_redis_its_count_is_sent_with_others_later(shared_redis, settings, monkeypatch):
+    monkeypatch.setattr(source_health, "FLUSH_SECONDS", 3600.0)
+    monkeypatch.setattr(source_health, "_flushed_at", time.monotonic())
+    a_few_calls()
+    assert own_keys(shared_redis, settings) == []  # nothing sent yet
+
+    monkeypatch.setattr(source_health, "FLUSH_SECONDS", 0.0)
+    source_health.call_record(source="brp", status="ok", seconds=0.02, now=NOW)  # due: sends all six
+
+    minute = settings.IKO_REDIS_PREFIX + f"health:brp:{int((NOW - 120) // 60)}"
+    assert shared_redis.hget(minute, "answered") == b"3"
+    assert len(own_keys(shared_redis, settings)) == 4  # three minutes and the last failure
+    assert unflushed.drain() == ({}, {})
+
+
+def test_counts_that_could_not_be_sent_are_sent_once_redis_answers_again(shared_redis, settings, monkeypatch):
+    monkeypatch.setattr(source_health, "FLUSH_SECONDS", 0.0)
+    live_url = settings.IKO_REDIS_URL
+    settings.IKO_REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+    a_few_calls()  # the first call's flush fails; Redis is then left alone for a while
+    waiting, _ = unflushed.read("brp", [int((NOW - 120) // 60)])
+    assert waiting[0].answered == 3
+    settings.IKO_REDIS_URL = live_url
+    redis_reset()  # the back-off is over
+
+    hour = source_hours(sources=["brp"], now=NOW)["brp"]
+
+    assert (hour.total.answered, hour.total.failed, hour.total.skipped) == (3, 1, 1)
+    assert own_keys(shared_redis, settings)
 
 
 def test_when_redis_fails_the_counts_stay_in_this_process(settings):

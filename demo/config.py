@@ -2,7 +2,8 @@
 (profiles/configuration/), as an operator sets up an environment from a file.
 
 `demo_configure` fills in the file's `${IKO_DEMO_*}` placeholders with where `manage.py demo` started
-the seven demo sources of `demo/servers/`, and hands the import the demo credentials those sources
+the seven demo servers of `demo/servers/` (the Zaken server also serves the Documenten and
+Besluiten APIs, as Open Zaak does), and hands the import the demo credentials those sources
 expect (`secretsFromEnv`, `tokenFromEnv`). What the demo profiles are is described in the file.
 
 Idempotent: importing the same file again saves nothing (a profile's version only changes when
@@ -38,14 +39,17 @@ DEMO_SUGGESTIONS_BSN = "999993847"
 DEMO_STAFF_GROUP = "Demo baliemedewerkers"
 
 # The sources config.yaml configures and the connector each uses: every installed connector once,
-# Objecten twice (one objecttype per source).
+# Objecten three times (one objecttype per source).
 SOURCE_CONNECTORS = {
     "brp": "brp",
     "kvk": "kvk",
     "zaken": "zaken",
+    "documenten": "documenten",
+    "besluiten": "besluiten",
     "klantinteracties": "klantinteracties",
     "objecten": "objecten",
     "bedrijfsobjecten": "objecten",
+    "vergunningen": "objecten",
     "bag": "bag",
     "inkomensregister": "generic",
 }
@@ -64,6 +68,9 @@ DEMO_SECRETS = {
     "IKO_SERVER_DEMO_KVK_HEADER_VALUE": DEMO_KVK_API_KEY,
     "IKO_SERVER_DEMO_ZAKEN_SECRET": DEMO_ZAKEN_SECRET,
     "IKO_SERVER_DEMO_CATALOGI_SECRET": DEMO_ZAKEN_SECRET,
+    # One Open Zaak, one client: the same credentials for its Documenten and Besluiten APIs.
+    "IKO_SERVER_DEMO_DOCUMENTEN_SECRET": DEMO_ZAKEN_SECRET,
+    "IKO_SERVER_DEMO_BESLUITEN_SECRET": DEMO_ZAKEN_SECRET,
     "IKO_SERVER_DEMO_KLANTINTERACTIES_HEADER_VALUE": f"Token {DEMO_OPENKLANT_TOKEN}",
     "IKO_SERVER_DEMO_CONTACTGEGEVENS_HEADER_VALUE": f"Token {DEMO_OPENKLANT_TOKEN}",
     "IKO_SERVER_DEMO_OBJECTEN_HEADER_VALUE": f"Token {DEMO_OBJECTEN_TOKEN}",
@@ -85,11 +92,14 @@ def demo_configure(
     kvk_api_root: str,
     zaken_api_root: str,
     catalogi_api_root: str,
+    documenten_api_root: str,
+    besluiten_api_root: str,
     klantinteracties_api_root: str,
     contactgegevens_api_root: str,
     objecten_api_root: str,
     objecttype_url: str,
     company_objecttype_url: str,
+    vergunning_objecttype_url: str,
     bag_api_root: str,
     inkomensregister_api_root: str,
 ) -> dict:

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "connectors.contrib.objecten",
     "connectors.contrib.bag",
     "connectors.contrib.generic",
+    "connectors.contrib.documenten",
+    "connectors.contrib.besluiten",
     "profiles",
     "profiles.regelingen",  # app label "regelingen": regelingen, criteria, prefill attributes
     "api",

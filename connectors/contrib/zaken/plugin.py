@@ -10,6 +10,8 @@ Operations (each zaak in the compact shape of fields.py):
 - `zaken_van_bedrijf` (subject "kvk"):
   `GET zaken?rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer=<kvk>`;
 - `zaak` (param "url"): `GET <url>` for a URL of a zaak under the Zaken server's API root;
+- the operations keyed on an object or on one zaak (`zaken_over_object`, `statussen_van_zaak`,
+  `rollen_van_zaak`, `zaakobjecten_van_zaak`, `gerelateerde_zaken`): see objects.py;
 - `zaken_op_identificatie` (params "identificatie", optional "bronorganisatie"):
   `GET zaken?identificatie=<id>[&bronorganisatie=<rsin>]`, a list (an identificatie is unique
   per bronorganisatie only). Every zaak returned must carry exactly that identificatie (and
@@ -63,6 +65,7 @@ from .fields import (
     needs_statustype,
     needs_zaaktype,
 )
+from .objects import OBJECT_OPERATIONS, object_operation_run
 from .options import ZakenOptions
 from .session import JSON_HEADERS, ZAKEN_HEADERS, ZakenSession
 from .shape import compact_zaak
@@ -175,6 +178,8 @@ class ZakenConnector(Connector):
             ),
             many=True,
         ),
+        # Keyed on an object or on one zaak: see objects.py.
+        **OBJECT_OPERATIONS,
     }
 
     def _options(self) -> ZakenOptions:
@@ -188,6 +193,8 @@ class ZakenConnector(Connector):
             return self._zaak(session, request)
         if operation.name == ZAKEN_OP_IDENTIFICATIE:
             return self._zaken_op_identificatie(session, request)
+        if operation.name in OBJECT_OPERATIONS:
+            return object_operation_run(session, request, expand_values(session.options, tuple(request.fields)))
         return self._zaken_of(session, SUBJECTS[operation.name], request)
 
     def _zaken_of(self, session: ZakenSession, subject: Subject, request: ConnectorRequest) -> ConnectorResult:

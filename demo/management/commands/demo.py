@@ -1,5 +1,7 @@
 """`manage.py demo`: migrate, start the seven demo sources on loopback, load the demo configuration
 and serve IKO, so that a new user has working views of a person and a company with one command.
+The Zaken source serves the Documenten and Besluiten APIs too, on their own API roots, as Open
+Zaak does.
 
 The sources are the servers of `demo/servers/`, started as one set (demo/sources.py); each listens
 on 127.0.0.1 on a fixed default port (`--<source>-port`, or `IKO_DEMO_<SOURCE>_PORT`; 0 picks a
@@ -53,6 +55,7 @@ class Command(BaseCommand):
             ("BRP Personen", servers["brp"].api_root),
             ("KVK Handelsregister", servers["kvk"].api_root),
             ("Zaken / Catalogi", f"{zaken.zaken_api_root} , {zaken.catalogi_api_root}"),
+            ("Documenten/Besluiten", f"{zaken.documenten_api_root} , {zaken.besluiten_api_root}"),
             ("Open Klant", f"{openklant.api_root} , {openklant.contactgegevens_api_root}"),
             ("Objects API", objecten.api_root),
             ("BAG adressen", servers["bag"].api_root),

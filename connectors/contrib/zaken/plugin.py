@@ -51,6 +51,7 @@ from ...base import (
 )
 from ...errors import http_error
 from ...registry import register
+from .handler import AFDELING_OPERATION, BEHANDELENDE_AFDELING, afdeling_fetch
 from .fields import (
     ROL_KEYS,
     SUBJECT_ZAAK_FIELDS,
@@ -156,6 +157,7 @@ class ZakenConnector(Connector):
             params=("identificatie", "bronorganisatie"),
             many=True,
         ),
+        BEHANDELENDE_AFDELING: AFDELING_OPERATION,  # handler.py
     }
 
     @classmethod
@@ -176,6 +178,8 @@ class ZakenConnector(Connector):
             return self._zaak(session, request)
         if operation.name == ZAKEN_OP_IDENTIFICATIE:
             return self._zaken_op_identificatie(session, request)
+        if operation.name == BEHANDELENDE_AFDELING:
+            return afdeling_fetch(session, request)
         return self._zaken_of(session, SUBJECTS[operation.name], request)
 
     def _zaken_of(self, session: ZakenSession, subject: Subject, request: ConnectorRequest) -> ConnectorResult:

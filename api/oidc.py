@@ -157,8 +157,8 @@ def _jwks_client(uri: str) -> jwt.PyJWKClient:
         return client
 
 
-def _signing_key(token: str) -> jwt.PyJWK:
-    jwks_uri = oidc_endpoint("jwks_uri")
+def _signing_key(token: str, jwks_uri: str | None = None) -> jwt.PyJWK:
+    jwks_uri = jwks_uri or oidc_endpoint("jwks_uri")
     if not jwks_uri:
         raise OidcProviderUnavailable("The identity provider publishes no jwks_uri.")
     try:
@@ -172,13 +172,16 @@ def _signing_key(token: str) -> jwt.PyJWK:
         ) from exc
 
 
-def token_validate(token: str, *, audience: list[str] | None) -> dict[str, Any]:
+def token_validate(token: str, *, audience: list[str] | None, issuer: str | None = None,
+                   jwks_uri: str | None = None) -> dict[str, Any]:
     """The verified claims of a JWT from the configured issuer, or `TokenInvalid` saying why.
 
     `audience=None` skips the audience check (only for a token IKO itself just received from the
     token endpoint). Raises `OidcProviderUnavailable` when the provider's keys cannot be fetched.
+    `issuer` and `jwks_uri` name another trusted issuer than the staff one (the citizens' issuer,
+    api/citizen_auth.py); by default the staff issuer and its JWKS.
     """
-    issuer = _issuer()
+    issuer = issuer or _issuer()
     algorithms = allowed_algorithms()
     try:
         header = jwt.get_unverified_header(token)
@@ -190,7 +193,7 @@ def token_validate(token: str, *, audience: list[str] | None) -> dict[str, Any]:
             "algorithm-not-allowed",
             f"Tokens signed with algorithm {alg!r} are not accepted; accepted are {', '.join(algorithms)}.",
         )
-    key = _signing_key(token)
+    key = _signing_key(token, jwks_uri)
     try:
         claims = jwt.decode(
             token,

@@ -32,7 +32,7 @@ class RelationInline(admin.StackedInline):
     fieldsets = [
         (None, {"fields": [("name", "order"), "parent", ("source", "operation"), "input_expression"]}),
         ("Fields", {"fields": ["fields", "release_fields"]}),
-        ("Shape and limits", {"fields": ["output_transform", ("max_calls", "required")]}),
+        ("Shape and limits", {"fields": ["output_transform", ("max_calls", "required"), "needs_consent"]}),
     ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -161,7 +161,7 @@ class PurposeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "processing_activity_id"]
     search_fields = ["code", "name", "legal_basis"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "legal_basis", "processing_activity_id"]}),
+        (None, {"fields": ["code", "name", "legal_basis", "processing_activity_id", "needs_consent"]}),
         ("Towards the BRP (protocollering)", {"fields": ["brp_doelbinding_consult", "brp_doelbinding_search", "brp_verwerking"]}),
     ]
 

@@ -13,6 +13,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .expressions import ExpressionError, validate_expression
 from .subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
@@ -61,6 +62,13 @@ class Purpose(models.Model):
         max_length=242,
         blank=True,
         help_text="Value for x-verwerking: verwerkingsactiviteit@detail, at most one '@'.",
+    )
+    # Consent (profiles/consent): without the subject's consent in force, a view for this purpose
+    # is refused before any source is called.
+    needs_consent = models.BooleanField(
+        _("needs consent"), default=False,
+        help_text=_("Views for this purpose are refused unless the citizen or company has given "
+                    "consent for it (and not withdrawn it)."),
     )
 
     class Meta:
@@ -200,6 +208,13 @@ class Relation(models.Model):
     required = models.BooleanField(
         default=False,
         help_text="If this relation fails, the whole view fails (502/504) instead of answering partially.",
+    )
+    # Consent (profiles/consent): without the subject's consent in force, this relation (and
+    # everything below it) is not called and the view reports it as consent_required.
+    needs_consent = models.BooleanField(
+        _("needs consent"), default=False,
+        help_text=_("This relation is only called when the citizen or company has given consent for "
+                    "it; otherwise the view reports it as consent_required and calls nothing."),
     )
     order = models.PositiveSmallIntegerField(default=0)
 

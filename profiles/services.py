@@ -24,6 +24,7 @@ from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 
 from .config_cache import config_cached
+from .consent.prune import consent_plan_prune, consent_purpose_missing, consent_view_report
 from .engine import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
 from .fields import released_paths, select_fields
 from .grants import GrantDecision, PurposeMissing, grant_resolve, grant_withheld_paths, plan_narrow
@@ -191,6 +192,11 @@ def view_build(
             duration_ms=_elapsed_ms(started),
         )
         raise ViewDenied(decision.detail, code="not-own-subject" if reason == "self-service-subject-mismatch" else "no-grant")
+    # Consent (profiles/consent): a purpose that needs it is refused without one, before any call.
+    if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code), subject=subject):
+        _record_write(subject=subject, **record, outcome=ProcessingRecord.Outcome.DENIED, reason="consent-required",
+                      grant_id=decision.grant_id, http_status=403, duration_ms=_elapsed_ms(started))
+        raise ViewDenied(missing_consent, code="consent-required")
 
     view, _ = _view_run(
         profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
@@ -253,9 +259,13 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
     # Identical views in flight at the same moment share one computation (issue 6, inflight.py).
     merge_key = None if decision is None else view_key(
         profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision)
+    # Consent (profiles/consent): relations that need it are not called at all without it.
+    pruned = consent_plan_prune(plan=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
+                                profile=profile, subject=subject)
+    merge_key = merge_key and (*merge_key, pruned.key)
     result = view_execute_merged(
         merge_key=merge_key,
-        roots=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
+        roots=pruned.plan,
         subject=subject,
         context=context,
         registry=registry,
@@ -286,7 +296,7 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
         **record,
         sources={name: s["status"] for name, s in sources.items()},
         fields_released=released,
-        fields_withheld=withheld,
+        fields_withheld=withheld + sorted(pruned.withheld),
         grant_id=decision.grant_id if decision else None,
         outcome=outcome,
         http_status=http_status,
@@ -306,6 +316,7 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
             for name, o in result.relations.items()
         },
     }
+    consent_view_report(body=body, pruned=pruned)
     return ViewResult(http_status=http_status, body=body), result
 
 

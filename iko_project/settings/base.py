@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "connectors.contrib.bag",
     "connectors.contrib.generic",
     "profiles",
+    "profiles.consent",
     "api",
     "demo",
 ]
@@ -414,3 +415,44 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["api.throttling.PrincipalRateThrot
 # companies) looked up by one principal within the window raises an alert; 0 switches it off.
 IKO_ALERT_DISTINCT_SUBJECTS = env.int("IKO_ALERT_DISTINCT_SUBJECTS", default=300)
 IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600)
+
+# --- citizen self-service (docs/citizen.md) --------------------------------------------------
+# Citizens and companies log in at a portal with DigiD or eHerkenning through the municipality's
+# broker; the portal passes on an access token of this separate issuer. Staff tokens (IKO_OIDC_*)
+# are never accepted on the self-service paths, and these tokens never on the others. Empty
+# issuer: self-service is off (its paths answer 404).
+IKO_CITIZEN_ISSUER = env.str("IKO_CITIZEN_ISSUER", default="")
+IKO_CITIZEN_AUDIENCE = env.list("IKO_CITIZEN_AUDIENCE", default=[])
+# Empty: read from <issuer>/.well-known/openid-configuration on first use.
+IKO_CITIZEN_JWKS_URI = env.str("IKO_CITIZEN_JWKS_URI", default="")
+# Dotted paths of the claims with the citizen's BSN, the company's KVK number, the portal (the
+# client the grant names) and the level of assurance of the login.
+IKO_CITIZEN_BSN_CLAIM = env.str("IKO_CITIZEN_BSN_CLAIM", default="bsn")
+IKO_CITIZEN_KVK_CLAIM = env.str("IKO_CITIZEN_KVK_CLAIM", default="kvk")
+IKO_CITIZEN_PORTAL_CLAIM = env.str("IKO_CITIZEN_PORTAL_CLAIM", default="azp")
+IKO_CITIZEN_LOA_CLAIM = env.str("IKO_CITIZEN_LOA_CLAIM", default="acr")
+# The lowest level of assurance accepted (profiles/self_service/assurance.py lists the values).
+IKO_CITIZEN_MIN_LOA = env.str("IKO_CITIZEN_MIN_LOA", default="urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract")
+# The BRP source asked for a child's gezag, and the Open Klant source a report is forwarded to.
+IKO_CITIZEN_GEZAG_SOURCE = env.str("IKO_CITIZEN_GEZAG_SOURCE", default="brp")
+IKO_CITIZEN_REPORT_SOURCE = env.str("IKO_CITIZEN_REPORT_SOURCE", default="klantinteracties")
+# The organisation IKO works for, as citizens see it in "what has been done with my data".
+IKO_ORGANISATION_NAME = env.str("IKO_ORGANISATION_NAME", default="")
+from profiles.self_service.assurance import loa_rank as _loa_rank  # noqa: E402 - plain Python
+
+if _loa_rank(IKO_CITIZEN_MIN_LOA) is None:
+    raise ImproperlyConfigured(f"IKO_CITIZEN_MIN_LOA {IKO_CITIZEN_MIN_LOA!r} is not a known level of assurance.")
+if IKO_CITIZEN_ISSUER:
+    if IKO_CITIZEN_ISSUER.rstrip("/") == IKO_OIDC_ISSUER.rstrip("/"):
+        raise ImproperlyConfigured(
+            "IKO_CITIZEN_ISSUER must differ from IKO_OIDC_ISSUER: staff and citizen tokens must never "
+            "be confused."
+        )
+    if not IKO_CITIZEN_AUDIENCE:
+        raise ImproperlyConfigured("IKO_CITIZEN_ISSUER is set, but IKO_CITIZEN_AUDIENCE is not.")
+    if set(IKO_CITIZEN_AUDIENCE) & set(IKO_OIDC_AUDIENCE):
+        raise ImproperlyConfigured("IKO_CITIZEN_AUDIENCE and IKO_OIDC_AUDIENCE must not share a value.")
+# The subject type enum appears as `type` (views) and `subjectType` (self-service): one name.
+from profiles.subjects import SUBJECT_TYPES as _SUBJECT_TYPES  # noqa: E402 - plain Python
+
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"SubjectTypeEnum": list(_SUBJECT_TYPES)}

@@ -128,6 +128,8 @@ class Command(BaseCommand):
         settings.IKO_CITIZEN_ISSUER = issuer.issuer
         settings.IKO_CITIZEN_AUDIENCE = [AUDIENCE]
         settings.IKO_CITIZEN_JWKS_URI = ""
+        # What citizens see as the organisation in "what has been done with my data".
+        settings.IKO_ORGANISATION_NAME = settings.IKO_ORGANISATION_NAME or "Gemeente Demodam (demo)"
         return issuer
 
     @staticmethod

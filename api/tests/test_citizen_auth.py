@@ -214,3 +214,18 @@ def test_settings_that_could_confuse_staff_and_citizen_tokens_are_refused_at_sta
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_each_citizen_login_has_its_own_rate_limit(api, citizen_issuer, settings):
+    from api.throttling import memory_counter
+
+    settings.IKO_RATE_LIMIT_USER = "2/minute"
+    memory_counter.clear()
+    try:
+        answers = [insight(api, citizen_token(citizen_issuer)).status_code for _ in range(3)]
+        other = insight(api, citizen_token(citizen_issuer, bsn="999993847")).status_code
+    finally:
+        memory_counter.clear()
+
+    assert answers == [200, 200, 429]
+    assert other == 200

@@ -1,7 +1,7 @@
 """`POST maak-klantcontact` of the demo Open Klant server: a klantcontact with its betrokkene and
 onderwerpobject in one request, written all or nothing, as Open Klant does.
 
-Spec: ``../shared/specs/klantinteracties/openapi.yaml`` (`MaakKlantcontact`). The request is
+Spec: the Klantinteracties API 0.9.0 (`MaakKlantcontact`). The request is
 checked as Open Klant's serializers would (required fields, lengths, the rol enum, a `wasPartij`
 that exists) before anything is stored; the three records then appear in the server's lists, so
 a view made afterwards shows the new klantcontact. This is the demo server's only write.

@@ -1,6 +1,6 @@
 """Machtigen: may this parent open this child's view? The BRP's `gezag` of the child decides.
 
-BRP Personen 2.x (../shared/specs/brp-personen/openapi.yaml, `Persoon.gezag`, a list of
+BRP API Personen 2.x (`Persoon.gezag`, a list of
 `Gezagsrelatie`) names for a minor who has gezag over them: `GezamenlijkOuderlijkGezag` (both
 `ouders`), `EenhoofdigOuderlijkGezag` (one `ouder`), `GezamenlijkGezag` (an `ouder` and a
 `derde`), `Voogdij` (`derden`); `TijdelijkGeenGezag` and `GezagNietTeBepalen` name nobody. Each

@@ -2,8 +2,8 @@
 
 A citizen or company reports that data is wrong, or asks for data to be removed; IKO forwards it to
 the municipality as a klantcontact in Open Klant, under the reporter's own partij, with an
-onderwerpobject naming the register and record the report is about. Spec:
-../shared/specs/klantinteracties/openapi.yaml (Klantinteracties API 0.9.0, Open Klant 2.x).
+onderwerpobject naming the register and record the report is about. Spec: the Klantinteracties
+API 0.9.0 (Open Klant 2.x), `POST /maak-klantcontact` with a `MaakKlantcontact`.
 
 How the three records relate: a `klantcontact` is the contact itself; a `betrokkene` ties a partij
 to it (`wasPartij`, `hadKlantcontact`, with a rol: klant); an `onderwerpobject` says what it was

@@ -1,6 +1,6 @@
 """The department that handles a zaak: the zaak's rol with betrokkeneType `organisatorische_eenheid`.
 
-Spec: ../shared/specs/zgw-zaken/openapi.yaml (Zaken API 1.5.1): `GET rollen?zaak=<url>&
+Spec: the ZGW Zaken API 1.5.1: `GET rollen?zaak=<url>&
 betrokkeneType=organisatorische_eenheid`; such a rol's `betrokkeneIdentificatie` is a
 `OrganisatorischeEenheidIdentificatie` (`identificatie`, `naam`, `isGehuisvestIn`). A citizen's
 mijn-omgeving shows it beside the zaak's status, as GEMMA's customer perspective asks ("who handles

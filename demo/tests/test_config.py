@@ -180,7 +180,7 @@ def test_the_demo_config_file_imports_into_an_empty_database_and_its_export_reim
     assert Service.objects.get(slug="demo-kvk").header_value == DEMO_SECRETS["IKO_SERVER_DEMO_KVK_HEADER_VALUE"]
     assert Service.objects.get(slug="demo-zaken").api_root == ROOTS["zaken_api_root"]
     assert ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN)).name == "Demo case system"
-    assert set(Profile.objects.values_list("name", flat=True)) == {"klantbeeld", "bedrijfsbeeld"}
+    assert set(Profile.objects.values_list("name", flat=True)) == {"klantbeeld", "bedrijfsbeeld", "mijn-omgeving"}
     versions = dict(Profile.objects.values_list("name", "version"))
 
     exported = tmp_path / "export.yaml"

@@ -107,7 +107,6 @@ class OidcBearerScheme(OpenApiAuthenticationExtension):
     """OpenAPI security scheme of `OidcBearerAuthentication` (registered on import)."""
 
     target_class = "api.authentication.OidcBearerAuthentication"
-    match_subclasses = True  # also the self-service paths' StaffBearerIdentification
     name = "oidcBearer"
 
     def get_security_definition(self, auto_schema):

@@ -14,6 +14,7 @@ import math
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import authentication, permissions
 from rest_framework.response import Response
@@ -64,11 +65,38 @@ class CitizenRateThrottle(PrincipalRateThrottle):
         return allowed
 
 
-class StaffBearerIdentification(OidcBearerAuthentication):
-    """A staff-issuer token on a self-service path, identified only to be refused (logged), also
-    when it names a citizen: citizens come only from the citizens' issuer."""
+class IdentifiedToBeRefused:
+    """Authentication of the self-service paths that lets nobody in: it only identifies a staff or
+    API-client credential, which `SelfServiceView` then refuses with a logged 403
+    `citizen-token-required`. The OpenAPI document names no security scheme for it."""
 
+
+class ApiClientIdentification(IdentifiedToBeRefused, ApiClientTokenAuthentication):
+    pass
+
+
+class StaffBearerIdentification(IdentifiedToBeRefused, OidcBearerAuthentication):
+    # Also a staff-issuer token that names a citizen: citizens come only from the citizens' issuer.
     identify_citizen_claims = True
+
+
+class SessionIdentification(IdentifiedToBeRefused, authentication.SessionAuthentication):
+    pass
+
+
+class IdentifiedToBeRefusedScheme(OpenApiAuthenticationExtension):
+    """No security scheme for the identifications above (registered on import)."""
+
+    target_class = "api.self_service.IdentifiedToBeRefused"
+    match_subclasses = True
+    priority = 1  # before drf-spectacular's own scheme for sessions, which matches subclasses too
+    name: list[str] = []
+
+    def get_security_requirement(self, auto_schema):
+        return None
+
+    def get_security_definition(self, auto_schema):
+        return []
 
 
 class SelfServiceView(APIView):
@@ -77,9 +105,9 @@ class SelfServiceView(APIView):
     authentication_classes = [
         CitizenBearerAuthentication,
         # After it, only to identify (and refuse, logged) whoever else calls a self-service path.
-        ApiClientTokenAuthentication,
+        ApiClientIdentification,
         StaffBearerIdentification,
-        authentication.SessionAuthentication,
+        SessionIdentification,
     ]
     permission_classes = [permissions.IsAuthenticated]
     throttle_classes = [CitizenRateThrottle]

@@ -4,6 +4,7 @@ citizen tokens never pass for each other. Against two real OIDC providers on 127
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -71,6 +72,28 @@ def test_a_staff_token_that_carries_a_bsn_claim_is_still_no_citizen_login(api, c
 
     assert response.status_code == 403
     assert response.json()["code"] == "citizen-token-required"
+
+
+def test_a_staff_token_naming_a_citizen_is_logged_with_its_client_and_never_its_username_or_bsn(
+    api, citizen_issuer, oidc,
+):
+    response = insight(api, oidc.access_token(bsn=BSN, azp=PORTAL, preferred_username=BSN))
+
+    assert response.json()["code"] == "citizen-token-required"
+    record = ProcessingRecord.objects.get()
+    assert (record.actor, record.actor_type, record.calling_system, record.on_behalf_of) == (
+        f"oidc-client:{PORTAL}", "oidc", PORTAL, "",
+    )
+    assert BSN not in json.dumps([record.actor, record.on_behalf_of, record.calling_system, record.subject_pseudonym])
+
+
+def test_a_staff_token_naming_a_company_is_refused_on_the_staff_paths_whatever_its_roles(api, citizen_issuer, oidc):
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {oidc.access_token(kvk=KVK)}")  # the test user has role kcc
+
+    response = api.get("/api/v1/profiles")
+
+    assert response.status_code == 401
+    assert "citizens' issuer" in response.json()["detail"]
 
 
 def test_an_api_client_token_on_a_self_service_path_is_refused_and_logged(authed_api, citizen_issuer):

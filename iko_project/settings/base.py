@@ -369,7 +369,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"SubjectTypeEnum": "profiles.subjects.SUBJECT_TYPE_CHOICES"},  # type, subjectType
+    "ENUM_NAME_OVERRIDES": {"SubjectTypeEnum": "profiles.subjects.SUBJECT_TYPES"},  # type and subjectType
 }
 
 # A view request is a few hundred bytes.

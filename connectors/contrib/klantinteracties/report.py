@@ -27,7 +27,7 @@ from typing import Any
 from ...base import ConnectorError, SourceConfig, Status
 from ...errors import http_error
 from ...http import SourceHttp
-from .pagination import collect
+from ...listing import REFUSE, ListRequest, Paging, collect, drf_page
 from .subject import Subject
 
 TITLE = "Open Klant"
@@ -35,6 +35,7 @@ PATH = "maak-klantcontact"
 # A lookup by identificator finds one partij, seldom a few (as in plugin.py).
 PARTIJ_LOOKUP_PAGE_SIZE = 10
 HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+READ_HEADERS = {"Accept": "application/json"}
 # Klantcontact limits of the spec.
 MAX_ONDERWERP = 200
 MAX_INHOUD = 1000
@@ -67,10 +68,11 @@ class Registered:
 
 def _partij_uuid(http: SourceHttp, subject: Subject) -> str:
     found = collect(
-        http, "partijen", subject.filters("partijIdentificator__"),
-        cap=PARTIJ_LOOKUP_PAGE_SIZE, page_size=PARTIJ_LOOKUP_PAGE_SIZE,
+        http, ListRequest("partijen", subject.filters("partijIdentificator__"), READ_HEADERS),
+        paging=Paging(read=drf_page(TITLE), page_size=PARTIJ_LOOKUP_PAGE_SIZE, number_first_page=False),
+        cap=PARTIJ_LOOKUP_PAGE_SIZE,
         keep=lambda partij: partij if subject.identifies(partij) else None,
-        title=TITLE, noun="partijen", subject_label=subject.label,
+        strangers=REFUSE, title=TITLE, noun="partijen", subject_label=subject.label,
     )
     if not found.items:
         raise NoPartij(f"Open Klant has no partij with this {subject.label}.", Status.NOT_FOUND)

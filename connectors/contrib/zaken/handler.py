@@ -15,6 +15,7 @@ Operation `behandelende_afdeling` (param "url", the zaak's URL under the Zaken s
 from __future__ import annotations
 
 from ...base import ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
+from ...params import Param
 from .fields import ZAAK_PATH
 from .session import ZakenSession
 
@@ -30,6 +31,7 @@ AFDELING_OPERATION = Operation(
     subject_types=(),
     fields=AFDELING_FIELDS,
     params=("url",),
+    parameters=(Param("url", max_length=1000, required=True),),
 )
 
 

@@ -142,7 +142,7 @@ class SelfServiceView(APIView):
         return super().handle_exception(exc)
 
 
-def _profile_or_404(name: str):
+def profile_or_404(name: str):
     profile = profile_get_active(name=name)
     if profile is None:
         raise ProblemError(status_code=404, code="profile-not-found", title="Not found",
@@ -165,7 +165,7 @@ class SelfServiceViewView(SelfServiceView):
         responses={200: ViewResponseSerializer, **REFUSALS, 502: PROBLEM, 504: PROBLEM},
     )
     def post(self, request, name: str):
-        profile = _profile_or_404(name)
+        profile = profile_or_404(name)
         serializer = s.SelfServiceViewRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body = serializer.validated_data
@@ -301,7 +301,7 @@ class ReportView(SelfServiceView):
         responses={201: s.ReportAnswerSerializer, 409: PROBLEM, **REFUSALS},
     )
     def post(self, request, name: str):
-        profile = _profile_or_404(name)
+        profile = profile_or_404(name)
         serializer = s.ReportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body = serializer.validated_data

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from demo.universe import COMPANY, GEZAGHOUDER, MINOR_CHILD, PERSONS
@@ -44,6 +45,11 @@ CONSENT_TEXT = {
     "text": "Ik geef de gemeente toestemming om mijn inkomens uit het inkomensregister op te halen en "
     "aan mij te tonen in mijn omgeving. Ik kan deze toestemming altijd intrekken.",
 }
+# The regelingen demo (docs/integrator/regelingen.md): suggestions for a test person who
+# qualifies, and the staff group whose grant prefills the application form (the demo admin is in it).
+DEMO_SUGGESTIONS_PROFILE = "regelingentoets"
+DEMO_SUGGESTIONS_BSN = "999993847"
+DEMO_STAFF_GROUP = "Demo baliemedewerkers"
 
 # The sources config.yaml configures and the connector each uses: every installed connector once,
 # Objecten twice (one objecttype per source).
@@ -122,6 +128,8 @@ def demo_configure(
         "consent_text_version": CONSENT_TEXT["version"],
         "gezaghouder": GEZAGHOUDER["bsn"],
         "child": MINOR_CHILD["bsn"],
+        "suggestions_profile": DEMO_SUGGESTIONS_PROFILE,
+        "suggestions_bsn": DEMO_SUGGESTIONS_BSN,
     }
 
 
@@ -138,7 +146,11 @@ def _remove_other_search_actions(document: dict) -> None:
 
 
 def demo_admin_ensure() -> None:
-    """The demo's admin user `admin` (password `IKO_DEMO_ADMIN_PASSWORD`, default `admin`), once."""
+    """The demo's admin user `admin` (password `IKO_DEMO_ADMIN_PASSWORD`, default `admin`), once,
+    in the demo staff group."""
     User = get_user_model()
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.org", os.environ.get("IKO_DEMO_ADMIN_PASSWORD", "admin"))
+    # The admin is demo staff: its group's grant prefills the demo application form.
+    group, _ = Group.objects.get_or_create(name=DEMO_STAFF_GROUP)
+    User.objects.get(username="admin").groups.add(group)

@@ -7,7 +7,7 @@ purpose has something that needs consent at all).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +16,25 @@ from profiles.consent.models import Consent, ConsentText
 from profiles.consent.scopes import ConsentScope
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.subjects import Subject
+
+
+# Concepts above consent that need consent for a purpose of their own (a regeling marked "needs
+# consent" needs it for its purpose) register a check here when their app is ready, so that such a
+# consent can be listed and given without this package importing them. A check takes a purpose
+# code and says whether something there needs consent.
+_PURPOSE_NEEDS: list[Callable[[str], bool]] = []
+
+
+def consent_purpose_need_register(check: Callable[[str], bool]) -> None:
+    """Register a check that says whether something of another concept needs consent for a purpose."""
+    if check not in _PURPOSE_NEEDS:
+        _PURPOSE_NEEDS.append(check)
+
+
+def purpose_needs_consent(purpose) -> bool:
+    """Whether consent can be asked for this purpose: it is marked "needs consent" itself, or a
+    registered concept needs consent for it. (Views are refused only for the first.)"""
+    return bool(purpose.needs_consent) or any(check(purpose.code) for check in _PURPOSE_NEEDS)
 
 
 def _of_subject(subject: Subject):
@@ -59,7 +78,7 @@ def consent_scopes_needing(*, profiles: Iterable, purposes: Iterable) -> list[Co
     `profiles` are Profile instances (relations prefetched, or one query each); `purposes` are
     Purpose instances.
     """
-    scopes = [ConsentScope.for_purpose(p.code) for p in purposes if p.needs_consent]
+    scopes = [ConsentScope.for_purpose(p.code) for p in purposes if purpose_needs_consent(p)]
     for profile in profiles:
         scopes.extend(
             ConsentScope.for_relation(profile.name, r.name) for r in profile.relations.all() if r.needs_consent

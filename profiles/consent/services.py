@@ -1,10 +1,11 @@
 """Giving and withdrawing consent, each with its processing record.
 
-A consent is given for a scope that needs it (a purpose or relation marked `needs_consent`), for
-the current version of its text (`ConsentText`), through a channel: the citizen in self-service,
-or a staff member recording a consent given at the counter or by phone (then the staff member is
-the actor of the record and `recorded_by` of the consent). Giving a consent that is already in
-force changes nothing; withdrawing one that is not in force is refused.
+A consent is given for a scope that needs it (a purpose or relation marked `needs_consent`, or a
+purpose another concept needs consent for, such as a regeling marked so), for the current version
+of its text (`ConsentText`), through a channel: the citizen in self-service, or a staff member
+recording a consent given at the counter or by phone (then the staff member is the actor of the
+record and `recorded_by` of the consent). Giving a consent that is already in force changes
+nothing; withdrawing one that is not in force is refused.
 
 Consent records are IKO's own processing of personal data, so every change is logged like a view:
 the record and the change are written in one transaction, and if the record cannot be written
@@ -24,7 +25,7 @@ from django.utils import timezone
 from profiles.access.models import Purpose
 from profiles.consent.models import Consent
 from profiles.consent.scopes import PURPOSE, ConsentScope
-from profiles.consent.selectors import consent_in_force_get, consent_text_current
+from profiles.consent.selectors import consent_in_force_get, consent_text_current, purpose_needs_consent
 from profiles.definitions.models import Profile
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.pseudonyms import subject_pseudonym
@@ -78,7 +79,8 @@ class ConsentActor:
 def consent_scope_check(*, scope: ConsentScope) -> None:
     """Refuse a scope that needs no consent: a consent for it would do nothing."""
     if scope.kind == PURPOSE:
-        needs = Purpose.objects.filter(code=scope.purpose_code, needs_consent=True).exists()
+        purpose = Purpose.objects.filter(code=scope.purpose_code).first()
+        needs = purpose is not None and purpose_needs_consent(purpose)
     else:
         needs = Profile.objects.filter(
             name=scope.profile_name, draft_of__isnull=True,

@@ -33,7 +33,9 @@ GEZAG = "gezag"
 MACHTIGINGEN = (GEZAG,)
 
 
-def _caller(citizen: Citizen, subject: Subject, on_behalf_of: str = SELF_SERVICE_USER) -> Caller:
+def self_service_caller(citizen: Citizen, subject: Subject, on_behalf_of: str = SELF_SERVICE_USER) -> Caller:
+    """The caller of a self-service request: the portal as actor, resolving the portal's
+    self-service grants for `subject` as the citizen's own."""
     return Caller(
         api_client=None, name=citizen.actor, on_behalf_of=on_behalf_of,
         principal=citizen.grant_principal(subject), kind="self_service", system=citizen.portal,
@@ -62,15 +64,15 @@ def self_service_view(*, citizen: Citizen, profile: Profile, subject: Subject | 
         # Another subject without a machtiging: the grant refuses it as not the citizen's own
         # (and logs that), since the principal only ever sees the login's own numbers.
         own = citizen.own(subject.type) or citizen.subjects[0]
-        return view_build(profile=profile, subject=subject, caller=_caller(citizen, own), purpose_code=purpose_code,
-                          trace=trace, registry=registry)
+        return view_build(profile=profile, subject=subject, caller=self_service_caller(citizen, own),
+                          purpose_code=purpose_code, trace=trace, registry=registry)
     if subject.type not in profile.subject_types:
         raise InvalidSubject(f"Profile {profile.name} is for {', '.join(profile.subject_types)}, not {subject.type}.")
     # Deny by default: without a grant for this view, the BRP is not asked about the child either.
     decision = grant_resolve(principal=citizen.grant_principal(subject), profile=profile,
                              purpose_code=purpose_code, subject=subject)
     parent = citizen.own("bsn")
-    caller = _caller(citizen, subject, on_behalf_of=gezaghouder_label(parent) if parent else "")
+    caller = self_service_caller(citizen, subject, on_behalf_of=gezaghouder_label(parent) if parent else "")
     if decision.allowed:
         gezag_check(citizen=citizen, child=subject, purpose=purpose_get(code=decision.purpose_code),
                     trace=trace, registry=registry, profile_name=profile.name)

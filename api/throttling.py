@@ -1,4 +1,4 @@
-"""Rate limits per API client and per user: 429 problem+json with `Retry-After` (issue 7).
+"""Rate limits per API client and per user: 429 problem+json with `Retry-After`.
 
 `PrincipalRateThrottle` is DRF's default throttle (settings: REST_FRAMEWORK). It counts the
 requests of the authenticated principal:

@@ -4,7 +4,7 @@ Each call has its own timeout (its source's), the batch has a deadline, and the 
 soon as every call has an outcome or its time is up: it never waits for a straggler. Identical
 calls in one batch run once. A call that has not started when its time is up is cancelled; one
 that has started stops by itself, because `SourceHttp` bounds connect, read and total body time.
-Workers get plain data only, so they never touch the ORM (ARCHITECTURE.md, section 3, step 5).
+Workers get plain data only, so they never touch the ORM (docs/developer/architecture.md, step 6).
 """
 
 from __future__ import annotations

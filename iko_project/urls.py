@@ -33,7 +33,7 @@ urlpatterns = [
 handler404 = "api.problems.handler404"
 handler500 = "api.problems.handler500"
 
-# Health probes (issue 7). HealthProbeMiddleware answers these paths before any other middleware;
+# Health probes. HealthProbeMiddleware answers these paths before any other middleware;
 # the routes serve a setup without it.
 from iko_project import health  # noqa: E402
 

@@ -11,7 +11,7 @@ Assembling: each relation's data is cut down to its release fields (whatever a s
 beyond them never leaves IKO), its children's results are placed in each item under their names,
 and then its output transform (JQ) shapes it. Finally the profile's transform shapes the view.
 
-See ../shared/ARCHITECTURE.md, section 3 (steps 4 to 6) and issue "Profiles as relation trees".
+See docs/developer/architecture.md ("One view, through the layers", steps 4 to 7).
 """
 
 from __future__ import annotations

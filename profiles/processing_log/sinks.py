@@ -4,9 +4,9 @@
   `database` (the `ProcessingRecord` table, the default), `verwerkingenlogging` (an external GEMMA
   Verwerkingenlogging Bewerking API, `POST /verwerkingsacties`) or `both`. Every configured sink
   is required: if one cannot take the record, `ProcessingLogUnavailable` is raised and the caller
-  releases no personal data (fail closed, ARCHITECTURE.md section 3, step 7).
+  releases no personal data (fail closed, docs/developer/architecture.md, step 8).
 - `verwerkingsactie_from_record` maps a record onto the Verwerkingenlogging API 0.9.0
-  (../shared/specs/verwerkingenlogging/bewerking-api-openapi.yaml, `VerwerkingsactieUitgebreidBasis`).
+  (tests/specs/verwerkingenlogging/bewerking-api-openapi.yaml, `VerwerkingsactieUitgebreidBasis`).
   That API is built to be searched by BSN (its Inzage API answers a citizen's "who looked at my
   data?"), so the record sent there holds the subject's identifier itself, not the pseudonym; it
   never holds the data.
@@ -14,7 +14,7 @@
 The privacy officer's inspection and its CSV export are in inspection.py and export.py; the
 retention period is applied by purge.py.
 
-Field names follow the Logboek Dataverwerkingen (../shared/specs/README.md, section 7b).
+Field names follow the Logboek Dataverwerkingen (tests/specs/README.md, "Processing logs").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Search: find the subject before opening its view, with a profile's search actions.
 
-ARCHITECTURE.md, sections 3 and 4. A search action (`profiles.definitions.models.SearchAction`)
+docs/developer/architecture.md. A search action (`profiles.definitions.models.SearchAction`)
 names typed criteria, one source operation (BRP `ZoekMet...`, KVK Zoeken, BAG by postcode and
 huisnummer, ...), the columns of a row and the column that identifies the subject. A search runs
 like a view: the purpose (or the caller's default purpose) and a grant on the profile are

@@ -1,11 +1,11 @@
 """The view service: authorise, fan out to the profile's sources, minimise, log, answer.
 
-This is steps 2 to 8 of "one view, step by step" in ../shared/ARCHITECTURE.md, section 3.
+This is steps 2 to 8 of "one view, step by step" in docs/developer/architecture.md.
 The API view only authenticates and validates; everything else happens here, so the same
 service serves every front door. Authorisation is `profiles.access.grants` (deny by default, purpose
 binding, narrowed grants, self-service); the purpose goes to the sources in the `CallContext`
 (BRP x-doelbinding and friends); the processing record follows the Logboek Dataverwerkingen
-(../shared/specs/README.md, section 7b) and is written through `profiles.processing_log.sinks`.
+(tests/specs/README.md, "Processing logs") and is written through `profiles.processing_log.sinks`.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
     context = call_context_build(caller=caller, purpose_code=purpose_code, purpose=purpose, trace=trace)
     narrowed = decision.fields if decision is not None else None  # None: not narrowed
     plan_fields = None if profile.output_transform.strip() else narrowed
-    # Identical views in flight at the same moment share one computation (issue 6, inflight.py).
+    # Identical views in flight at the same moment share one computation (engine/inflight.py).
     merge_key = None if decision is None else view_key(
         profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision)
     # Consent (profiles/consent): relations that need it are not called at all without it.

@@ -37,6 +37,7 @@ GROUPS: dict[str, str] = {
     "redis": "Redis",
     "logging": "Logs",
     "metrics": "Metrics for Prometheus",
+    "tracing": "Tracing (OpenTelemetry)",
     "process": "Processes, threads and shutdown (gunicorn)",
 }
 

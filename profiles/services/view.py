@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone as django_timezone
 
+from connectors import metrics, telemetry
 from connectors.base import ConnectorResult, Status
 from connectors.breaker import get_breaker
 from connectors.registry import Registry
@@ -121,6 +122,26 @@ def view_http_status(result: EngineResult) -> tuple[int, str]:
     return 200, (Outcome.COMPLETE if result.complete else Outcome.PARTIAL)
 
 
+def _purpose_label(purpose_code: str | None, purpose: Any) -> str:
+    """The purpose as metrics and spans name it: a configured purpose's code, else a fixed word
+    (a caller's unknown purpose is its own text, not a name from the configuration)."""
+    if purpose is not None:
+        return purpose.code
+    return "unknown" if purpose_code else "none"
+
+
+def _view_observed(*, record: dict[str, Any], purpose: Any, outcome: str, http_status: int, started: float) -> None:
+    """Count and time a view that wrote its processing record, and name its outcome on its span.
+    Admin previews are not counted: the series are about the views IKO serves."""
+    if record["action"] != "view":
+        return
+    purpose_label = _purpose_label(record["purpose_code"], purpose)
+    metrics.view_record(profile=record["profile_name"], purpose=purpose_label, outcome=outcome,
+                        seconds=time.monotonic() - started)
+    telemetry.request_outcome(outcome=outcome, http_status=http_status, purpose=purpose_label)
+
+
+@telemetry.traced("iko.view")
 def view_build(
     *,
     profile: Profile,
@@ -145,14 +166,17 @@ def view_build(
                                     purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
                                     started_at=started_at)
     if not decision.allowed:
-        raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
-                                     started=started)
+        denied = processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
+                                        started=started)
+        _view_observed(record=record, purpose=purpose, outcome="denied", http_status=403, started=started)
+        raise denied
     # Consent (profiles/consent): a purpose that needs it is refused without one, before any call.
     if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code), subject=subject):
         processing_record_write(subject=subject, fields={
             **record, "outcome": ProcessingRecord.Outcome.DENIED, "reason": "consent-required",
             "grant_id": decision.grant_id, "http_status": 403, "duration_ms": elapsed_ms(started),
         })
+        _view_observed(record=record, purpose=purpose, outcome="denied", http_status=403, started=started)
         raise ViewDenied(missing_consent, code="consent-required")
 
     view, _ = view_run(
@@ -227,6 +251,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
             "duration_ms": elapsed_ms(started),
         },
     )
+    _view_observed(record=record, purpose=purpose, outcome=outcome, http_status=http_status, started=started)
     body = {
         "profile": profile.name,
         "purpose": purpose_code,
@@ -260,10 +285,12 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, use
     trace = trace_from_header(None)
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
                                     purpose=purpose, trace=trace, action="preview")
-    return view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
-                    record=record, registry=registry, started=started, purpose=purpose)
+    with telemetry.request_span("iko.preview", trace=trace, attributes={"iko.profile": profile.name}):
+        return view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
+                        record=record, registry=registry, started=started, purpose=purpose)
 
 
+@telemetry.traced("iko.view")
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,
                                registry: Registry = default_registry) -> ViewResult:
     """`view_build` for callers that never name a purpose (Valtimo): the default purpose
@@ -280,5 +307,7 @@ def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Ca
     decision = GrantDecision(allowed=False, purpose_code="", reason="no-grant")
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code="",
                                     purpose=None, trace=trace, started_at=datetime.now(timezone.utc))
-    raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=None, started=started,
-                                 detail=f"No grant to use profile {profile.name}.")
+    denied = processing_record_deny(record=record, subject=subject, decision=decision, purpose=None, started=started,
+                                    detail=f"No grant to use profile {profile.name}.")
+    _view_observed(record=record, purpose=None, outcome="denied", http_status=403, started=started)
+    raise denied

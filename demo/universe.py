@@ -100,6 +100,11 @@ COMPANY = {
     ],
 }
 
+# A parent and her minor child from the official BRP test set, for the self-service demo of acting
+# for a child (machtigen): the child's BRP `gezag` (EenhoofdigOuderlijkGezag) names the parent.
+GEZAGHOUDER = {"bsn": "999999126", "voornamen": "Manon", "geslachtsnaam": "Maasland"}
+MINOR_CHILD = {"bsn": "999970021", "voornamen": "Maya", "geslachtsnaam": "Maasland", "geboortedatum": "2015-02-01"}
+
 # Every nummeraanduiding the BAG demo must resolve: the persons' and the vestigingen's.
 ADDRESSES = [p["adres"] for p in PERSONS] + [v["adres"] for v in COMPANY["vestigingen"]]
 

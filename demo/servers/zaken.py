@@ -313,6 +313,11 @@ class ZakenDataset:
                 "statutaireNaam": COMPANY["naam"],
                 "bezoekadres": "",
             }
+        elif "afdeling" in spec:
+            rol["betrokkeneType"] = "organisatorische_eenheid"
+            rol["betrokkeneIdentificatie"] = {
+                "identificatie": spec["afdeling"], "naam": spec["naam"], "isGehuisvestIn": "",
+            }
         else:
             rol["betrokkeneType"] = "medewerker"
             rol["betrokkeneIdentificatie"] = {
@@ -357,6 +362,9 @@ ROL_FILTERS: dict[str, Callable[[dict, str], bool]] = {
         for field in ("kvkNummer", "innNnpId", "vestigingsNummer")
     },
     "betrokkeneIdentificatie__medewerker__identificatie": _by_identificatie("medewerker", "identificatie"),
+    "betrokkeneIdentificatie__organisatorischeEenheid__identificatie": _by_identificatie(
+        "organisatorische_eenheid", "identificatie"
+    ),
     "betrokkeneType": lambda rol, value: rol["betrokkeneType"] == value,
     "omschrijvingGeneriek": lambda rol, value: rol["omschrijvingGeneriek"] == value,
 }

@@ -208,7 +208,7 @@ def test_the_demo_config_file_imports_into_an_empty_database_and_its_export_reim
     assert Service.objects.get(slug="demo-zaken").api_root == ROOTS["zaken_api_root"]
     assert ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN)).name == "Demo case system"
     assert set(Profile.objects.values_list("name", flat=True)) == {
-        "klantbeeld", "bedrijfsbeeld", "regelingentoets", "aanvraagformulier",
+        "klantbeeld", "bedrijfsbeeld", "regelingentoets", "aanvraagformulier", "mijn-omgeving",
     }
     versions = dict(Profile.objects.values_list("name", "version"))
 

@@ -61,11 +61,13 @@ from .fields import (
     ROL_KEYS,
     SUBJECT_ZAAK_FIELDS,
     ZAAK_FIELDS,
+    ZAAK_PATH,
     needs_status,
     needs_statustype,
     needs_zaaktype,
 )
 from .objects import OBJECT_OPERATIONS, object_operation_run
+from .handler import AFDELING_OPERATION, BEHANDELENDE_AFDELING, afdeling_fetch
 from .options import ZakenOptions
 from .session import JSON_HEADERS, ZAKEN_HEADERS, ZakenSession
 from .shape import compact_zaak
@@ -80,8 +82,6 @@ IDENTIFICATIE = re.compile(r"[^\x00-\x1f\x7f]{1,40}")
 RSIN = re.compile(r"[0-9]{9}")
 # Rollen read per allowed zaak at most when confirming ownership.
 ROLLEN_PER_ZAAK = 3
-# A zaak URL is the Zaken API root plus `zaken/<uuid>`, nothing else.
-ZAAK_PATH = re.compile(r"zaken/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
@@ -180,6 +180,7 @@ class ZakenConnector(Connector):
         ),
         # Keyed on an object or on one zaak: see objects.py.
         **OBJECT_OPERATIONS,
+        BEHANDELENDE_AFDELING: AFDELING_OPERATION,  # handler.py
     }
 
     def _options(self) -> ZakenOptions:
@@ -195,6 +196,8 @@ class ZakenConnector(Connector):
             return self._zaken_op_identificatie(session, request)
         if operation.name in OBJECT_OPERATIONS:
             return object_operation_run(session, request, expand_values(session.options, tuple(request.fields)))
+        if operation.name == BEHANDELENDE_AFDELING:
+            return afdeling_fetch(session, request)
         return self._zaken_of(session, SUBJECTS[operation.name], request)
 
     def _zaken_of(self, session: ZakenSession, subject: Subject, request: ConnectorRequest) -> ConnectorResult:

@@ -20,7 +20,7 @@ from typing import Iterable
 
 from django.conf import settings
 
-from . import metrics
+from . import metrics, telemetry
 from .base import ConnectorRequest, ConnectorResult, SourceConfig, Status
 from .breaker import CircuitBreaker
 from .registry import Registry
@@ -73,7 +73,9 @@ class SourceCall:
 
 def _execute(registry: Registry, call: SourceCall) -> ConnectorResult:
     connector_class = registry[call.source.connector_id]
-    return connector_class(call.source).run(call.request)
+    return telemetry.source_call_traced(source=call.source.name, operation=call.request.operation,
+                                        traceparent=call.request.context.traceparent,
+                                        run=lambda: connector_class(call.source).run(call.request))
 
 
 def run_calls(
@@ -129,7 +131,8 @@ def run_calls(
     def settle(signature: str, call: SourceCall, result: ConnectorResult) -> None:
         memo[signature] = result
         source, operation, status = call.source.name, call.request.operation, result.status.value
-        metrics.source_call_record(source=source, operation=operation, status=status, seconds=result.duration_ms / 1000)
+        metrics.source_call_record(source=source, operation=operation, status=status, seconds=result.duration_ms / 1000,
+                                   detail=result.detail)
         if result.status in (Status.ERROR, Status.TIMEOUT):
             logger.warning("Source call failed: %s %s %s after %.0f ms.", source, operation, status, result.duration_ms,
                            extra={"log_fields": {"event": "source_call_failed", "source": source, "operation": operation,

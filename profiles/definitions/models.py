@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from profiles.definitions.expressions import ExpressionError, validate_expression
 from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
@@ -136,6 +137,13 @@ class Relation(models.Model):
     required = models.BooleanField(
         default=False,
         help_text="If this relation fails, the whole view fails (502/504) instead of answering partially.",
+    )
+    # Consent (profiles/consent): without the subject's consent in force, this relation (and
+    # everything below it) is not called and the view reports it as consent_required.
+    needs_consent = models.BooleanField(
+        _("needs consent"), default=False,
+        help_text=_("This relation is only called when the citizen or company has given consent for "
+                    "it; otherwise the view reports it as consent_required and calls nothing."),
     )
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -29,6 +29,8 @@ from typing import Any, Callable, Hashable, TypeVar
 
 from django.conf import settings
 
+from connectors import metrics
+
 T = TypeVar("T")
 
 # A follower waits at most this much longer than the leader's own deadline, then computes itself.
@@ -76,6 +78,7 @@ class InflightGroup:
             return compute(), False
         if flight.error is not None:
             raise flight.error
+        metrics.inflight_merge_record()
         return flight.result, True
 
     def in_flight(self) -> int:

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from connectors import metrics
 from profiles.processing_log.models import ProcessingRecord
 from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
@@ -60,12 +61,21 @@ def processing_log_sinks() -> tuple[str, ...]:
 
 
 def processing_record_write(*, fields: dict[str, Any], subject: Subject | None = None) -> None:
-    """Write one record to every configured sink, or raise ProcessingLogUnavailable."""
+    """Write one record to every configured sink, or raise ProcessingLogUnavailable.
+
+    Every attempt is timed, and a failed one counted (`iko_processing_log_write_*`, connectors/metrics.py).
+    """
+    started = time.monotonic()
     sinks = processing_log_sinks()
-    if "database" in sinks:
-        _database_write(fields)
-    if "verwerkingenlogging" in sinks:
-        _verwerkingenlogging_write(fields, subject)
+    try:
+        if "database" in sinks:
+            _database_write(fields)
+        if "verwerkingenlogging" in sinks:
+            _verwerkingenlogging_write(fields, subject)
+    except ProcessingLogUnavailable:
+        metrics.processing_log_write_record(seconds=time.monotonic() - started, failed=True)
+        raise
+    metrics.processing_log_write_record(seconds=time.monotonic() - started, failed=False)
 
 
 def _database_write(fields: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any, Mapping, Sequence
 
+from connectors import telemetry
 from connectors.base import Operation, Status
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
@@ -118,6 +119,7 @@ def endpoint_profiles(*, source, operation: Operation) -> list[tuple[Profile, li
     return list(found.values())
 
 
+@telemetry.traced("iko.endpoint")
 def endpoint_call(
     *,
     source,

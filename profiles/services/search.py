@@ -19,6 +19,7 @@ import time
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
+from connectors import telemetry
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 from profiles.access.context import call_context_build
@@ -203,6 +204,7 @@ def _subject_of(values: Mapping[str, Any], kinds: Mapping[str, str]) -> Subject:
 
 
 # --- a search with a search action ---------------------------------------------------------------
+@telemetry.traced("iko.search")
 def search_run(
     *,
     profile: Profile,

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone as django_timezone
 
+from connectors import metrics, telemetry
 from connectors.base import ConnectorResult, Status
 from connectors.breaker import get_breaker
 from connectors.registry import Registry
@@ -29,6 +30,7 @@ from profiles.access.grants import GrantDecision, grant_exists, grant_resolve, p
 from profiles.access.models import Purpose
 from profiles.access.narrowing import grant_withheld_paths, plan_narrow
 from profiles.access.principals import Caller
+from profiles.consent.prune import consent_plan_prune, consent_purpose_missing, consent_view_report
 from profiles.definitions.fields import released_paths, select_fields
 from profiles.definitions.models import Profile
 from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
@@ -36,16 +38,9 @@ from profiles.engine.inflight import view_execute_merged, view_key
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.records import elapsed_ms, processing_record_base, processing_record_deny
 from profiles.processing_log.sinks import processing_record_write
-from profiles.refusals import InvalidSubject, PurposeMissing
+from profiles.refusals import InvalidSubject, PurposeMissing, ViewDenied
 from profiles.subjects import Subject
 from profiles.tracing import TraceContext, trace_from_header
-
-
-# x-gebruiker when citizens look at their own data (the gateway convention).
-SELF_SERVICE_USER = "BurgerZelf"
-
-
-
 
 
 @dataclass
@@ -127,6 +122,26 @@ def view_http_status(result: EngineResult) -> tuple[int, str]:
     return 200, (Outcome.COMPLETE if result.complete else Outcome.PARTIAL)
 
 
+def _purpose_label(purpose_code: str | None, purpose: Any) -> str:
+    """The purpose as metrics and spans name it: a configured purpose's code, else a fixed word
+    (a caller's unknown purpose is its own text, not a name from the configuration)."""
+    if purpose is not None:
+        return purpose.code
+    return "unknown" if purpose_code else "none"
+
+
+def _view_observed(*, record: dict[str, Any], purpose: Any, outcome: str, http_status: int, started: float) -> None:
+    """Count and time a view that wrote its processing record, and name its outcome on its span.
+    Admin previews are not counted: the series are about the views IKO serves."""
+    if record["action"] != "view":
+        return
+    purpose_label = _purpose_label(record["purpose_code"], purpose)
+    metrics.view_record(profile=record["profile_name"], purpose=purpose_label, outcome=outcome,
+                        seconds=time.monotonic() - started)
+    telemetry.request_outcome(outcome=outcome, http_status=http_status, purpose=purpose_label)
+
+
+@telemetry.traced("iko.view")
 def view_build(
     *,
     profile: Profile,
@@ -154,8 +169,18 @@ def view_build(
                                     purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
                                     started_at=started_at)
     if not decision.allowed:
-        raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
-                                     started=started)
+        denied = processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
+                                        started=started)
+        _view_observed(record=record, purpose=purpose, outcome="denied", http_status=403, started=started)
+        raise denied
+    # Consent (profiles/consent): a purpose that needs it is refused without one, before any call.
+    if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code), subject=subject):
+        processing_record_write(subject=subject, fields={
+            **record, "outcome": ProcessingRecord.Outcome.DENIED, "reason": "consent-required",
+            "grant_id": decision.grant_id, "http_status": 403, "duration_ms": elapsed_ms(started),
+        })
+        _view_observed(record=record, purpose=purpose, outcome="denied", http_status=403, started=started)
+        raise ViewDenied(missing_consent, code="consent-required")
 
     view, _ = view_run(
         profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
@@ -187,9 +212,13 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
     merge_key = None if decision is None else view_key(
         profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision,
         variables=variables)
+    # Consent (profiles/consent): relations that need it are not called at all without it.
+    pruned = consent_plan_prune(plan=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
+                                profile=profile, subject=subject)
+    merge_key = merge_key and (*merge_key, pruned.key)
     result = view_execute_merged(
         merge_key=merge_key,
-        roots=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
+        roots=pruned.plan,
         subject=subject,
         context=context,
         registry=registry,
@@ -222,13 +251,14 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
             **record,
             "sources": {name: s["status"] for name, s in sources.items()},
             "fields_released": released,
-            "fields_withheld": withheld,
+            "fields_withheld": withheld + sorted(pruned.withheld),
             "grant_id": decision.grant_id if decision else None,
             "outcome": outcome,
             "http_status": http_status,
             "duration_ms": elapsed_ms(started),
         },
     )
+    _view_observed(record=record, purpose=purpose, outcome=outcome, http_status=http_status, started=started)
     body = {
         "profile": profile.name,
         "purpose": purpose_code,
@@ -243,6 +273,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
             for name, o in result.relations.items()
         },
     }
+    consent_view_report(body=body, pruned=pruned)
     return ViewResult(http_status=http_status, body=body), result
 
 
@@ -261,10 +292,12 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, use
     trace = trace_from_header(None)
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
                                     purpose=purpose, trace=trace, action="preview")
-    return view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
-                    record=record, registry=registry, started=started, purpose=purpose)
+    with telemetry.request_span("iko.preview", trace=trace, attributes={"iko.profile": profile.name}):
+        return view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
+                        record=record, registry=registry, started=started, purpose=purpose)
 
 
+@telemetry.traced("iko.view")
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,
                                registry: Registry = default_registry,
                                variables: dict[str, Any] | None = None) -> ViewResult:
@@ -282,5 +315,7 @@ def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Ca
     decision = GrantDecision(allowed=False, purpose_code="", reason="no-grant")
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code="",
                                     purpose=None, trace=trace, started_at=datetime.now(timezone.utc))
-    raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=None, started=started,
-                                 detail=f"No grant to use profile {profile.name}.")
+    denied = processing_record_deny(record=record, subject=subject, decision=decision, purpose=None, started=started,
+                                    detail=f"No grant to use profile {profile.name}.")
+    _view_observed(record=record, purpose=None, outcome="denied", http_status=403, started=started)
+    raise denied

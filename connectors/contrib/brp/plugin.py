@@ -10,7 +10,8 @@ Operations (each a `type` of the query):
   always in `fields`, so the answer can be checked to be about the person asked for.
 - `ZoekMetGeslachtsnaamEnGeboortedatum`, `ZoekMetPostcodeEnHuisnummer`,
   `ZoekMetNaamEnGemeenteVanInschrijving`, `ZoekMetStraatHuisnummerEnGemeenteVanInschrijving`,
-  `ZoekMetNummeraanduidingIdentificatie`, `ZoekMetAdresseerbaarObjectIdentificatie` (no subject;
+  `ZoekMetNummeraanduidingIdentificatie`, `ZoekMetAdresseerbaarObjectIdentificatie` (the last
+  two: the residents at an address; no subject;
   the spec's parameters, see `search.py`): a list of `PersoonBeperkt`, possibly empty. `fields`
   holds exactly the fields asked for. Parameters are checked against the spec before sending.
 

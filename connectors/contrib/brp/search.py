@@ -11,7 +11,15 @@ values: these are personal data.
 A search answers `PersoonBeperkt` objects, which have far fewer fields than a `Persoon`
 (`fields.PERSOON_BEPERKT_FIELDS`). The query's `fields` are exactly the fields asked for, minus
 the automatic ones; unlike consulting, no `burgerservicenummer` is added, since there is no
-subject to check the answer against.
+subject to check the answer against. So the residents at an address (`ZoekMetNummeraanduiding
+Identificatie`, `ZoekMetAdresseerbaarObjectIdentificatie`) can be counted by asking for
+`burgerservicenummer` alone, without any name. (`ZoekMetAdresseerbaarObjectIdentificatie` answers
+`GezagPersoonBeperkt`: the same fields plus `gezag`, which is not offered.)
+
+Unlike the ZGW APIs, the BRP refuses a query whose required parameter is missing or malformed
+(400) instead of ignoring it, and the answer's `type` is checked to be the query's. A
+`PersoonBeperkt` carries no BAG id, so the persons found cannot be checked one by one against the
+address; their address lines are only in the answer when `adressering` is asked for.
 """
 
 from __future__ import annotations
@@ -29,8 +37,8 @@ ZOEK_MET_GESLACHTSNAAM_EN_GEBOORTEDATUM = "ZoekMetGeslachtsnaamEnGeboortedatum"
 ZOEK_MET_POSTCODE_EN_HUISNUMMER = "ZoekMetPostcodeEnHuisnummer"
 ZOEK_MET_NAAM_EN_GEMEENTE_VAN_INSCHRIJVING = "ZoekMetNaamEnGemeenteVanInschrijving"
 ZOEK_MET_NUMMERAANDUIDING_IDENTIFICATIE = "ZoekMetNummeraanduidingIdentificatie"
-ZOEK_MET_STRAAT_HUISNUMMER_EN_GEMEENTE_VAN_INSCHRIJVING = "ZoekMetStraatHuisnummerEnGemeenteVanInschrijving"
 ZOEK_MET_ADRESSEERBAAR_OBJECT_IDENTIFICATIE = "ZoekMetAdresseerbaarObjectIdentificatie"
+ZOEK_MET_STRAAT_HUISNUMMER_EN_GEMEENTE_VAN_INSCHRIJVING = "ZoekMetStraatHuisnummerEnGemeenteVanInschrijving"
 
 # PersonenQuery.fields: 1 to 130 paths.
 MAX_FIELDS = 130
@@ -48,8 +56,8 @@ SPEC_PATTERNS = {
     "huisnummertoevoeging": r"^[a-zA-Z0-9 \-]{1,4}$",
     "gemeenteVanInschrijving": r"^[0-9]{4}$",
     "nummeraanduidingIdentificatie": r"^(?!0{16})[0-9]{16}$",
+    "adresseerbaarObjectIdentificatie": r"^(?!0{16})[0-9]{16}$",  # AdresseerbaarObjectIdentificatieFilter
     "straat": r"^[a-zA-Z0-9À-ž \-\'\.]{1,80}$|^[a-zA-Z0-9À-ž \-\'\.]{7,79}\*{1}$|^\*{1}[a-zA-Z0-9À-ž \-\'\.]{7,79}$",  # StraatFilter
-    "adresseerbaarObjectIdentificatie": r"^(?!0{16})[0-9]{16}$",
 }
 
 
@@ -93,17 +101,18 @@ SEARCH_TYPES: dict[str, SearchType] = {
             ("nummeraanduidingIdentificatie",),
             ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
         ),
+        # The residents of a verblijfsobject, ligplaats or standplaats: all its addresses at once.
+        SearchType(
+            ZOEK_MET_ADRESSEERBAAR_OBJECT_IDENTIFICATIE,
+            "Persons living in a BAG adresseerbaar object (PersoonBeperkt).",
+            ("adresseerbaarObjectIdentificatie",),
+            ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
+        ),
         SearchType(
             ZOEK_MET_STRAAT_HUISNUMMER_EN_GEMEENTE_VAN_INSCHRIJVING,
             "Persons living at a street and huisnummer in one gemeente (PersoonBeperkt).",
             ("straat", "huisnummer", "gemeenteVanInschrijving"),
             ("huisletter", "huisnummertoevoeging", "inclusiefOverledenPersonen"),
-        ),
-        SearchType(
-            ZOEK_MET_ADRESSEERBAAR_OBJECT_IDENTIFICATIE,
-            "Persons living in a BAG adresseerbaar object (PersoonBeperkt, with gezag).",
-            ("adresseerbaarObjectIdentificatie",),
-            ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
         ),
     )
 }
@@ -180,13 +189,13 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
     "nummeraanduidingIdentificatie": _digits(
         16, "a BAG nummeraanduiding id of 16 digits (not all zeros)", not_all_zeros=True
     ),
+    "adresseerbaarObjectIdentificatie": _digits(
+        16, "a BAG adresseerbaar object id of 16 digits (not all zeros)", not_all_zeros=True
+    ),
     "inclusiefOverledenPersonen": _boolean,
     "straat": _text(
         SPEC_PATTERNS["straat"],
         "a street name: letters, digits, spaces, - ' or . (at most 80), with * as a wildcard after or before at least 7 of them",
-    ),
-    "adresseerbaarObjectIdentificatie": _digits(
-        16, "a BAG adresseerbaar object id of 16 digits (not all zeros)", not_all_zeros=True
     ),
 }
 # voornamen differs per search type: VoornamenVerplichtFilter where it is required,
@@ -208,7 +217,6 @@ _HINTS = {
     "gemeenteVanInschrijving": "a gemeentecode of 4 digits",
     "nummeraanduidingIdentificatie": "16 digits, not all zeros",
     "straat": "a street name (at most 80 characters), * as a wildcard with at least 7 letters",
-    "adresseerbaarObjectIdentificatie": "16 digits, not all zeros",
 }
 _TYPED = {
     "geboortedatum": Param("geboortedatum", type="date"),

@@ -247,6 +247,7 @@ def test_the_existing_operations_are_unchanged_and_the_new_ones_declared():
     assert {name: operations[name].params for name in list(operations)[4:]} == {
         "zaken_over_object": ("object",), "statussen_van_zaak": ("zaak",), "rollen_van_zaak": ("zaak",),
         "zaakobjecten_van_zaak": ("zaak",), "gerelateerde_zaken": ("zaak",),
+        "behandelende_afdeling": ("url",),  # the citizen's zaken: the department that handles them
     }
     assert "betrokkeneIdentificatie.inpBsn" in operations["rollen_van_zaak"].fields
     assert "betrokkeneIdentificatie.geboortedatum" not in operations["rollen_van_zaak"].fields

@@ -15,11 +15,15 @@ Every call goes through `SourceHttp.request`, which
 - keeps URLs out of the logs: urllib3 logs every request line at DEBUG (and a failing one at
   WARNING), with path and query, which hold KVK numbers, BAG ids and other identifiers. Its log
   records are rewritten here (`RedactOutgoingUrls`), so `IKO_LOG_LEVEL=DEBUG` shows that a call
-  was made, to which host, and its status, but not what it was about.
+  was made, to which host, and its status, but not what it was about;
+- makes an identical GET (same server configuration, URL, parameters and headers) once within
+  one view: while a view's calls run, `SharedGets` hands its answer (or failure) to every
+  connector that asks for it again, also to one that asks while the first request is under way.
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
@@ -200,6 +204,58 @@ def clients_close() -> None:
     _clients.by_fingerprint = {}
 
 
+# --- one answer per identical GET within a view ---------------------------------------------------
+class _SharedAnswer:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.response: HttpResponse | None = None
+        self.error: BaseException | None = None
+
+
+class SharedGets:
+    """The GET answers of one view, by request. Lives as long as the view; never shared between
+    views, so no answer outlives the request that needed it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answers: dict[tuple, _SharedAnswer] = {}
+
+    def get(self, key: tuple, send, wait_seconds: float) -> HttpResponse:
+        with self._lock:
+            answer = self._answers.get(key)
+            first = answer is None
+            if first:
+                answer = self._answers[key] = _SharedAnswer()
+        if first:
+            try:
+                answer.response = send()
+            except BaseException as exc:
+                answer.error = exc
+                raise
+            finally:
+                answer.done.set()
+            return answer.response
+        if not answer.done.wait(wait_seconds):
+            raise ConnectorError(f"The source did not answer within {wait_seconds:g} s.", Status.TIMEOUT)
+        if answer.error is not None:
+            raise answer.error
+        return answer.response
+
+
+_shared_gets: contextvars.ContextVar[SharedGets | None] = contextvars.ContextVar("iko_shared_gets", default=None)
+
+
+def share_gets(shared: SharedGets | None) -> None:
+    """From now on in this context, identical GETs go through `shared` (None: not shared)."""
+    _shared_gets.set(shared)
+
+
+def _share_key(service, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None,
+               max_bytes: int) -> tuple:
+    query = json.dumps(params, sort_keys=True, default=str) if params else ""
+    return (_fingerprint(service), url, query, tuple(sorted((headers or {}).items())), max_bytes)
+
+
 class SourceHttp:
     """HTTP client of one source for one call."""
 
@@ -240,6 +296,13 @@ class SourceHttp:
     ) -> HttpResponse:
         _refuse_escape(path)
         url = _absolute_url(self.api_root, path)
+        shared = _shared_gets.get()
+        if shared is not None and method == "GET" and json_body is None:
+            key = _share_key(self.service, url, params, headers, self.max_bytes)
+            return shared.get(key, lambda: self._request(method, url, params, json_body, headers), self.source.timeout)
+        return self._request(method, url, params, json_body, headers)
+
+    def _request(self, method: str, url: str, params, json_body, headers) -> HttpResponse:
         timeout = self.source.timeout
         deadline = time.monotonic() + timeout
         try:

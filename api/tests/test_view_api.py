@@ -272,10 +272,12 @@ def test_a_callers_traceparent_is_continued(authed_api, grant):
 def test_when_the_processing_log_cannot_be_written_no_personal_data_goes_out(authed_api, grant, monkeypatch):
     from django.db import DatabaseError
 
-    def broken(**kwargs):
+    from profiles.processing_log import sinks
+
+    def broken(connection, fields):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(ProcessingRecord.objects, "create", broken)
+    monkeypatch.setattr(sinks, "_insert", broken)  # the INSERT of the record fails
     responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
 
     response = view(authed_api)

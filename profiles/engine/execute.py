@@ -189,7 +189,8 @@ def _params_from_input(plan: RelationPlan, item: Any, subject: Subject) -> tuple
     """The calls' parameters for one parent item, and whether they form a batch (a list)."""
     if not plan.input_expression:
         return [{subject.type: subject.value}], False
-    outputs = evaluate_all(plan.input_expression, item, subject_item(subject))
+    # An input that needs only the subject reads no item: don't hand it one to serialise.
+    outputs = evaluate_all(plan.input_expression, None if plan.early else item, subject_item(subject))
     batch = len(outputs) > 1 or (len(outputs) == 1 and isinstance(outputs[0], list))
     flat: list[Any] = []
     for output in outputs:
@@ -211,7 +212,10 @@ def _params_from_input(plan: RelationPlan, item: Any, subject: Subject) -> tuple
     return params, batch
 
 
-def _new_node(plan: RelationPlan, item: Any, subject: Subject, budget: dict[str, int]) -> Node:
+def _new_node(plan: RelationPlan, item: Any, subject: Subject, budget: dict[str, int],
+              known: dict[str, Any] | None = None) -> Node:
+    """`known`: per relation that needs only the subject, its parameters (or failure) once worked
+    out: the same for every item, so its expression runs once per view."""
     node = Node(plan=plan, item=item)
     if plan.unavailable:
         node.status, node.detail = plan.unavailable
@@ -220,7 +224,17 @@ def _new_node(plan: RelationPlan, item: Any, subject: Subject, budget: dict[str,
         node.status, node.detail = Status.SKIPPED, f"{plan.operation.name} does not take a {subject.type}."
         return node
     try:
-        params_list, node.batch = _params_from_input(plan, item, subject)
+        if known is not None and plan.early:
+            if plan.name not in known:
+                try:
+                    known[plan.name] = _params_from_input(plan, item, subject)
+                except ExpressionError as exc:
+                    known[plan.name] = exc
+            if isinstance(known[plan.name], ExpressionError):
+                raise known[plan.name]
+            params_list, node.batch = known[plan.name]
+        else:
+            params_list, node.batch = _params_from_input(plan, item, subject)
     except ExpressionError as exc:
         node.status, node.detail = Status.ERROR, f"Input expression failed: {exc}"
         return node
@@ -272,9 +286,10 @@ class _Schedule:
         self.after: dict[str, tuple[str, ...]] = {}  # signature -> the signatures it waited for
         self.records: dict[str, tuple[str, str]] = {}  # signature -> (relation, source), in start order
         self.early: dict[str, Node] = {}  # relation name -> its early (subject-fed) node
+        self.known: dict[str, Any] = {}  # relation name -> parameters of a subject-fed relation
 
     def node(self, plan: RelationPlan, item: Any, parent: Node | None) -> Node:
-        node = _new_node(plan, item, self.subject, self.budget)
+        node = _new_node(plan, item, self.subject, self.budget, self.known)
         self._start(node, after=tuple(parent.signatures) if parent else (), tree=True)
         return node
 
@@ -285,7 +300,7 @@ class _Schedule:
                 if child.early and not child.unavailable:
                     # Its first node in the tree gets the same parameters and cap, so that node's
                     # calls are these: the budget is not spent here, but there.
-                    node = _new_node(child, subject_item(self.subject), self.subject, dict(self.budget))
+                    node = _new_node(child, subject_item(self.subject), self.subject, dict(self.budget), self.known)
                     self._start(node, after=(), tree=False)
                     self.early[child.name] = node
             self.start_early(plan.children)

@@ -146,6 +146,23 @@ def test_a_record_is_one_insert_with_the_fields_conversions_and_listeners_hear_o
     assert heard == [(TRACE_ID, True)]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite has one writer at a time")
+def test_on_sqlite_the_threads_of_a_process_take_turns_and_give_up_when_sqlite_would(db, settings, monkeypatch):
+    from profiles.processing_log import sinks
+    from profiles.refusals import ProcessingLogUnavailable
+
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.05)
+    fields = dict(trace_id="d" * 32, span_id="b" * 16, actor="x", purpose_code="p", profile_name="klantbeeld",
+                  subject_type="bsn", subject_pseudonym="c" * 64, outcome="complete", http_status=200, duration_ms=1.0)
+    sinks.processing_record_write(fields=dict(fields))
+    assert ProcessingRecord.objects.count() == 1
+
+    with sinks._sqlite_writer:  # another thread of this process is writing
+        with pytest.raises(ProcessingLogUnavailable):
+            sinks.processing_record_write(fields=dict(fields))
+    assert ProcessingRecord.objects.count() == 1
+
+
 # --- retention -------------------------------------------------------------------------------------
 
 

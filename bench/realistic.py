@@ -19,6 +19,10 @@ profiles only) with each answer's latency drawn uniformly from --latency-ms +- -
   (from demo/config.yaml). Each call counts as one round trip: that is what it takes when a
   connector asks for nothing twice and runs its independent requests together;
 - view latency p50 / p95 / p99 at 1 and at --concurrency clients, and the overhead over the floor;
+  with call records also IKO's own time: the latency minus the longest chain of the calls' own
+  durations (for the flat profile: minus the slowest call, as bench/fanout.py counts overhead), so
+  time the sources take beyond --latency-ms (the seven demo sources share one process) is not
+  counted against IKO;
 - connector calls per view (the view's `relations`), and the requests the demo sources received
   per view (their own counters), at 1 client and under load (identical views in flight at the same
   moment share one computation, so under load fewer requests per view is expected);
@@ -89,6 +93,19 @@ def chain_from_records(records: dict[str, dict]) -> int:
     return max((of(name) for name in records), default=0)
 
 
+def chain_duration(records: dict[str, dict]) -> float:
+    """The longest chain of calls that waited for each other, summing the calls' own durations
+    (as IKO measured them): what the view would take if IKO itself took no time."""
+    ends: dict[str, float] = {}
+
+    def of(name: str) -> float:
+        if name not in ends:
+            ends[name] = records[name]["dur"] + max((of(a) for a in records[name]["after"] if a in records), default=0.0)
+        return ends[name]
+
+    return max((of(name) for name in records), default=0.0)
+
+
 def tree_parents() -> dict[str, dict[str, str | None]]:
     """Per demo profile: relation name -> its parent's name (None for a top-level relation)."""
     document = yaml.safe_load((REPO / "demo" / "config.yaml").read_text(encoding="utf-8"))
@@ -132,7 +149,8 @@ class Target:
         records = call_records(response.headers.get("Server-Timing", ""))
         chain = chain_from_records(records) if records else chain_from_tree(self.parents, relations)
         return {"status": response.status_code, "complete": answer.get("complete"), "ms": ms, "chain": chain,
-                "calls": sum(r.get("calls", 0) for r in relations.values()), "records": bool(records)}
+                "calls": sum(r.get("calls", 0) for r in relations.values()), "records": bool(records),
+                "own_ms": ms - chain_duration(records) if records else None}
 
 
 def run(target: Target, views: int, concurrency: int) -> tuple[list[dict], float]:
@@ -158,6 +176,7 @@ def measure(target: Target, sources: DemoSources | None, pids: list[int], views:
     requests_per_view = (sum(sources.request_counts().values()) - counted_before) / views if sources else None
     latencies = [r["ms"] for r in results]
     overhead = [r["ms"] - r["chain"] * latency_ms for r in results]
+    own = [r["own_ms"] for r in results if r["own_ms"] is not None]
     pct = {p: round(percentile(latencies, p), 1) for p in (50, 95, 99)}
     return {
         "views": views, "concurrency": concurrency,
@@ -167,6 +186,8 @@ def measure(target: Target, sources: DemoSources | None, pids: list[int], views:
         "floor_from": "call records" if all(r["records"] for r in results) else "relation tree",
         "latency_ms": pct, "p99_over_p50": round(pct[99] / pct[50], 2),
         "overhead_ms": {p: round(percentile(overhead, p), 1) for p in (50, 95, 99)},
+        # Only with call records: the view's latency minus its chain of call durations.
+        "own_ms": {p: round(percentile(own, p), 1) for p in (50, 95, 99)} if own else None,
         "calls_per_view": round(statistics.mean(r["calls"] for r in results), 2),
         "source_requests_per_view": None if requests_per_view is None else round(requests_per_view, 2),
         "sequential_sum_ms": None if requests_per_view is None else round(requests_per_view * latency_ms, 1),
@@ -242,6 +263,8 @@ ROWS = [
     ("p50 / p95 / p99, 1 client", lambda f: " / ".join(f"{v:g}" for v in f["c1"]["latency_ms"].values())),
     ("overhead over the floor p50 / p95, 1 client",
      lambda f: f"{f['c1']['overhead_ms'][50]:g} / {f['c1']['overhead_ms'][95]:g}"),
+    ("IKO's own time (latency minus the chain of call durations) p50 / p95, 1 client",
+     lambda f: "-" if not f["c1"].get("own_ms") else f"{f['c1']['own_ms'][50]:g} / {f['c1']['own_ms'][95]:g}"),
     ("p50 / p95 / p99, {c} clients", lambda f: " / ".join(f"{v:g}" for v in f["loaded"]["latency_ms"].values())),
     ("p99 / p50, {c} clients", lambda f: f"{f['loaded']['p99_over_p50']:g}"),
     ("views/s, 1 / {c} clients", lambda f: f"{f['c1']['views_per_second']:g} / {f['loaded']['views_per_second']:g}"),

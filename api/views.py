@@ -5,6 +5,7 @@ Personal identifiers travel in POST bodies, never in URLs (docs/integrator/index
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +24,7 @@ from profiles.services.view import (
 from profiles.subjects import subject_parse
 
 from .problems import problem_response
+from .timing import server_timing
 from .tracing import request_trace
 from .service_problems import service_refusal_problem, sources_failed_problem
 from .serializers import ProfileListSerializer, ViewRequestSerializer, ViewResponseSerializer
@@ -122,4 +124,7 @@ class ProfileViewView(APIView):
                 request, http_status=result.http_status, sources=result.body["sources"],
                 trace_id=result.body["traceId"], detail="None of the profile's sources gave an answer; see sources.",
             )
-        return Response(result.body)
+        response = Response(result.body)
+        if settings.IKO_SERVER_TIMING and result.calls:
+            response["Server-Timing"] = server_timing(result.calls)
+        return response

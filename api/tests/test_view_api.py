@@ -204,6 +204,29 @@ def test_one_failing_source_gives_a_partial_view(authed_api, grant, profile, brp
 
 
 @responses.activate
+def test_server_timing_lists_each_call_with_what_it_waited_for_and_no_data_when_switched_on(
+    authed_api, grant, profile, brp_service, settings
+):
+    from connectors.models import Source
+    from profiles.models import Relation
+
+    responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
+    persoon = Relation.objects.get(profile=profile, name="persoon")
+    Relation.objects.create(profile=profile, parent=persoon, name="opnieuw", source=Source.objects.get(name="brp"),
+                            operation="RaadpleegMetBurgerservicenummer", input_expression="{bsn: .burgerservicenummer}",
+                            fields=["naam.volledigeNaam"])
+    assert "Server-Timing" not in view(authed_api)  # off by default
+
+    settings.IKO_SERVER_TIMING = True
+    response = view(authed_api)
+
+    first, second = response["Server-Timing"].split(", ")
+    assert first.startswith('c0;desc="persoon brp";start=') and ";dur=" in first and "after" not in first
+    assert second.startswith('c1;desc="opnieuw brp";start=') and second.endswith(';after="c0"')
+    assert BSN not in response["Server-Timing"]
+
+
+@responses.activate
 def test_exactly_one_processing_record_per_request_and_no_source_data_in_it(authed_api, grant):
     responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
 
@@ -249,10 +272,12 @@ def test_a_callers_traceparent_is_continued(authed_api, grant):
 def test_when_the_processing_log_cannot_be_written_no_personal_data_goes_out(authed_api, grant, monkeypatch):
     from django.db import DatabaseError
 
-    def broken(**kwargs):
+    from profiles.processing_log import sinks
+
+    def broken(connection, fields):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(ProcessingRecord.objects, "create", broken)
+    monkeypatch.setattr(sinks, "_insert", broken)  # the INSERT of the record fails
     responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
 
     response = view(authed_api)

@@ -3,11 +3,18 @@
 JQ is the language of the reference IKO Server, so its profiles port over. JQ has no I/O, so an
 admin who writes an expression cannot make IKO run code or reach the network. Each expression is
 compiled once per process and cached; it is validated when the admin saves it.
+
+Every expression can use `$subject`, the view's subject as `{type, value, <type>: value}` (for a
+BSN: `{"type": "bsn", "value": "999993653", "bsn": "999993653"}`), wherever it sits in the tree.
+An input expression that needs nothing but the subject (`{bsn: $subject.value}`) lets the engine
+start that relation's call with the top-level relations instead of after its parent's answer:
+`needs_only_subject` tells, by reading the expression (see its docstring for what it accepts).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import jq
@@ -17,10 +24,17 @@ class ExpressionError(ValueError):
     """An expression does not compile or fails on its input; the message is readable."""
 
 
+# The expression runs on [input, subject]: `$subject` is bound once, then `.` is the input again.
+# The newlines keep a trailing `# comment` in the expression from swallowing the parenthesis.
+_WRAPPER = ".[1] as $subject | .[0] | (\n{}\n)"
+
+
 @functools.lru_cache(maxsize=2048)
 def compile_expression(expression: str):
     try:
-        return jq.compile(expression)
+        # First on its own, with `$subject` declared: its errors then name the admin's own lines.
+        jq.compile(expression, args={"subject": None})
+        return jq.compile(_WRAPPER.format(expression))
     except ValueError as exc:
         raise ExpressionError(_readable(str(exc))) from None
 
@@ -36,19 +50,178 @@ def validate_expression(expression: str) -> None:
     compile_expression(expression)
 
 
-def evaluate_all(expression: str, value: Any) -> list[Any]:
-    """All outputs of the expression for this input."""
+def evaluate_all(expression: str, value: Any, subject: dict[str, Any] | None = None) -> list[Any]:
+    """All outputs of the expression for this input (and this `$subject`)."""
     try:
-        return compile_expression(expression).input_value(value).all()
+        return compile_expression(expression).input_value([value, subject]).all()
     except ExpressionError:
         raise
     except ValueError as exc:
         raise ExpressionError(_readable(str(exc))) from None
 
 
-def evaluate_one(expression: str, value: Any) -> Any:
+def evaluate_one(expression: str, value: Any, subject: dict[str, Any] | None = None) -> Any:
     """The single output of a transform; several outputs become a list, none becomes null."""
-    outputs = evaluate_all(expression, value)
+    outputs = evaluate_all(expression, value, subject)
     if not outputs:
         return None
     return outputs[0] if len(outputs) == 1 else outputs
+
+
+# --- does an input expression need its parent's item? ---------------------------------------------
+
+_TOKENS = re.compile(
+    r"""(?P<space>\s+|\#[^\n]*)
+    | (?P<string>"(?:[^"\\]|\\.)*")
+    | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+    | (?P<variable>\$[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<field>\.[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<mark>[.{}\[\](),:|?])""",
+    re.VERBOSE,
+)
+_LITERALS = {"null", "true", "false"}
+
+
+class _NotSubjectOnly(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=2048)
+def needs_only_subject(expression: str) -> bool:
+    """True when the expression certainly does not read its input (`.`): only `$subject`.
+
+    It reads the expression rather than running it, and says True only for a small, plain part of
+    JQ: objects, arrays, strings without interpolation, numbers, null/true/false, `$subject` and
+    paths into it (`$subject.value`, `$subject["bsn"]`), parentheses, `,` and `|` (after a `|`,
+    `.` is what came before it, so `$subject | {bsn: .value}` counts). Anything else (another
+    variable, a function, an operator, `{name}` shorthand) says False, also when it would in fact
+    not read the input: False only means the relation waits for its parent, as it always may.
+    """
+    tokens = []
+    position = 0
+    while position < len(expression):
+        match = _TOKENS.match(expression, position)
+        if match is None:
+            return False
+        position = match.end()
+        kind = match.lastgroup
+        if kind == "space":
+            continue
+        text = match.group()
+        if kind == "string" and "\\(" in text:
+            return False  # string interpolation runs expressions on the input
+        tokens.append((kind, text))
+    if not tokens:
+        return False  # no expression: the engine's own subject parameters (top level only)
+    parser = _Parser(tokens)
+    try:
+        parser.pipeline(dot_is_subject=False)
+        if parser.peek() is not None:
+            raise _NotSubjectOnly
+    except _NotSubjectOnly:
+        return False
+    return True
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]):
+        self.tokens, self.index = tokens, 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self, text: str | None = None, kind: str | None = None) -> tuple[str, str]:
+        token = self.peek()
+        if token is None or (text is not None and token[1] != text) or (kind is not None and token[0] != kind):
+            raise _NotSubjectOnly
+        self.index += 1
+        return token
+
+    def at(self, text: str) -> bool:
+        token = self.peek()
+        return token is not None and token[0] == "mark" and token[1] == text
+
+    def pipeline(self, dot_is_subject: bool) -> None:
+        self.alternatives(dot_is_subject)
+        while self.at("|"):
+            self.take("|")
+            self.alternatives(dot_is_subject=True)  # `.` is now what the subject gave
+
+    def alternatives(self, dot_is_subject: bool, commas: bool = True) -> None:
+        self.term(dot_is_subject)
+        while commas and self.at(","):
+            self.take(",")
+            self.term(dot_is_subject)
+
+    def term(self, dot_is_subject: bool) -> None:
+        kind, text = self.take()
+        if kind in ("string", "number") or (kind == "word" and text in _LITERALS):
+            pass
+        elif kind == "variable" and text == "$subject":
+            pass
+        elif kind == "field" or (kind == "mark" and text == "."):
+            if not dot_is_subject:
+                raise _NotSubjectOnly
+        elif kind == "mark" and text == "(":
+            self.pipeline(dot_is_subject)
+            self.take(")")
+        elif kind == "mark" and text == "{":
+            self.object(dot_is_subject)
+        elif kind == "mark" and text == "[":
+            if not self.at("]"):
+                self.pipeline(dot_is_subject)
+            self.take("]")
+        else:
+            raise _NotSubjectOnly
+        self.postfix()
+
+    def postfix(self) -> None:
+        while True:
+            token = self.peek()
+            if token is None:
+                return
+            kind, text = token
+            if kind == "field":
+                self.take()
+            elif kind == "mark" and text == "." and self._next_is("string"):
+                self.take(".")
+                self.take(kind="string")
+            elif kind == "mark" and text == "[":
+                self.take("[")
+                key_kind, _ = self.take()
+                if key_kind not in ("string", "number"):
+                    raise _NotSubjectOnly
+                self.take("]")
+            elif kind == "mark" and text == "?":
+                self.take("?")
+            else:
+                return
+
+    def _next_is(self, kind: str) -> bool:
+        return self.index + 1 < len(self.tokens) and self.tokens[self.index + 1][0] == kind
+
+    def object(self, dot_is_subject: bool) -> None:
+        if self.at("}"):
+            self.take("}")
+            return
+        while True:
+            kind, text = self.take()
+            if kind == "variable" and text == "$subject" and not self.at(":"):
+                pass  # {$subject}
+            elif kind in ("word", "string") and self.at(":"):
+                self.take(":")
+                self.value(dot_is_subject)
+            else:
+                raise _NotSubjectOnly  # {name} is {name: .name}: it reads the input
+            if self.at("}"):
+                self.take("}")
+                return
+            self.take(",")
+
+    def value(self, dot_is_subject: bool) -> None:
+        """An object's value: a term, or terms joined by `|` (a `,` ends the value)."""
+        self.term(dot_is_subject)
+        while self.at("|"):
+            self.take("|")
+            self.term(dot_is_subject=True)

@@ -11,7 +11,7 @@ binding, narrowed grants, self-service); the purpose goes to the sources in the 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -33,7 +33,9 @@ from profiles.access.principals import Caller
 from profiles.consent.prune import consent_plan_prune, consent_purpose_missing, consent_view_report
 from profiles.definitions.fields import released_paths, select_fields
 from profiles.definitions.models import Profile
-from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
+from profiles.engine.execute import (
+    FAILED_STATUSES, CallRecord, CallTrace, EngineResult, RelationOutcome, plan_profile, worst,
+)
 from profiles.engine.inflight import view_execute_merged, view_key
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.records import elapsed_ms, processing_record_base, processing_record_deny
@@ -47,6 +49,8 @@ from profiles.tracing import TraceContext, trace_from_header
 class ViewResult:
     http_status: int
     body: dict[str, Any]
+    # When each distinct source call ran and what it waited for (profiles.engine.CallRecord).
+    calls: list[CallRecord] = field(default_factory=list)
 
 
 def profile_get_active(*, name: str) -> Profile | None:
@@ -267,7 +271,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
         },
     }
     consent_view_report(body=body, pruned=pruned)
-    return ViewResult(http_status=http_status, body=body), result
+    return ViewResult(http_status=http_status, body=body, calls=result.calls), result
 
 
 def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, username: str,

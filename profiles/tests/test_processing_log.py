@@ -113,6 +113,56 @@ def test_when_the_log_table_is_unavailable_no_personal_data_goes_out(authed_api,
     assert ProcessingRecord.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_record_is_one_insert_with_the_fields_conversions_and_listeners_hear_of_it():
+    from django.db.models.signals import post_save
+    from django.test.utils import CaptureQueriesContext
+
+    from profiles.processing_log.sinks import processing_record_write
+
+    heard = []
+
+    def listener(sender, instance, created, **kwargs):
+        heard.append((instance.trace_id, created))
+
+    post_save.connect(listener, sender=ProcessingRecord)
+    started = timezone.now()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            processing_record_write(fields=dict(
+                action="view", started_at=started, trace_id=TRACE_ID, span_id="b" * 16, actor="Case system",
+                actor_type="api_client", purpose_code="klantcontact", profile_name="klantbeeld", profile_version=3,
+                subject_type="bsn", subject_pseudonym="c" * 64, sources={"brp": "ok"}, fields_released=["persoon.naam"],
+                outcome="complete", http_status=200, duration_ms=61.5,
+            ))
+    finally:
+        post_save.disconnect(listener, sender=ProcessingRecord)
+
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    record = ProcessingRecord.objects.get()
+    assert (record.trace_id, record.started_at, record.sources, record.fields_released, record.fields_withheld) == (
+        TRACE_ID, started, {"brp": "ok"}, ["persoon.naam"], [])
+    assert started <= record.created_at <= timezone.now() and record.reason == "" and record.grant_id is None
+    assert heard == [(TRACE_ID, True)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite has one writer at a time")
+def test_on_sqlite_the_threads_of_a_process_take_turns_and_give_up_when_sqlite_would(db, settings, monkeypatch):
+    from profiles.processing_log import sinks
+    from profiles.refusals import ProcessingLogUnavailable
+
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.05)
+    fields = dict(trace_id="d" * 32, span_id="b" * 16, actor="x", purpose_code="p", profile_name="klantbeeld",
+                  subject_type="bsn", subject_pseudonym="c" * 64, outcome="complete", http_status=200, duration_ms=1.0)
+    sinks.processing_record_write(fields=dict(fields))
+    assert ProcessingRecord.objects.count() == 1
+
+    with sinks._sqlite_writer:  # another thread of this process is writing
+        with pytest.raises(ProcessingLogUnavailable):
+            sinks.processing_record_write(fields=dict(fields))
+    assert ProcessingRecord.objects.count() == 1
+
+
 # --- retention -------------------------------------------------------------------------------------
 
 

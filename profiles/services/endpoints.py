@@ -28,7 +28,7 @@ from profiles.processing_log.records import (
     processing_record_deny,
     processing_record_subject,
 )
-from profiles.processing_log.sinks import processing_record_write
+from profiles.processing_log.sinks import processing_record_complete, processing_record_open
 from profiles.refusals import InvalidSubject, PurposeMissing, SearchInvalid
 from profiles.services.source_calls import (
     SearchResult,
@@ -196,16 +196,20 @@ def endpoint_call(
         purpose=purpose, trace=trace, started_at=started_at, action="endpoint",
     )
     context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace)
+    # Fail closed, before the source is asked: without a record, no source provides anything.
+    opened = processing_record_open(
+        subject=processing_record_subject(subject),
+        fields={**record, "grant_id": decision.grant_id, "sources": {source.name: "pending"}},
+    )
     result = source_call_run(
         source=source, operation=operation, params=params, fields=allowed_fields, context=context,
         registry=registry, started=started,
     )
     http_status, outcome = source_http_status(result)
     data = select_fields(result.data, allowed_fields) if result.status is Status.OK else None
-    processing_record_write(
-        subject=processing_record_subject(subject),
+    processing_record_complete(
+        opened,
         fields={
-            **record,
             "grant_id": decision.grant_id,
             "sources": {source.name: result.status.value},
             "fields_released": released_paths(data) if data else [],

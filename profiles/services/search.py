@@ -31,7 +31,7 @@ from profiles.processing_log.records import (
     processing_record_deny,
     processing_record_subject,
 )
-from profiles.processing_log.sinks import processing_record_write
+from profiles.processing_log.sinks import processing_record_complete, processing_record_open
 from profiles.refusals import InvalidSubject, SearchInvalid
 from profiles.services.source_calls import (
     SearchResult,
@@ -246,6 +246,11 @@ def search_run(
     asked = [c["field"] for c in shown] + ([identifier["field"]] if identifier else [])
     context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
                                  doelbinding=action.brp_doelbinding)
+    # Fail closed, before the source is asked: without a record, no source provides anything.
+    opened = processing_record_open(
+        subject=processing_record_subject(subject),
+        fields={**record, "grant_id": decision.grant_id, "sources": {source.name: "pending"}},
+    )
     result = source_call_run(
         source=source, operation=operation, params=params, fields=asked, context=context,
         registry=registry, started=started,
@@ -273,10 +278,9 @@ def search_run(
     released_names = sorted({
         c["field"] for c in shown for row in rows if row["values"].get(c["name"]) is not None
     } | ({identifier["field"]} if identifier and any(r["subject"] for r in rows) else set()))
-    processing_record_write(
-        subject=processing_record_subject(subject),
+    processing_record_complete(
+        opened,
         fields={
-            **record,
             "grant_id": decision.grant_id,
             "sources": {source.name: result.status.value},
             "fields_released": released_names if http_status == 200 else [],

@@ -35,7 +35,7 @@ from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, Re
 from profiles.engine.inflight import view_execute_merged, view_key
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.records import elapsed_ms, processing_record_base, processing_record_deny
-from profiles.processing_log.sinks import processing_record_write
+from profiles.processing_log.sinks import processing_record_complete, processing_record_open
 from profiles.refusals import InvalidSubject, PurposeMissing
 from profiles.subjects import Subject
 from profiles.tracing import TraceContext, trace_from_header
@@ -112,6 +112,18 @@ def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutco
     return summary
 
 
+def _plan_sources(roots: list) -> list[str]:
+    """The names of the sources a (narrowed) plan may ask, for the pending processing record."""
+    names: list[str] = []
+    stack = list(roots)
+    while stack:
+        plan = stack.pop(0)
+        if plan.source_name not in names:
+            names.append(plan.source_name)
+        stack.extend(plan.children)
+    return names
+
+
 def _http_status(result: EngineResult) -> tuple[int, str]:
     Outcome = ProcessingRecord.Outcome
     roots_failed = result.relations and all(
@@ -179,9 +191,14 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
     # Identical views in flight at the same moment share one computation (issue 6, inflight.py).
     merge_key = None if decision is None else view_key(
         profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision)
+    roots = plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields)
+    # Fail closed, before any source is asked: without a record, no source provides anything.
+    opened = processing_record_open(
+        subject=subject, fields={**record, "sources": {name: "pending" for name in _plan_sources(roots)}},
+    )
     result = view_execute_merged(
         merge_key=merge_key,
-        roots=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
+        roots=roots,
         subject=subject,
         context=context,
         registry=registry,
@@ -206,11 +223,10 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
             withheld += [path for path in before if path not in after and path not in withheld]
     released = released_paths(data) if data else []
 
-    # Fail closed: without a processing record, no personal data leaves IKO.
-    processing_record_write(
-        subject=subject,
+    # Fail closed: without a completed processing record, no personal data leaves IKO.
+    processing_record_complete(
+        opened,
         fields={
-            **record,
             "sources": {name: s["status"] for name, s in sources.items()},
             "fields_released": released,
             "fields_withheld": withheld,

@@ -229,6 +229,15 @@ def grant_exists(*, principal: Any, profile, now: datetime | None = None) -> boo
     )
 
 
+def grant_purposes(*, principal: Any, profile, now: datetime | None = None) -> list[str]:
+    """The codes of the purposes for which the principal holds a grant in force on the profile."""
+    now = now or timezone.now()
+    return sorted({
+        g.purpose.code for g in principal_grants(principal_of(principal))
+        if g.profile_id == profile.pk and g.in_force(now)
+    })
+
+
 def grant_decide(*, principal: Any, profile, purpose_code: str | None, subject: Subject) -> GrantDecision:
     """`grant_resolve` for searches and endpoint calls, whose subject may be search criteria.
 

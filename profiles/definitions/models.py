@@ -63,6 +63,11 @@ class Profile(models.Model):
                 name="unique_profile_name",
             )
         ]
+        permissions = [
+            # A preview asks the real sources about a real subject: it needs this permission and,
+            # like any view, a grant of the staff user for the profile and purpose.
+            ("preview_profile", "Can preview a profile's view of a subject (with a grant for the purpose)"),
+        ]
 
     def __str__(self) -> str:
         label = self.title or self.name

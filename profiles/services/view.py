@@ -26,7 +26,6 @@ from connectors.registry import registry as default_registry
 from profiles.access.config_cache import config_cached
 from profiles.access.context import call_context_build
 from profiles.access.grants import GrantDecision, grant_exists, grant_resolve, purpose_get
-from profiles.access.models import Purpose
 from profiles.access.narrowing import grant_withheld_paths, plan_narrow
 from profiles.access.principals import Caller
 from profiles.definitions.fields import released_paths, select_fields
@@ -253,23 +252,32 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
     return ViewResult(http_status=http_status, body=body), result
 
 
-def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, username: str,
+def profile_preview(*, profile: Profile, subject: Subject, purpose_code: str, principal: Any, username: str,
                     registry: Registry = default_registry) -> tuple[ViewResult, EngineResult]:
-    """Run a profile (live or draft) for a test subject as an admin would see it.
+    """Run a profile (live or draft) for a subject as a staff user would see it in a view.
 
-    No grant is needed (the admin permission is the authorisation), but the processing is real,
-    so it is logged like any view, with the admin as actor.
+    Exactly like a view: the staff user (`principal`: its groups, and OIDC roles as groups of the
+    same name) needs a grant on the profile for the purpose, and the grant's narrowing applies; a
+    draft revision uses the grants of its live profile. The admin checks its own permission
+    (`profiles.preview_profile`) first. Allowed or refused, it is logged like any view (action
+    `preview`, with the staff user as actor); a refusal raises ViewDenied after its record.
     """
     started = time.monotonic()
     if subject.type not in profile.subject_types:
         raise InvalidSubject(f"Profile {profile.name} is for {', '.join(profile.subject_types)}, not {subject.type}.")
     caller = Caller(api_client=None, name=f"user:{username} (admin preview)", kind="user",
-                    system="admin", gebruiker=username)
+                    system="admin", gebruiker=username, principal=principal)
+    granted_on = profile.draft_of if profile.draft_of_id else profile
+    decision = grant_resolve(principal=principal, profile=granted_on, purpose_code=purpose_code, subject=subject)
+    purpose = decision.purpose or purpose_get(code=decision.purpose_code)
     trace = trace_from_header(None)
-    record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
+    record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code,
                                     purpose=purpose, trace=trace, action="preview")
-    return _view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
-                     record=record, registry=registry, started=started, purpose=purpose)
+    if not decision.allowed:
+        raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
+                                     started=started)
+    return _view_run(profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller, trace=trace,
+                     record=record, registry=registry, started=started, purpose=purpose, decision=decision)
 
 
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,

@@ -2,7 +2,10 @@
 
 A grant may release fewer fields than its profile. These functions compare a grant's paths with
 the profile's relation tree (used when a grant is saved, and to report what was withheld) and cut
-a view's plan down so that no source is asked for what the grant does not release. They read only
+a view's plan down so that no source is asked for what the grant does not release: a narrowed
+relation asks its source for the released fields plus only those that the input expressions of
+its surviving child relations read (derived from their JQ paths, profiles/definitions/jq_paths.py;
+an expression that module cannot follow keeps every field the relation asks for). They read only
 the profile's relations, so the Grant model itself can use them.
 """
 
@@ -10,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any, Iterable
+
+from profiles.definitions.jq_paths import WHOLE_INPUT, expression_read_paths
 
 
 def _covered(path: str, allowed: Iterable[str]) -> bool:
@@ -106,8 +111,16 @@ def _plan_narrow(plan, path: str, fields: list[str]):
     ))
     if not release and not children:
         return None
-    if children:
-        asked = plan.fields  # children may need any asked field as their input
+    needed = list(release)
+    for child in children:
+        read = expression_read_paths(child.input_expression)
+        if read is None or WHOLE_INPUT in read:
+            needed = None  # the child's input may read any field: ask for all of them
+            break
+        needed.extend(read)
+    if needed is None:
+        asked = plan.fields
     else:
-        asked = tuple(f for f in plan.fields if _covered(f, release) or any(r.startswith(f + ".") for r in release))
+        # The released fields, and those the surviving children's input expressions read.
+        asked = tuple(f for f in plan.fields if _covered(f, needed) or any(n.startswith(f + ".") for n in needed))
     return dataclasses.replace(plan, fields=asked, release_fields=release, children=children)

@@ -488,7 +488,6 @@ for _name in ("IKO_RATE_LIMIT_CLIENT", "IKO_RATE_LIMIT_USER"):
     except ValueError as _exc:
         raise ImproperlyConfigured(f"{_name}: {_exc}") from None
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["api.throttling.PrincipalRateThrottle"]
-
 # Subject lookup alerts (profiles/processing_log/alerts.py).
 IKO_ALERT_DISTINCT_SUBJECTS = env.int(
     "IKO_ALERT_DISTINCT_SUBJECTS", default=300, group="limits",
@@ -498,3 +497,4 @@ IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600, gro
                                    help_text="The window of lookup alerts, in seconds.")
 
 from iko_project.settings.metrics import *  # noqa: E402,F403 - /metrics for Prometheus
+from iko_project.settings.server_credentials import *  # noqa: E402,F403 - keys of the servers' credentials

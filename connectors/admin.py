@@ -1,10 +1,66 @@
-"""Admin of sources: pick a connector, a server and options; test the connection."""
+"""Admin of sources and servers: pick a connector, a server and options; test the connection.
+
+Servers are zgw_consumers' `Service`, with its own admin screen; IKO replaces that screen's form
+and connection test with ones that refuse a server IKO cannot use (connectors/servers.py) and
+report a 400 or 404 answer as a warning rather than a success. Sources and servers both have a
+"Test the connection" action on their list, and a link on their page.
+"""
+
+import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy as _
+from zgw_consumers.admin import ServiceAdmin
+from zgw_consumers.models import NLXConfig, Service
 
+from .base import CheckResult
 from .models import Source
+from .probes import server_check, source_check
 from .registry import registry
+from .servers import server_field_problems
+
+LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "error": messages.ERROR}
+
+
+class TestConnectionMixin:
+    """A "Test the connection" link on an object's page (and a URL behind it) for one object."""
+
+    check_label = _("Test the connection")
+
+    def run_check(self, obj) -> CheckResult:
+        raise NotImplementedError
+
+    def check_name(self, obj) -> str:
+        """How the object is named in the test's message (its slug or name)."""
+        return str(obj)
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        own = [path("<path:object_id>/test-connection/", self.admin_site.admin_view(self.test_connection_view),
+                     name="%s_%s_test_connection" % info)]
+        return own + super().get_urls()
+
+    def test_connection_view(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if not self.has_change_permission(request, obj):
+            return redirect("admin:index")
+        result = self.run_check(obj)
+        self.message_user(request, f"{self.check_name(obj)}: {result.detail}", LEVELS[result.level])
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return redirect(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+
+    @admin.display(description=_("Connection"))
+    def test_connection_link(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Save first; then the connection can be tested.")
+        info = self.model._meta.app_label, self.model._meta.model_name
+        url = reverse("admin:%s_%s_test_connection" % info, args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, self.check_label)
 
 
 class SourceForm(forms.ModelForm):
@@ -22,20 +78,89 @@ class SourceForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(TestConnectionMixin, admin.ModelAdmin):
     form = SourceForm
-    list_display = ["name", "title", "connector", "service", "timeout", "enabled"]
+    list_display = ["name", "title", "connector", "service", "timeout", "enabled", "unchecked_operations"]
     list_filter = ["connector", "enabled"]
     search_fields = ["name", "title"]
+    readonly_fields = ["test_connection_link", "unchecked_operations"]
     actions = ["test_connection"]
 
-    @admin.action(description="Test the connection of the selected sources")
+    def run_check(self, obj) -> CheckResult:
+        return source_check(obj)
+
+    def check_name(self, obj) -> str:
+        return obj.name
+
+    @admin.display(description=_("Not checked for the subject"))
+    def unchecked_operations(self, obj):
+        """Operations whose answers cannot be checked to belong to the subject: shown, since
+        every view that uses them warns."""
+        if obj is None or obj.pk is None:
+            return ""
+        names = sorted(name for name, operation in obj.operations.items() if operation.unchecked)
+        return ", ".join(names) or "-"
+
+    @admin.action(description=_("Test the connection of the selected sources"))
     def test_connection(self, request, queryset):
         for source in queryset.select_related("service"):
-            connector_class = source.connector_class
-            if connector_class is None:
-                self.message_user(request, f"{source.name}: connector {source.connector!r} is not installed.", messages.ERROR)
-                continue
-            result = connector_class(source.to_config()).check_connection()
-            level = messages.SUCCESS if result.ok else messages.ERROR
-            self.message_user(request, f"{source.name}: {result.detail}", level)
+            result = source_check(source)
+            self.message_user(request, f"{source.name}: {result.detail}", LEVELS[result.level])
+
+
+class ServerForm(forms.ModelForm):
+    """zgw_consumers' server form, refusing what IKO cannot use (connectors.servers). The admin
+    builds the fields from the model when it shows the form."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # The instance is updated from the form only after clean(): check a copy with the values.
+        candidate = copy.copy(self.instance)
+        concrete = {f.name for f in Service._meta.concrete_fields}
+        for name, value in cleaned.items():
+            if name in concrete:
+                setattr(candidate, name, value)
+        for field, problems in server_field_problems(candidate).items():
+            for problem in problems:
+                self.add_error(field if field in self.fields else None, problem)
+        return cleaned
+
+
+# IKO does not call through NLX (servers.py): the NLX settings screen would be configuration
+# that does nothing, and its checks contact the outway, which is no configured server.
+admin.site.unregister(Service)
+admin.site.unregister(NLXConfig)
+
+
+@admin.register(Service)
+class ServerAdmin(TestConnectionMixin, ServiceAdmin):
+    form = ServerForm
+    readonly_fields = ("get_connection_check",)
+    actions = ["test_connection"]
+
+    def run_check(self, obj) -> CheckResult:
+        return server_check(service=obj)
+
+    def check_name(self, obj) -> str:
+        return obj.slug
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "nlx":
+            # A plain field instead of zgw_consumers' list, which asks an NLX directory for it.
+            return forms.CharField(
+                label=db_field.verbose_name.capitalize(), required=False,
+                help_text=_("IKO does not call through an NLX outway yet: leave this empty."),
+            )
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # a URL typed without a scheme is meant as https
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("Connection"))
+    def get_connection_check(self, obj):
+        return self.test_connection_link(obj)
+
+    @admin.action(description=_("Test the connection of the selected servers"))
+    def test_connection(self, request, queryset):
+        for service in queryset:
+            result = server_check(service=service)
+            self.message_user(request, f"{service.slug}: {result.detail}", LEVELS[result.level])

@@ -1,11 +1,13 @@
 """The connector contract: what a source plugin declares and how the runner calls it.
 
 A connector is reviewed Python code for one kind of source API (BRP, KVK, Zaken...). It is
-registered under a stable id (see `registry.py`), declares its operations and the fields each can
-deliver, fetches only the fields it is asked for, and returns a `ConnectorResult` with a status
-instead of raising. Everything a connector gets is plain data (`SourceConfig`, `ConnectorRequest`),
-so it runs in a worker thread without touching the ORM.
-See ../shared/ARCHITECTURE.md, sections 2, 3 and 7.
+registered under a stable id (see `registry.py`, which checks the declaration), declares its
+operations with their parameters and the fields each can deliver, declares its options as a class
+(`options.py`), fetches only the fields it is asked for, and returns a `ConnectorResult` with a
+status instead of raising. Everything a connector gets is plain data (`SourceConfig`,
+`ConnectorRequest`), so it runs in a worker thread without touching the ORM.
+The steps most list operations share (a list request, paging to a cap, the subject check, error
+mapping) are in `listing.py`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
+from .options import NoOptions, Options
+from .params import Param
+
 if TYPE_CHECKING:
     from zgw_consumers.models import Service
+
+# The length of `Source.connector`: a connector id must fit in it (the registry checks).
+CONNECTOR_ID_MAX_LENGTH = 50
 
 
 class Status(str, enum.Enum):
@@ -45,6 +53,29 @@ class Operation:
     params: tuple[str, ...] = ()
     # Whether the answer is a list of items (zaken, klantcontacten) rather than one object.
     many: bool = False
+    # The schema of each parameter (subject types included), as the source's spec gives it; a
+    # parameter without one is a single text value. See `params.py`.
+    parameters: tuple[Param, ...] = ()
+    # Fields (also in `fields`) that say something about the data itself, such as a person's
+    # confidentiality or an investigation of their data: a profile may choose to pass them on
+    # whenever the source delivers them, whatever else it releases.
+    markers: tuple[str, ...] = ()
+    # Why this operation cannot check that what comes back belongs to the subject, when it
+    # cannot; every result then carries this as a warning. Empty: every item is checked.
+    unchecked: str = ""
+
+    def __post_init__(self) -> None:
+        declared = {param.name: param for param in self.parameters}
+        names = [*self.subject_types, *self.params]
+        complete = tuple(
+            declared.get(name) or (Param.subject(name) if name in self.subject_types else Param(name))
+            for name in dict.fromkeys(names)
+        )
+        object.__setattr__(self, "parameters", complete + tuple(p for p in self.parameters if p.name not in names))
+
+    @property
+    def parameter_map(self) -> dict[str, Param]:
+        return {param.name: param for param in self.parameters}
 
 
 @dataclass(frozen=True)
@@ -82,13 +113,14 @@ class CallContext:
 def unknown_options(options: Mapping[str, Any], known, *, known_help: str = "") -> str:
     """The admin's message for option keys a connector does not take ("" when there are none).
 
-    One wording for every connector, so a typo in a source's options reads the same everywhere;
-    `known_help` replaces the plain list of known keys where a connector explains each one.
+    The wording of `Options` (options.py), for code that checks options by hand.
     """
+    from .options import DEFAULT_MESSAGES
+
     unknown = sorted(set(options) - set(known))
     if not unknown:
         return ""
-    return f"Unknown options: {', '.join(unknown)}. Known: {known_help or ', '.join(sorted(known))}."
+    return str(DEFAULT_MESSAGES["unknown"]).format(unknown=", ".join(unknown), known=known_help or ", ".join(sorted(known)))
 
 
 @dataclass(frozen=True)
@@ -103,7 +135,12 @@ class ConnectorRequest:
 
 @dataclass
 class ConnectorResult:
-    """What came back from one call. `data` is None unless the status is ok."""
+    """What came back from one call. `data` is None unless the status is ok.
+
+    `detail` explains the status in a sentence a caller may see (never source data or
+    identifiers). `warnings` are sentences a view must show with the data, whatever the status:
+    for example that the source cannot be checked to answer about the subject only.
+    """
 
     status: Status
     data: Any = None
@@ -111,6 +148,7 @@ class ConnectorResult:
     duration_ms: float = 0.0
     retrieved_at: datetime | None = None
     fields_requested: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def failed(cls, status: Status, detail: str) -> "ConnectorResult":
@@ -118,7 +156,11 @@ class ConnectorResult:
 
 
 class ConnectorError(Exception):
-    """A source answered, but not as its API promises; the message is safe to show a caller."""
+    """A call cannot give data: raised inside `fetch`, turned into a result with `status` by `run`.
+
+    The message (`detail`) is shown to callers and kept in logs, so it names parameters and
+    fields, never their values or anything the source sent.
+    """
 
     def __init__(self, detail: str, status: Status = Status.ERROR):
         super().__init__(detail)
@@ -126,18 +168,46 @@ class ConnectorError(Exception):
         self.status = status
 
 
+class MissingInput(ConnectorError):
+    """Nothing to look up: the parameters that would identify what to fetch are absent (a parent
+    relation's data had no value). The call is skipped, not failed: nothing was sent."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail, Status.SKIPPED)
+
+
 @dataclass(frozen=True)
 class CheckResult:
+    """The outcome of a connection test: `ok` False is a failure; `ok` with `warning` means the
+    server answered, but not in a way that proves the configuration right (a 400 or 404)."""
+
     ok: bool
     detail: str
+    warning: bool = False
+
+    @property
+    def level(self) -> str:
+        """"success", "warning" or "error", as the admin shows it."""
+        if not self.ok:
+            return "error"
+        return "warning" if self.warning else "success"
 
 
 class Connector:
-    """Base class of source plugins. Subclasses set `id`, `title`, `operations` and `fetch`."""
+    """Base class of source plugins; one instance serves one call (or one connection test).
 
+    A subclass sets `title`, `operations` (or `operations_for`), `options_class`, `fetch` and
+    `check_connection`; `@register("<id>")` sets `id` and checks the declaration.
+    """
+
+    # Stable id, set by the registry; stored in `Source.connector`, so never renamed.
     id: ClassVar[str]
+    # The name admins and callers see ("BRP Personen").
     title: ClassVar[str]
+    # The operations by name; each key equals its operation's `name`.
     operations: ClassVar[Mapping[str, Operation]]
+    # The options a source of this connector takes (`options.py`); none by default.
+    options_class: ClassVar[type[Options]] = NoOptions
 
     def __init__(self, source: SourceConfig):
         self.source = source
@@ -145,8 +215,11 @@ class Connector:
     # --- configuration -------------------------------------------------------------------
     @classmethod
     def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
-        """Return the cleaned options or raise django's ValidationError with a readable message."""
-        return dict(options or {})
+        """The cleaned options to store, or django's ValidationError listing every problem.
+
+        Called by `Source.clean` when an admin saves a source; by default `options_class`
+        checks them."""
+        return cls.options_class.clean(options)
 
     @classmethod
     def operations_for(cls, options: Mapping[str, Any]) -> Mapping[str, Operation]:
@@ -160,16 +233,49 @@ class Connector:
         except KeyError:
             raise ConnectorError(f"{cls.title} has no operation {name!r}.") from None
 
+    def declared(self, name: str) -> Operation | None:
+        """The operation `name` as this source offers it (None when it offers none by that name)."""
+        return self.operations.get(name)
+
+    @property
+    def options(self) -> Options:
+        """The source's options, parsed by `options_class`. They were checked when the source
+        was saved; a source changed behind the admin's back gives a ConnectorError, not a crash."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            return self.options_class.parse(self.source.options)
+        except ValidationError as exc:
+            raise ConnectorError(
+                f"The {self.title} source is misconfigured; its options are invalid: " + " ".join(exc.messages)
+            ) from None
+
     # --- calling -------------------------------------------------------------------------
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
+        """Make one call: the operation `request.operation` with `request.params`.
+
+        Gets: plain data only (`self.source`, the request); it runs in a worker thread and must
+        not use the ORM. Ask the source only for `request.fields` (plus what is needed to check
+        the answer), through `connectors.http.SourceHttp`, the one way out.
+        Returns: a result with status ok (data: an object, or a list when the operation is
+        `many`; an empty list is ok) or not_found (the source has nothing for these parameters).
+        Every item returned must be shown to belong to the subject or to what was asked for;
+        drop the others and say so in `detail`.
+        May raise: `ConnectorError` with the status to report (error, timeout, not_found) and a
+        detail safe to show; `MissingInput` when there is nothing to look up. Never retry a call
+        that provides personal data. Anything else raised is reported as an unexpected error.
+        """
         raise NotImplementedError
 
     def check_connection(self) -> CheckResult:
-        """A cheap call that proves the server is reachable and accepts our credentials."""
+        """A cheap call that proves the server is reachable and accepts our credentials, without
+        asking for anyone's data. Raising ConnectorError is allowed (`check` reports it)."""
         raise NotImplementedError
 
     def run(self, request: ConnectorRequest) -> ConnectorResult:
-        """Call `fetch` and turn every failure into a result: a plugin never fails a view."""
+        """Call `fetch` and turn every failure into a result: a plugin never fails a view.
+
+        Adds the operation's `unchecked` warning to the result, whatever its status."""
         started = time.monotonic()
         try:
             result = self.fetch(request)
@@ -183,4 +289,27 @@ class Connector:
         result.retrieved_at = datetime.now(timezone.utc)
         if not result.fields_requested:
             result.fields_requested = tuple(request.fields)
+        operation = self.declared(request.operation)
+        if operation is not None and operation.unchecked and operation.unchecked not in result.warnings:
+            result.warnings.append(operation.unchecked)
+        for warning in result.warnings:
+            if warning not in result.detail:
+                result.detail = f"{result.detail} {warning}".strip()
         return result
+
+    def check(self) -> CheckResult:
+        """`check_connection` for the admin: never raises, and refuses a server that is
+        configured in a way IKO cannot use (connectors.servers.server_problems) before calling."""
+        from .servers import server_problems
+
+        for name, service in [("", self.source.service), *self.source.services.items()]:
+            problems = server_problems(service)
+            if problems:
+                where = f"The server named in {name}" if name else "The server"
+                return CheckResult(False, f"{where} is not usable: " + " ".join(problems))
+        try:
+            return self.check_connection()
+        except ConnectorError as exc:
+            return CheckResult(False, exc.detail)
+        except Exception as exc:  # noqa: BLE001 - the admin shows a message, never a 500
+            return CheckResult(False, f"The connection test failed unexpectedly ({type(exc).__name__}).")

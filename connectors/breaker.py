@@ -3,7 +3,14 @@
 Closed: calls go through. After `failure_threshold` consecutive failures the circuit opens: calls
 are skipped at once (the view answers without that source instead of waiting for its timeout).
 After `reset_seconds` it is half open: one trial call goes through; success closes it, failure
-opens it again. State is per process (the Redis-shared variant is for multi-instance set-ups).
+opens it again.
+
+`CircuitBreaker` keeps the state in this process. `SharedCircuitBreaker` (the one `get_breaker`
+returns) keeps it in Redis when `IKO_REDIS_URL` is set, so that a source that fails is skipped by
+every instance behind the load balancer, and one trial call is made for all of them. Redis time
+stamps are wall-clock seconds (instances share no monotonic clock); keys expire on their own.
+When Redis fails, the breaker falls back to this process's state and uses Redis again after the
+back-off of `iko_project/shared_store.py`, the Redis store that rate limits use too.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
+
+from iko_project import shared_store
 
 from . import metrics
 
@@ -75,31 +84,144 @@ class CircuitBreaker:
                 # Opened now, or again after a failed trial; a straggler failing while open is no change.
                 changed = OPEN if circuit.opened_at is not None and (not was_open or was_trial) else None
             failures = circuit.failures
-        if changed:
-            metrics.circuit_state_set(source=key, state=changed)
-            fields = {"event": f"circuit_{'opened' if changed == OPEN else 'closed'}", "source": key,
-                      "consecutiveFailures": failures}
-            if changed == OPEN:
-                logger.warning("Circuit of %s opened after %d consecutive failures: calls are skipped for %g s.",
-                               key, failures, self.reset_seconds, extra={"log_fields": fields})
-            else:
-                logger.warning("Circuit of %s closed: the source answers again.", key, extra={"log_fields": fields})
+        self._changed(key, changed, failures)
+
+    def _changed(self, key: str, changed: str | None, failures: int) -> None:
+        """Report a circuit that opened or closed: the metric and one log line for operators."""
+        if not changed:
+            return
+        metrics.circuit_state_set(source=key, state=changed)
+        fields = {"event": f"circuit_{'opened' if changed == OPEN else 'closed'}", "source": key,
+                  "consecutiveFailures": failures}
+        if changed == OPEN:
+            logger.warning("Circuit of %s opened after %d consecutive failures: calls are skipped for %g s.",
+                           key, failures, self.reset_seconds, extra={"log_fields": fields})
+        else:
+            logger.warning("Circuit of %s closed: the source answers again.", key, extra={"log_fields": fields})
 
     def reset(self) -> None:
         with self._lock:
             self._circuits.clear()
 
 
-_breaker: CircuitBreaker | None = None
+# One failure, atomically: count it, open (or re-open) the circuit when due, end the trial; returns
+# the failures, whether it was open and a trial in flight before, and whether it is open now.
+_RECORD_FAILURE = """
+local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+local opened = redis.call('HGET', KEYS[1], 'opened_at')
+local trial = redis.call('EXISTS', KEYS[2])
+local now_open = 0
+if opened or failures >= tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'opened_at', ARGV[2])
+  now_open = 1
+end
+redis.call('DEL', KEYS[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {failures, opened and 1 or 0, trial, now_open}
+"""
 
 
-def get_breaker() -> CircuitBreaker:
-    """The process-wide breaker, configured from the settings."""
+class SharedCircuitBreaker(CircuitBreaker):
+    """The breaker with its state in Redis when Redis is configured and answers."""
+
+    def __init__(self, *, failure_threshold: int, reset_seconds: float,
+                 clock: Callable[[], float] = time.monotonic, wall_clock: Callable[[], float] = time.time):
+        super().__init__(failure_threshold=failure_threshold, reset_seconds=reset_seconds, clock=clock)
+        self.wall_clock = wall_clock
+        self._scripts: dict[int, object] = {}
+
+    # --- Redis keys: a hash with failures and opened_at, and the half-open trial's marker ------
+    def _keys(self, key: str) -> tuple[str, str]:
+        return shared_store.redis_key("breaker", key), shared_store.redis_key("breaker", key, "trial")
+
+    @property
+    def _expiry_ms(self) -> int:
+        """How long a circuit's record outlives its last failure (long after it could matter)."""
+        return int(max(self.reset_seconds * 10, 3600) * 1000)
+
+    def _shared(self, what: str, action: Callable[[object], object], fallback: Callable[[], object]):
+        if not shared_store.redis_usable():
+            return fallback()
+        try:
+            result = action(shared_store.redis_client())
+        except shared_store.RedisError as exc:
+            shared_store.redis_failed(exc, what)
+            return fallback()
+        shared_store.redis_succeeded()
+        return result
+
+    def _opened_at(self, client, key: str) -> float | None:
+        value = client.hget(self._keys(key)[0], "opened_at")
+        return float(value) if value is not None else None
+
+    def state(self, key: str) -> str:
+        def shared(client) -> str:
+            opened_at = self._opened_at(client, key)
+            if opened_at is None:
+                return CLOSED
+            return HALF_OPEN if self.wall_clock() - opened_at >= self.reset_seconds else OPEN
+
+        return self._shared("the circuit breaker", shared, lambda: super(SharedCircuitBreaker, self).state(key))
+
+    def allow(self, key: str) -> bool:
+        def shared(client) -> bool:
+            opened_at = self._opened_at(client, key)
+            if opened_at is None:
+                return True
+            if self.wall_clock() - opened_at < self.reset_seconds:
+                return False
+            # Half open: the first instance to set the marker makes the one trial call; the
+            # marker expires in case that call's outcome is never recorded.
+            trial_ms = int(max(self.reset_seconds, 1.0) * 1000)
+            if not client.set(self._keys(key)[1], b"1", nx=True, px=trial_ms):
+                return False
+            metrics.circuit_state_set(source=key, state=HALF_OPEN)
+            return True
+
+        return self._shared("the circuit breaker", shared, lambda: super(SharedCircuitBreaker, self).allow(key))
+
+    def record(self, key: str, *, success: bool) -> None:
+        def shared(client) -> None:
+            circuit, trial = self._keys(key)
+            if success:
+                pipeline = client.pipeline()
+                pipeline.hget(circuit, "opened_at")
+                pipeline.delete(circuit, trial)
+                was_open, _ = pipeline.execute()
+                self._changed(key, CLOSED if was_open is not None else None, 0)
+                return
+            script = self._scripts.get(id(client))
+            if script is None:
+                script = self._scripts[id(client)] = client.register_script(_RECORD_FAILURE)
+            failures, was_open, was_trial, now_open = script(
+                keys=[circuit, trial], args=[self.failure_threshold, repr(self.wall_clock()), self._expiry_ms]
+            )
+            # Opened now, or again after a failed trial (as the in-process breaker reports it).
+            self._changed(key, OPEN if now_open and (not was_open or was_trial) else None, int(failures))
+
+        self._shared("the circuit breaker", shared, lambda: super(SharedCircuitBreaker, self).record(key, success=success))
+
+    def reset(self) -> None:
+        """Forget every circuit, here and (when used) in Redis."""
+        super().reset()
+
+        def shared(client) -> None:
+            for name in client.scan_iter(match=shared_store.redis_key("breaker", "*")):
+                client.delete(name)
+
+        self._shared("the circuit breaker", shared, lambda: None)
+
+
+_breaker: SharedCircuitBreaker | None = None
+
+
+def get_breaker() -> SharedCircuitBreaker:
+    """The process-wide breaker, configured from the settings; shared through Redis when set."""
     global _breaker
     if _breaker is None:
         from django.conf import settings
 
-        _breaker = CircuitBreaker(
+        _breaker = SharedCircuitBreaker(
             failure_threshold=settings.IKO_BREAKER_FAILURES, reset_seconds=settings.IKO_BREAKER_RESET_SECONDS
         )
     return _breaker

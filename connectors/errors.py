@@ -30,16 +30,20 @@ def _problem_summary(response: HttpResponse) -> str:
     return "; ".join(parts)[:MAX_DETAIL]
 
 
-def http_error(response: HttpResponse, source_title: str) -> ConnectorError:
-    code = response.status_code
+def status_meaning(code: int) -> str:
+    """What an error status says about the source, as the end of "<source> ..." sentence."""
     if code in (401, 403):
-        meaning = "refused IKO's credentials"
-    elif code == 429:
-        meaning = "is rate limiting IKO"
-    elif code >= 500:
-        meaning = "failed or is unavailable"
-    else:
-        meaning = "rejected the request"
+        return "refused IKO's credentials"
+    if code == 429:
+        return "is rate limiting IKO"
+    if code >= 500:
+        return "failed or is unavailable"
+    return "rejected the request"
+
+
+def http_error(response: HttpResponse, source_title: str) -> ConnectorError:
+    """A source's error answer as an error result: its meaning, HTTP status and problem summary."""
+    code = response.status_code
     summary = _problem_summary(response)
-    detail = f"{source_title} {meaning} (HTTP {code})" + (f": {summary}" if summary else ".")
+    detail = f"{source_title} {status_meaning(code)} (HTTP {code})" + (f": {summary}" if summary else ".")
     return ConnectorError(detail, Status.ERROR)

@@ -9,16 +9,24 @@ Every call goes through `SourceHttp.request`, which
 - uses a connect and read timeout, and also stops reading a body that trickles in slowly once
   the call's own deadline has passed (a read timeout alone restarts at every byte);
 - caps the body size, and turns transport failures into `ConnectorError`s whose detail names
-  no payload.
+  no payload;
+- refuses a server that IKO cannot use as configured (connectors/servers.py), such as one with an
+  NLX outway, which calls would silently bypass;
+- keeps URLs out of the logs: urllib3 logs every request line at DEBUG (and a failing one at
+  WARNING), with path and query, which hold KVK numbers, BAG ids and other identifiers. Its log
+  records are rewritten here (`RedactOutgoingUrls`), so `IKO_LOG_LEVEL=DEBUG` shows that a call
+  was made, to which host, and its status, but not what it was about.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 import threading
-from http.cookiejar import DefaultCookiePolicy
 import time
-from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
@@ -32,6 +40,40 @@ from zgw_consumers.constants import AuthTypes
 from .base import ConnectorError, SourceConfig, Status
 
 CHUNK_SIZE = 16 * 1024
+
+# --- no identifiers in the logs --------------------------------------------------------------
+# A request line as urllib3 logs it ('"GET /adressen/0363200000123456?x=1 HTTP/1.1" 200 512'),
+# and any other path or URL in its messages (retries, dropped connections).
+_REQUEST_LINE = re.compile(r'"([A-Z]+) [^"\s]* (HTTP/[0-9.]+)"')
+_URL = re.compile(r"(?:(?<=[\s'\"(])|^)(?:[a-z][a-z0-9+.-]*://[^/\s'\")]*)?/[^\s'\")]*", re.IGNORECASE)
+REDACTED_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager", "requests")
+
+
+class RedactOutgoingUrls(logging.Filter):
+    """Rewrites the log records of the HTTP libraries so that no path or query remains."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record is dropped rather than shown raw
+            return False
+        redacted = _REQUEST_LINE.sub(r'"\1 [path redacted] \2"', message)
+        redacted = _URL.sub("[url redacted]", redacted)
+        if redacted != message or record.args:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put the filter on the loggers of the HTTP libraries (idempotent). A filter on a logger sees
+    every record created there, whatever levels and handlers the logging settings choose."""
+    for name in REDACTED_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactOutgoingUrls) for f in logger.filters):
+            logger.addFilter(RedactOutgoingUrls())
+
+
+install_log_redaction()
 
 
 @dataclass(frozen=True)
@@ -126,6 +168,7 @@ def _new_client(service) -> APIClient:
 
 
 def _client_for(service) -> APIClient:
+    """This thread's client for the server; ConnectorError when the server is not usable."""
     cache = getattr(_clients, "by_fingerprint", None)
     if cache is None:
         cache = _clients.by_fingerprint = {}
@@ -139,6 +182,11 @@ def _client_for(service) -> APIClient:
     # Forget clients of servers whose configuration changed, so the dict does not grow.
     for stale_key in [k for k in cache if k[0] == key[0] and k != key]:
         cache.pop(stale_key)[0].close()
+    from .servers import server_problems
+
+    problems = server_problems(service)
+    if problems:
+        raise ConnectorError(f"The server {service.slug!r} is not usable: " + " ".join(problems))
     client = _new_client(service)
     cache[key] = (client, now)
     return client
@@ -163,6 +211,18 @@ class SourceHttp:
     @property
     def api_root(self) -> str:
         return self.service.api_root
+
+    def within(self, deadline: float, *, min_seconds: float = 0.0, title: str = "The source",
+               clock=time.monotonic) -> "SourceHttp":
+        """This client with the time left until `deadline` (a `clock()` value, by default
+        `time.monotonic()`) as its timeout, so that several calls of one fetch share the source's
+        timeout; a TIMEOUT ConnectorError when no more than `min_seconds` is left."""
+        remaining = deadline - clock()
+        if remaining <= min_seconds:
+            raise ConnectorError(
+                f"{title} did not deliver all pages within {self.source.timeout:g} s.", Status.TIMEOUT
+            )
+        return SourceHttp(replace(self.source, timeout=remaining), service=self.service, max_bytes=self.max_bytes)
 
     def is_own_url(self, url: str) -> bool:
         """True if an absolute URL found in data lies under this server's API root."""

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from .base import Connector, SourceConfig
+from .base import CONNECTOR_ID_MAX_LENGTH, Connector, SourceConfig
+from .options import SERVICE_SUFFIX
 from .registry import registry
 
 
@@ -18,7 +19,7 @@ class Source(models.Model):
     )
     title = models.CharField(max_length=200, blank=True, help_text="Readable name for admins.")
     connector = models.CharField(
-        max_length=50,
+        max_length=CONNECTOR_ID_MAX_LENGTH,
         help_text="Which kind of API this source speaks. The list shows the installed connectors.",
     )
     service = models.ForeignKey(
@@ -54,22 +55,35 @@ class Source(models.Model):
         return registry[self.connector] if self.connector in registry else None
 
     def clean(self) -> None:
+        """Checks the connector, the options (by the connector's options class), the linked
+        servers named in the options, and that the servers are usable (their credentials aside,
+        which may be set later); every problem at once."""
         connector_class = self.connector_class
         if connector_class is None:
             raise ValidationError(
                 {"connector": f"No connector {self.connector!r} is installed in this IKO."}
             )
+        from zgw_consumers.models import Service
+
+        from .servers import server_problems
+
+        errors: dict[str, list[str]] = {}
+        slugs = self.linked_service_slugs()
         try:
             self.options = connector_class.validate_options(self.options or {})
         except ValidationError as exc:
-            raise ValidationError({"options": exc.messages}) from None
-        from zgw_consumers.models import Service
-
-        slugs = self.linked_service_slugs()
-        known = set(Service.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
-        missing = sorted(f"{key}={slug}" for key, slug in slugs.items() if slug not in known)
+            errors["options"] = list(exc.messages)
+        by_slug = {s.slug: s for s in Service.objects.filter(slug__in=slugs.values())}
+        missing = sorted(f"{key}={slug}" for key, slug in slugs.items() if slug not in by_slug)
         if missing:
-            raise ValidationError({"options": f"No server with these slugs: {', '.join(missing)}."})
+            errors.setdefault("options", []).append(f"No server with these slugs: {', '.join(missing)}.")
+        for key, slug in sorted(slugs.items()):
+            if slug in by_slug and (problems := server_problems(by_slug[slug], credentials=False)):
+                errors.setdefault("options", []).append(f"The server {slug} ({key}) is not usable: " + " ".join(problems))
+        if self.service_id is not None and (problems := server_problems(self.service, credentials=False)):
+            errors["service"] = ["This server is not usable: " + " ".join(problems)]
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def operations(self):
@@ -79,10 +93,11 @@ class Source(models.Model):
 
     def linked_service_slugs(self) -> dict[str, str]:
         """Options naming another server by its slug: keys ending in `_service`."""
+        options = self.options if isinstance(self.options, dict) else {}
         return {
-            key: value
-            for key, value in (self.options or {}).items()
-            if key.endswith("_service") and isinstance(value, str) and value
+            key: value.strip()
+            for key, value in options.items()
+            if key.endswith(SERVICE_SUFFIX) and isinstance(value, str) and value.strip()
         }
 
     def to_config(self) -> SourceConfig:

@@ -90,7 +90,9 @@ def worker_exit(server, worker):
 
 
 # prometheus-client's own variable: where the workers of one server share their metric values.
-_metrics_dir = _env.str(
+# Declared here for the environment reference; the hooks read it when they run, as
+# prometheus-client does in each worker.
+_env.str(
     "PROMETHEUS_MULTIPROC_DIR", default="", group="metrics", default_doc="(one process only)",
     help_text="Directory (emptied at start) where the gunicorn workers write their metric values, so `/metrics` "
     "adds up all workers; the image sets it.")
@@ -99,16 +101,17 @@ _metrics_dir = _env.str(
 def on_starting(server):
     """Metrics of several workers: each writes its values to PROMETHEUS_MULTIPROC_DIR; a new start
     begins with it empty (connectors/metrics.py). The master imports no metrics itself."""
-    if _metrics_dir:
-        os.makedirs(_metrics_dir, exist_ok=True)
-        for name in os.listdir(_metrics_dir):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
             if name.endswith(".db"):
-                os.remove(os.path.join(_metrics_dir, name))
+                os.remove(os.path.join(directory, name))
 
 
 def child_exit(server, worker):
     """A worker is gone: its live gauges (circuit state, pool queue) stop counting."""
-    if _metrics_dir:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)

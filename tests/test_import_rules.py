@@ -48,7 +48,20 @@ def broken_contracts(options, graph, *extra_imports: tuple[str, str]) -> set[str
     return broken
 
 
-def test_the_code_keeps_every_import_rule(monkeypatch):
+@pytest.fixture
+def loggers_kept():
+    """lint-imports configures logging the way a command line tool does, which disables every
+    logger that exists at that moment; later tests of this process need theirs back."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    disabled = {logger: logger.disabled for logger in loggers if isinstance(logger, logging.Logger)}
+    yield
+    for logger, was_disabled in disabled.items():
+        logger.disabled = was_disabled
+
+
+def test_the_code_keeps_every_import_rule(monkeypatch, loggers_kept):
     monkeypatch.chdir(ROOT)
     # On failure, lint-imports' report (printed, shown by pytest) names every offending import.
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0

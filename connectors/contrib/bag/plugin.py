@@ -20,6 +20,7 @@ for by number, never through `_links.next`.
 
 Every address returned is checked against what was asked (the nummeraanduiding id; the postcode,
 huisnummer, huisletter and toevoeging with exact matching); others are dropped and counted.
+Paging, the cap and the check run in `connectors.listing.collect`.
 """
 
 from __future__ import annotations
@@ -28,20 +29,13 @@ import re
 from typing import Any, Mapping
 from urllib.parse import quote
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from ...base import (
-    CheckResult,
-    Connector,
-    ConnectorError,
-    ConnectorRequest,
-    ConnectorResult,
-    Operation,
-    Status,
-    unknown_options,
-)
-from ...errors import http_error
-from ...http import HttpResponse, SourceHttp
+from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
+from ...http import SourceHttp
+from ...listing import ListRequest, Page, Paging, answer_json, collect
+from ...options import Integer, Options
+from ...params import Param
 from ...registry import register
 from .fields import ADRES_FIELDS
 
@@ -49,11 +43,8 @@ ADRES = "adres"
 ADRES_ZOEKEN = "adres_zoeken"
 HAL_HEADERS = {"Accept": "application/hal+json"}
 HAL_KEYS = ("_links", "_embedded")
-DEFAULT_MAX_ADRESSEN = 100
-MAX_MAX_ADRESSEN = 1000
 # The spec's bounds of `pageSize`.
 MIN_PAGE_SIZE, MAX_PAGE_SIZE = 10, 100
-KNOWN_OPTIONS = ("max_adressen",)
 
 NUMMERAANDUIDING_RE = re.compile(r"^[0-9]{4}20[0-9]{10}$")
 POSTCODE_RE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
@@ -105,9 +96,31 @@ def _same(a: Any, b: Any) -> bool:
     return (a or "").lower() == (b or "").lower()
 
 
+class BagOptions(Options):
+    messages = {"integer": "'{name}' must be a whole number from {minimum} to {maximum}.",
+                "range": "'{name}' must be a whole number from {minimum} to {maximum}{got}."}
+    max_adressen = Integer(default=100, minimum=1, maximum=1000, help=_("the most addresses one search returns"))
+
+
+def _hal_page(body: Any, _number: int) -> Page:
+    embedded = body.get("_embedded") or {}
+    adressen = embedded.get("adressen", []) if isinstance(embedded, dict) else None
+    if not isinstance(adressen, list):
+        raise ConnectorError("The BAG answer has no '_embedded.adressen' list.")
+    links = body.get("_links")
+    return Page(items=adressen, more=isinstance(links, dict) and isinstance(links.get("next"), dict))
+
+
+POSTCODE = Param(
+    "postcode", pattern=POSTCODE_RE.pattern, hint="four digits (not starting with 0) and two letters", required=True
+)
+HUISNUMMER = Param("huisnummer", type="integer", minimum=1, maximum=99999, required=True)
+
+
 @register("bag")
 class BagConnector(Connector):
     title = "BAG"
+    options_class = BagOptions
     operations = {
         ADRES: Operation(
             name=ADRES,
@@ -116,6 +129,8 @@ class BagConnector(Connector):
             subject_types=(),
             fields=ADRES_FIELDS,
             params=("nummeraanduidingIdentificatie",),
+            parameters=(Param("nummeraanduidingIdentificatie", pattern=NUMMERAANDUIDING_RE.pattern,
+                              hint="16 digits with object-type code 20 at positions 5-6", required=True),),
         ),
         ADRES_ZOEKEN: Operation(
             name=ADRES_ZOEKEN,
@@ -123,29 +138,13 @@ class BagConnector(Connector):
             subject_types=(),
             fields=ADRES_FIELDS,
             params=("postcode", "huisnummer", "huisletter", "huisnummertoevoeging"),
+            parameters=(
+                POSTCODE, HUISNUMMER, Param("huisletter", pattern=HUISLETTER_RE.pattern, hint="one letter"),
+                Param("huisnummertoevoeging", pattern=TOEVOEGING_RE.pattern, hint="1 to 4 letters or digits"),
+            ),
             many=True,
         ),
     }
-
-    # --- configuration -------------------------------------------------------------------
-    @classmethod
-    def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
-        options = dict(options or {})
-        errors: list[str] = []
-        if message := unknown_options(options, KNOWN_OPTIONS):
-            errors.append(message)
-        cap = options.get("max_adressen", DEFAULT_MAX_ADRESSEN)
-        if isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= MAX_MAX_ADRESSEN:
-            errors.append(f"'max_adressen' must be a whole number from 1 to {MAX_MAX_ADRESSEN}.")
-        if errors:
-            raise ValidationError(errors)
-        options["max_adressen"] = cap
-        return options
-
-    @property
-    def max_adressen(self) -> int:
-        cap = self.source.options.get("max_adressen", DEFAULT_MAX_ADRESSEN)
-        return cap if isinstance(cap, int) and 1 <= cap <= MAX_MAX_ADRESSEN else DEFAULT_MAX_ADRESSEN
 
     # --- calling -------------------------------------------------------------------------
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
@@ -164,7 +163,9 @@ class BagConnector(Connector):
                 status=Status.NOT_FOUND,
                 detail="The BAG has no current address with this nummeraanduiding identificatie.",
             )
-        adres = self._hal(response)
+        adres = answer_json(response, title=self.title)
+        if not isinstance(adres, dict):
+            raise ConnectorError("The BAG answer is not a JSON object.")
         if adres.get("nummeraanduidingIdentificatie") != identificatie:
             raise ConnectorError("The BAG answered with another address than asked for; dropped.")
         return ConnectorResult(status=Status.OK, data=without_hal(adres))
@@ -184,69 +185,43 @@ class BagConnector(Connector):
             query["huisnummertoevoeging"] = toevoeging
         query["exacteMatch"] = "true"
 
-        received, capped = self._collect(query)
-        kept = [
-            without_hal(a)
-            for a in received
-            if isinstance(a, dict)
-            and a.get("postcode") == postcode
-            and a.get("huisnummer") == huisnummer
-            and _same(a.get("huisletter"), huisletter)
-            and _same(a.get("huisnummertoevoeging"), toevoeging)
-        ]
+        cap = self.options.max_adressen
+
+        def belongs(a: Any) -> Any | None:
+            matches = (
+                isinstance(a, dict)
+                and a.get("postcode") == postcode
+                and a.get("huisnummer") == huisnummer
+                and _same(a.get("huisletter"), huisletter)
+                and _same(a.get("huisnummertoevoeging"), toevoeging)
+            )
+            return without_hal(a) if matches else None
+
+        found = collect(
+            SourceHttp(self.source), ListRequest("adressen", query, HAL_HEADERS),
+            paging=Paging(read=_hal_page, page_size=max(MIN_PAGE_SIZE, min(cap, MAX_PAGE_SIZE))),
+            cap=cap, keep=belongs, title=self.title,
+        )
         notes = []
-        if len(kept) < len(received):
+        if found.dropped:
             notes.append(
-                f"Dropped {len(received) - len(kept)} address(es) that did not match the "
+                f"Dropped {found.dropped} address(es) that did not match the "
                 "postcode, huisnummer, huisletter and toevoeging asked for."
             )
-        if capped:
-            notes.append(f"Stopped at max_adressen={self.max_adressen}: showing the first {len(received)}.")
-        if not kept:
+        if found.cut:
+            notes.append(f"Stopped at max_adressen={cap}: showing the first {found.read}.")
+        if not found.items:
             notes.insert(0, "The BAG has no current address with this postcode and huisnummer.")
-        return ConnectorResult(status=Status.OK, data=kept, detail=" ".join(notes))
-
-    def _collect(self, query: dict[str, Any]) -> tuple[list[Any], bool]:
-        """Addresses up to the cap, and whether the cap left some out."""
-        cap = self.max_adressen
-        page_size = max(MIN_PAGE_SIZE, min(cap, MAX_PAGE_SIZE))
-        http = SourceHttp(self.source)
-        received: list[Any] = []
-        page = 1
-        while True:
-            response = http.request(
-                "GET", "adressen", params={**query, "page": page, "pageSize": page_size}, headers=HAL_HEADERS
-            )
-            payload = self._hal(response)
-            embedded = payload.get("_embedded") or {}
-            adressen = embedded.get("adressen", []) if isinstance(embedded, dict) else None
-            if not isinstance(adressen, list):
-                raise ConnectorError("The BAG answer has no '_embedded.adressen' list.")
-            links = payload.get("_links")
-            has_next = isinstance(links, dict) and isinstance(links.get("next"), dict)
-            room = cap - len(received)
-            received.extend(adressen[:room])
-            more = len(adressen) > room or has_next
-            if not adressen or not more:
-                return received, False
-            if len(received) >= cap:
-                return received, True
-            page += 1
-
-    def _hal(self, response: HttpResponse) -> dict[str, Any]:
-        if response.status_code != 200:
-            raise http_error(response, self.title)
-        payload = response.json()
-        if not isinstance(payload, dict):
-            raise ConnectorError("The BAG answer is not a JSON object.")
-        return payload
+        return ConnectorResult(status=Status.OK, data=found.items, detail=" ".join(notes))
 
     def check_connection(self) -> CheckResult:
         # `GET info` needs the API key but returns only facts about the API itself.
         try:
             response = SourceHttp(self.source).request("GET", "info", headers={"Accept": "application/json"})
-            info = self._hal(response)
+            info = answer_json(response, title=self.title)
         except ConnectorError as exc:
             return CheckResult(False, exc.detail)
+        if not isinstance(info, dict):
+            return CheckResult(False, "The BAG answer is not a JSON object.")
         version = info.get("api-version")
         return CheckResult(True, "The BAG answered" + (f" (API version {version})." if isinstance(version, str) else "."))

@@ -5,6 +5,14 @@ levels deep: `Persoon` for consulting by BSN (`PERSOON_FIELDS`), and the much sm
 `PersoonBeperkt` that the search types (`ZoekMet...`) answer with (`PERSOON_BEPERKT_FIELDS`). The
 automatic fields are listed apart: the API always delivers them and answers 400 when they appear
 in `fields`.
+
+Three automatic fields say something about the person's data rather than being it: the person's
+request that their data is not provided to third parties (`geheimhoudingPersoonsgegevens`), data
+under investigation (`inOnderzoek`, at the top and in each group), and a registration that is no
+longer kept up (`opschortingBijhouding`). They are deliverable (`PERSOON_MARKERS`,
+`PERSOON_BEPERKT_MARKERS`): a profile can release them, or mark that they are always passed on
+when the BRP delivers them. They are never asked for in `fields`, as the spec requires: the BRP
+delivers the top-level ones always and a group's `inOnderzoek` with that group.
 """
 
 PERSOON_FIELDS: tuple[str, ...] = (
@@ -163,6 +171,43 @@ PERSOON_BEPERKT_FIELDS: tuple[str, ...] = (
     "adressering.adresregel3",
     "adressering.land",
     "adressering.indicatieVastgesteldVerblijftNietOpAdres",
+)
+
+# The markers of a `Persoon` and of a `PersoonBeperkt`: the three automatic fields above and the
+# `inOnderzoek` of every group the connector delivers (the spec's *InOnderzoek schemas).
+PERSOON_MARKERS: tuple[str, ...] = (
+    "geheimhoudingPersoonsgegevens",
+    "inOnderzoek",
+    "opschortingBijhouding",
+    "naam.inOnderzoek",
+    "nationaliteiten.inOnderzoek",
+    "geboorte.inOnderzoek",
+    "overlijden.inOnderzoek",
+    "verblijfplaats.inOnderzoek",
+    "verblijfplaats.verblijfadres.inOnderzoek",
+    "immigratie.inOnderzoek",
+    "adressering.inOnderzoek",
+    "gezag.inOnderzoek",
+    "verblijfstitel.inOnderzoek",
+    "kinderen.inOnderzoek",
+    "kinderen.naam.inOnderzoek",
+    "kinderen.geboorte.inOnderzoek",
+    "ouders.inOnderzoek",
+    "ouders.naam.inOnderzoek",
+    "ouders.geboorte.inOnderzoek",
+    "partners.inOnderzoek",
+    "partners.naam.inOnderzoek",
+    "partners.geboorte.inOnderzoek",
+    "partners.aangaanHuwelijkPartnerschap.inOnderzoek",
+    "partners.ontbindingHuwelijkPartnerschap.inOnderzoek",
+)
+PERSOON_BEPERKT_MARKERS: tuple[str, ...] = (
+    "geheimhoudingPersoonsgegevens",
+    "inOnderzoek",
+    "opschortingBijhouding",
+    "naam.inOnderzoek",
+    "geboorte.inOnderzoek",
+    "adressering.inOnderzoek",
 )
 
 # Delivered without being asked for; asking for them is a 400 (spec: PersonenQuery.fields).

@@ -13,6 +13,10 @@ Operations (each a `type` of the query):
   the spec's parameters, see `search.py`): a list of `PersoonBeperkt`, possibly empty. `fields`
   holds exactly the fields asked for. Parameters are checked against the spec before sending.
 
+The markers (`fields.PERSOON_MARKERS`: geheimhouding, inOnderzoek, opschortingBijhouding) are
+deliverable fields of every operation and its `markers`; they are never put in `fields`, since
+the BRP delivers them by itself.
+
 No retries: every BRP query is a logged provision of personal data. Purpose-binding headers
 (x-doelbinding and friends) go out when the source is configured for them, with the purpose's
 search doelbinding for the `ZoekMet...` types: see `protocol.py`.
@@ -34,9 +38,15 @@ from ...base import (
 from ...errors import http_error
 from ...http import SourceHttp
 from ...registry import register
-from .fields import PERSOON_BEPERKT_FIELDS, PERSOON_FIELDS, is_automatic
-from .protocol import clean_options, protocol_headers
-from .search import SEARCH_TYPES, search_body
+from .fields import (
+    PERSOON_BEPERKT_FIELDS,
+    PERSOON_BEPERKT_MARKERS,
+    PERSOON_FIELDS,
+    PERSOON_MARKERS,
+    is_automatic,
+)
+from .protocol import BrpOptions, clean_options, protocol_headers
+from .search import SEARCH_TYPES, search_body, search_parameters_schema
 
 RAADPLEEG_MET_BSN = "RaadpleegMetBurgerservicenummer"
 # The spec's request media type, charset included.
@@ -54,20 +64,24 @@ def fields_to_request(allowed: tuple[str, ...]) -> list[str]:
 @register("brp")
 class BrpPersonenConnector(Connector):
     title = "BRP Personen"
+    options_class = BrpOptions
     operations = {
         RAADPLEEG_MET_BSN: Operation(
             name=RAADPLEEG_MET_BSN,
             description="One person by BSN (Persoon).",
             subject_types=("bsn",),
-            fields=PERSOON_FIELDS,
+            fields=PERSOON_FIELDS + PERSOON_MARKERS,
+            markers=PERSOON_MARKERS,
         ),
         **{
             search.name: Operation(
                 name=search.name,
                 description=search.description,
                 subject_types=(),
-                fields=PERSOON_BEPERKT_FIELDS,
+                fields=PERSOON_BEPERKT_FIELDS + PERSOON_BEPERKT_MARKERS,
                 params=search.params,
+                parameters=search_parameters_schema(search),
+                markers=PERSOON_BEPERKT_MARKERS,
                 many=True,
             )
             for search in SEARCH_TYPES.values()
@@ -76,6 +90,7 @@ class BrpPersonenConnector(Connector):
 
     @classmethod
     def validate_options(cls, options):
+        """Stored as given (checked by `BrpOptions`): the defaults stay in the code."""
         return clean_options(options)
 
     def request_headers(self, request: ConnectorRequest) -> dict[str, str]:

@@ -28,9 +28,10 @@ import re
 import unicodedata
 from typing import Any, Mapping
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from ...base import CallContext, ConnectorError, unknown_options
+from ...base import CallContext, ConnectorError
+from ...options import Boolean, Custom, OptionInvalid, Options, Text
 
 DEFAULT_HEADER_NAMES = {
     "doelbinding": "x-doelbinding",
@@ -38,7 +39,6 @@ DEFAULT_HEADER_NAMES = {
     "gebruiker": "x-gebruiker",
     "origin_oin": "x-origin-oin",
 }
-KNOWN_OPTIONS = {"protocol_headers", "header_names", "origin_oin"}
 # RFC 9110, 5.1: a field name is a token.
 HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 RESERVED = {"authorization", "content-type", "content-length", "accept", "host", "traceparent", "tracestate"}
@@ -47,37 +47,43 @@ MAX_VALUE = 242
 SEARCH_PREFIX = "ZoekMet"
 
 
+def _header_names(names: Any) -> dict[str, str]:
+    if not isinstance(names, dict):
+        raise OptionInvalid(messages=["header_names must be an object, e.g. {\"doelbinding\": \"x-doelbinding\"}."])
+    errors = []
+    wrong = sorted(set(names) - set(DEFAULT_HEADER_NAMES))
+    if wrong:
+        errors.append(f"header_names knows only {', '.join(DEFAULT_HEADER_NAMES)}; not {', '.join(wrong)}.")
+    for key, name in names.items():
+        if not isinstance(name, str) or (name and not HEADER_NAME.fullmatch(name)):
+            errors.append(f"header_names.{key} must be a header name (letters, digits, '-'), or \"\" to leave it out.")
+        elif name.lower() in RESERVED:
+            errors.append(f"header_names.{key} may not be {name}: IKO sets that header itself.")
+    chosen = [n.lower() for n in {**DEFAULT_HEADER_NAMES, **names}.values() if isinstance(n, str) and n]
+    if len(chosen) != len(set(chosen)):
+        errors.append("header_names gives two headers the same name.")
+    if errors:
+        raise OptionInvalid(messages=errors)
+    return names
+
+
+class BrpOptions(Options):
+    """The options of a BRP source; stored as given (the defaults live here, not in the source)."""
+
+    fill_defaults = False
+    messages = {"boolean": "{name} must be true or false."}
+    protocol_headers = Boolean(default=False, help=_("send the purpose-binding headers"))
+    header_names = Custom(default={}, clean=_header_names, help=_("another name per header, or \"\" to leave it out"))
+    origin_oin = Text(pattern=OIN.pattern, help=_("the OIN sent as origin"), messages={
+        "text": "origin_oin must be an OIN: 20 digits, e.g. 00000001234567890000.",
+        "pattern": "origin_oin must be an OIN: 20 digits, e.g. 00000001234567890000.",
+    })
+
+
 def clean_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
     """The options as given, checked; ValidationError listing every problem."""
-    options = dict(options or {})
-    errors: list[str] = []
-    # Keys ending in _service name linked servers, a convention of every source (connectors.models).
-    linked = {key for key in options if key.endswith("_service")}
-    if message := unknown_options(options, KNOWN_OPTIONS | linked):
-        errors.append(message)
-    if "protocol_headers" in options and not isinstance(options["protocol_headers"], bool):
-        errors.append("protocol_headers must be true or false.")
-    names = options.get("header_names", {})
-    if not isinstance(names, dict):
-        errors.append("header_names must be an object, e.g. {\"doelbinding\": \"x-doelbinding\"}.")
-    else:
-        wrong = sorted(set(names) - set(DEFAULT_HEADER_NAMES))
-        if wrong:
-            errors.append(f"header_names knows only {', '.join(DEFAULT_HEADER_NAMES)}; not {', '.join(wrong)}.")
-        for key, name in names.items():
-            if not isinstance(name, str) or (name and not HEADER_NAME.fullmatch(name)):
-                errors.append(f"header_names.{key} must be a header name (letters, digits, '-'), or \"\" to leave it out.")
-            elif name.lower() in RESERVED:
-                errors.append(f"header_names.{key} may not be {name}: IKO sets that header itself.")
-        chosen = [n.lower() for n in {**DEFAULT_HEADER_NAMES, **names}.values() if isinstance(n, str) and n]
-        if len(chosen) != len(set(chosen)):
-            errors.append("header_names gives two headers the same name.")
-    oin = options.get("origin_oin", "")
-    if oin and (not isinstance(oin, str) or not OIN.fullmatch(oin)):
-        errors.append("origin_oin must be an OIN: 20 digits, e.g. 00000001234567890000.")
-    if errors:
-        raise ValidationError(errors)
-    return options
+    BrpOptions.parse(options)
+    return dict(options or {})
 
 
 def _printable(value: str) -> str:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping
 
-from ...base import ConnectorError, Status
+from ...base import ConnectorError, MissingInput
+from ...params import Param
 from .fields import PERSOON_BEPERKT_FIELDS, is_automatic
 
 ZOEK_MET_GESLACHTSNAAM_EN_GEBOORTEDATUM = "ZoekMetGeslachtsnaamEnGeboortedatum"
@@ -90,13 +91,6 @@ SEARCH_TYPES: dict[str, SearchType] = {
         ),
     )
 }
-
-
-class MissingInput(ConnectorError):
-    """Nothing to search with (the parent data had no value): the call is skipped, not failed."""
-
-    def __init__(self, detail: str):
-        super().__init__(detail, Status.SKIPPED)
 
 
 # --- one parameter each: (value) -> the value to send, or ValueError(reason) -------------------
@@ -179,6 +173,39 @@ VOORNAMEN_OPTIONEEL = _text(
     SPEC_PATTERNS["voornamenOptioneel"],
     "letters, digits, spaces, . - or ' (at most 199), optionally followed by * as a wildcard",
 )
+
+
+_HINTS = {
+    "geslachtsnaam": _NAAM_REASON,
+    "voorvoegsel": "letters, spaces or ' (at most 10)",
+    "geslacht": "M, V or O",
+    "postcode": "four digits (not starting with 0) and two letters",
+    "huisletter": "one letter",
+    "huisnummertoevoeging": "at most 4 letters, digits, spaces or -",
+    "gemeenteVanInschrijving": "a gemeentecode of 4 digits",
+    "nummeraanduidingIdentificatie": "16 digits, not all zeros",
+}
+_TYPED = {
+    "geboortedatum": Param("geboortedatum", type="date"),
+    "huisnummer": Param("huisnummer", type="integer", minimum=1, maximum=99999),
+    "inclusiefOverledenPersonen": Param("inclusiefOverledenPersonen", type="boolean"),
+}
+
+
+def search_parameters_schema(search: SearchType) -> tuple[Param, ...]:
+    """The parameters of a search type with the spec's patterns, for `connectors.params`."""
+    schema = []
+    for name in search.params:
+        if name in _TYPED:
+            param = _TYPED[name]
+        elif name == "voornamen":
+            verplicht = name in search.required
+            pattern = SPEC_PATTERNS["voornamenVerplicht" if verplicht else "voornamenOptioneel"]
+            param = Param(name, pattern=pattern, hint=_NAAM_REASON)
+        else:
+            param = Param(name, pattern=SPEC_PATTERNS[name], hint=_HINTS.get(name, ""))
+        schema.append(Param(**{**param.__dict__, "required": name in search.required}))
+    return tuple(schema)
 
 
 def _present(value: Any) -> bool:

@@ -1,9 +1,16 @@
 """The options of a generic JSON/REST source: its operations, list caps and connection check.
 
 An admin defines the operations per source, as JSON (see the plugin's docstring for an example).
-`parse_options` checks everything at once and raises one `ValidationError` that lists every
-problem with the key it concerns, e.g. ``operations.inkomens.path: ...``. The plugin parses again
-at call time (options can change behind the admin's back), but only the one operation it runs.
+`GenericOptions.parse` (and `parse_options`) checks everything at once and raises one
+`ValidationError` that lists every problem with the key it concerns, e.g.
+``operations.inkomens.path: ...``. The plugin parses again at call time (options can change
+behind the admin's back), but only the one operation it runs.
+
+Every operation is keyed on a subject (`subject_types`), so it must say where each answer (or
+each item of a list) carries the subject's identifier: `subject_pointer`. Items without it are
+dropped. A source that cannot be checked that way (its answers hold no identifier) may be marked
+`"ownership": "unchecked"` instead: the admin shows that, and every result of the operation then
+carries a warning that its data could not be checked to belong to the subject.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any, Mapping
 from django.core.exceptions import ValidationError
 
 from ...base import Operation
+from ...options import Custom, Integer, OptionInvalid, Options
 from .pointers import parse_pointer
 from .templates import Template, parse_path, parse_template
 
@@ -28,10 +36,14 @@ NOT_FOUND_REFUSED = {401, 403, 407, 429}
 OPERATION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,99}")
 PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 FIELD_PATH = re.compile(r"[^\s.]+(\.[^\s.]+)*")
-TOP_KEYS = ("operations", "max_items", "max_pages", "check_path")
 OPERATION_KEYS = (
     "description", "path", "query", "subject_types", "params", "fields", "many",
-    "items_pointer", "subject_pointer", "next_pointer", "not_found_statuses",
+    "items_pointer", "subject_pointer", "next_pointer", "not_found_statuses", "ownership",
+)
+CHECKED, UNCHECKED = "checked", "unchecked"
+UNCHECKED_WARNING = (
+    "This source is configured as not checkable (ownership: unchecked): IKO could not check that "
+    "this data belongs to the subject."
 )
 
 
@@ -52,6 +64,8 @@ class OperationSpec:
     next_pointer: tuple[str, ...] | None
     not_found_statuses: frozenset[int]
     cleaned: dict[str, Any]
+    # True when marked "ownership": "unchecked": nothing checks that answers are the subject's.
+    unchecked: bool = False
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -68,16 +82,8 @@ class OperationSpec:
             fields=self.fields,
             params=self.params,
             many=self.many,
+            unchecked=UNCHECKED_WARNING if self.unchecked else "",
         )
-
-
-@dataclass(frozen=True)
-class GenericOptions:
-    operations: dict[str, OperationSpec]
-    max_items: int
-    max_pages: int
-    check_path: Template
-    cleaned: dict[str, Any]
 
 
 class _Errors:
@@ -92,56 +98,63 @@ class _Errors:
             raise ValidationError(self.messages)
 
 
-def parse_options(options: Mapping[str, Any] | None) -> GenericOptions:
-    errors = _Errors()
-    if not isinstance(options, Mapping):
-        raise ValidationError(
-            'Options must be a JSON object such as {"operations": {"inkomens": {...}}}.'
-        )
-    unknown = [key for key in options if key not in TOP_KEYS]
-    if unknown:
-        errors.add("options", f"unknown keys {unknown}; allowed: {list(TOP_KEYS)}")
-    limits = {key: _limit(options, key, errors) for key in LIMITS}
-    check_path = parse_template("")
-    raw_check = options.get("check_path", "")
-    try:
-        check_path = parse_path(raw_check)
-        if check_path.names:
-            raise ValueError("may not contain placeholders: the check asks for no personal data")
-    except ValueError as exc:
-        errors.add("check_path", str(exc))
-
+def _operations(raw: Any) -> dict[str, OperationSpec]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise OptionInvalid("required")
     operations: dict[str, OperationSpec] = {}
-    raw_operations = options.get("operations")
-    if not isinstance(raw_operations, Mapping) or not raw_operations:
-        errors.add(
-            "operations",
-            'give at least one operation, as {"<name>": {"path": ..., "subject_types": ["bsn"], '
-            '"fields": [...]}}',
-        )
-        raw_operations = {}
-    for name, raw in raw_operations.items():
+    messages: list[str] = []
+    for name, operation in raw.items():
         try:
-            operations[name] = parse_operation(name, raw)
+            operations[name] = parse_operation(name, operation)
         except ValidationError as exc:
-            errors.messages.extend(exc.messages)
-    errors.raise_if_any()
-    cleaned = {
-        "operations": {name: spec.cleaned for name, spec in operations.items()},
-        **limits,
-        "check_path": check_path.source,
+            messages.extend(exc.messages)
+    if messages:
+        raise OptionInvalid(messages=messages)
+    return operations
+
+
+def _check_path(raw: Any) -> str:
+    try:
+        template = parse_path(raw)
+    except ValueError as exc:
+        raise ValueError(f"check_path: {exc}") from None
+    if template.names:
+        raise ValueError("check_path: may not contain placeholders: the check asks for no personal data")
+    return template.source
+
+
+class GenericOptions(Options):
+    """A generic source's options; `operations` holds the parsed `OperationSpec`s."""
+
+    messages = {
+        "object": 'Options must be a JSON object such as {{"operations": {{"inkomens": {{...}}}}}}.',
+        "unknown": "options: unknown keys {unknown_list}; allowed: {known_list}",
+        "integer": "{name}: must be a whole number from {minimum} to {maximum} (default {default})",
+        "range": "{name}: must be a whole number from {minimum} to {maximum} (default {default})",
     }
-    return GenericOptions(operations, limits["max_items"], limits["max_pages"], check_path, cleaned)
+    max_items = Integer(default=DEFAULT_MAX_ITEMS, minimum=LIMITS["max_items"][0], maximum=LIMITS["max_items"][1])
+    max_pages = Integer(default=DEFAULT_MAX_PAGES, minimum=LIMITS["max_pages"][0], maximum=LIMITS["max_pages"][1])
+    check_path = Custom(default="", clean=_check_path)
+    operations = Custom(required=True, clean=_operations, messages={"required": (
+        'operations: give at least one operation, as {{"<name>": {{"path": ..., "subject_types": '
+        '["bsn"], "fields": [...]}}}}'
+    )})
+
+    def as_dict(self) -> dict[str, Any]:
+        stored = super().as_dict()
+        stored["operations"] = {name: spec.cleaned for name, spec in self.operations.items()}
+        return stored
+
+    @property
+    def cleaned(self) -> dict[str, Any]:
+        return self.as_dict()
 
 
-def _limit(options: Mapping[str, Any], key: str, errors: _Errors) -> int:
-    low, high = LIMITS[key]
-    default = DEFAULT_MAX_ITEMS if key == "max_items" else DEFAULT_MAX_PAGES
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        errors.add(key, f"must be a whole number from {low} to {high} (default {default})")
-        return default
-    return value
+def parse_options(options: Mapping[str, Any] | None) -> GenericOptions:
+    """The parsed options; ValidationError listing every problem."""
+    if options is None:
+        raise ValidationError([GenericOptions.message(None, "object")])
+    return GenericOptions.parse(options)  # type: ignore[return-value]
 
 
 def parse_operation(name: Any, raw: Any) -> OperationSpec:
@@ -225,6 +238,12 @@ def parse_operation(name: Any, raw: Any) -> OperationSpec:
 
     not_found = _statuses(raw.get("not_found_statuses", [404]), f"{where}.not_found_statuses", errors)
 
+    ownership = raw.get("ownership", CHECKED)
+    if ownership not in (CHECKED, UNCHECKED):
+        errors.add(f"{where}.ownership", f'must be "{CHECKED}" (the default) or "{UNCHECKED}"')
+    elif ownership == UNCHECKED and pointers["subject_pointer"] is not None:
+        errors.add(f"{where}.ownership", '"unchecked" contradicts the subject_pointer that checks each answer; give one of them')
+
     placeholders = list(path.names) + [n for _, t in query for n in t.names]
     declared = set(params) | ({subject_type} if subject_type else set())
     undeclared = sorted({n for n in placeholders if n not in declared})
@@ -245,6 +264,15 @@ def parse_operation(name: Any, raw: Any) -> OperationSpec:
     if not isinstance(description, str) or len(description) > 200:
         errors.add(f"{where}.description", "must be text of at most 200 characters")
         description = ""
+    if not errors.messages and pointers["subject_pointer"] is None and ownership != UNCHECKED:
+        # Asked once the rest is right: where the subject sits depends on the answer's shape.
+        errors.add(
+            f"{where}.subject_pointer",
+            "required: the JSON Pointer to the subject's identifier in the answer (in each item of a "
+            'list), e.g. "/bsn", so that IKO drops what is about someone else. For a source whose '
+            'answers carry no identifier, set "ownership": "unchecked" instead: every view that uses '
+            "it then warns that its data could not be checked",
+        )
     errors.raise_if_any()
 
     cleaned = {
@@ -260,6 +288,8 @@ def parse_operation(name: Any, raw: Any) -> OperationSpec:
         "next_pointer": raw.get("next_pointer"),
         "not_found_statuses": sorted(not_found),
     }
+    if ownership == UNCHECKED:
+        cleaned["ownership"] = UNCHECKED
     return OperationSpec(
         name=name,
         description=description or f"GET {path.source}" + (" (list)" if many else ""),
@@ -274,6 +304,7 @@ def parse_operation(name: Any, raw: Any) -> OperationSpec:
         next_pointer=pointers["next_pointer"],
         not_found_statuses=frozenset(not_found),
         cleaned=cleaned,
+        unchecked=ownership == UNCHECKED,
     )
 
 

@@ -21,36 +21,31 @@ Safety rules:
   only when they lie under the same API root;
 - each item (or the single answer) must carry the subject at ``subject_pointer``; other items
   are dropped and counted in `detail`, because a misspelt filter makes many APIs answer with
-  every record;
+  every record. An operation without it is refused unless the admin marked it
+  ``"ownership": "unchecked"``; then every result carries a warning (`ConnectorResult.warnings`)
+  that a view must show;
 - JSON answers only; problem+json errors are mapped by `connectors/errors.py`.
 Because operations are defined per source, the class-level `operations` is empty; the admin and
-the profile checks ask `operations_for(options)`.
+the profile checks ask `operations_for(options)`. Lists are read with `connectors.listing`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from time import monotonic
 from typing import Any, Mapping
 
 from django.core.exceptions import ValidationError
 
-from ...base import (
-    CheckResult,
-    Connector,
-    ConnectorError,
-    ConnectorRequest,
-    ConnectorResult,
-    Operation,
-    Status,
-)
+from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...errors import http_error
 from ...http import HttpResponse, SourceHttp
+from ...listing import ListRequest, Page, Paging, collect
 from ...registry import register
 from .options import (
     DEFAULT_MAX_ITEMS,
     DEFAULT_MAX_PAGES,
+    GenericOptions,
     OperationSpec,
     parse_operation,
     parse_options,
@@ -79,12 +74,13 @@ def owns(item: Any, pointer: tuple[str, ...], subject: str) -> bool:
 @register("generic")
 class GenericJsonConnector(Connector):
     title = "Generic JSON/REST API"
+    options_class = GenericOptions
     # Defined per source in the options; see `operations_for`.
     operations: Mapping[str, Operation] = {}
 
     @classmethod
     def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
-        return parse_options(options).cleaned
+        return parse_options(options).as_dict()
 
     @classmethod
     def operations_for(cls, options: Mapping[str, Any]) -> dict[str, Operation]:
@@ -100,7 +96,21 @@ class GenericJsonConnector(Connector):
     def label(self) -> str:
         return f"Source {self.source.name!r}"
 
+    def declared(self, name: str) -> Operation | None:
+        try:
+            return self.spec(name).as_operation()
+        except ConnectorError:
+            return None
+
     def spec(self, name: str) -> OperationSpec:
+        cached = getattr(self, "_specs", None)
+        if cached is None:
+            cached = self._specs = {}
+        if name not in cached:
+            cached[name] = self._parse_spec(name)
+        return cached[name]
+
+    def _parse_spec(self, name: str) -> OperationSpec:
         operations = self.source.options.get("operations")
         if not isinstance(operations, Mapping) or name not in operations:
             raise ConnectorError(f"{self.label} has no operation {name!r}.")
@@ -120,79 +130,57 @@ class GenericJsonConnector(Connector):
         if spec.subject_pointer is not None:
             # The identifier as asked, checked before any call is made.
             subject = value_text(spec.subject_type, request.params.get(spec.subject_type))
-        # The source's timeout bounds the whole call, all pages together.
-        deadline = monotonic() + self.source.timeout
         http = SourceHttp(self.source)
-        response = self._get(http, path, query)
-        if response.status_code in spec.not_found_statuses:
-            return ConnectorResult(
-                status=Status.NOT_FOUND,
-                detail=f"{self.label} has no data for this subject (HTTP {response.status_code}).",
-            )
-        document = self._json(response)
         if not spec.many:
+            response = self._get(http, path, query)
+            document = self._answer(spec, response)
             if subject is not None and not owns(document, spec.subject_pointer, subject):
                 # Never pass on data about someone else than the subject.
                 raise ConnectorError(
                     f"{self.label} answered about another subject than asked; dropped."
                 )
             return ConnectorResult(status=Status.OK, data=document)
-        return self._collect(http, spec, document, subject, deadline)
 
-    def _collect(
-        self,
-        http: SourceHttp,
-        spec: OperationSpec,
-        document: Any,
-        subject: str | None,
-        deadline: float,
-    ) -> ConnectorResult:
+        def keep(item: Any) -> Any | None:
+            return item if subject is None or owns(item, spec.subject_pointer, subject) else None
+
         max_items = self._limit("max_items", DEFAULT_MAX_ITEMS)
         max_pages = self._limit("max_pages", DEFAULT_MAX_PAGES)
-        kept: list[Any] = []
-        dropped = 0
-        pages = 1
+        found = collect(
+            http, ListRequest(path, query, HEADERS),
+            paging=Paging(read=lambda body, _n: self._page(spec, body), page_param=None, size_param=None),
+            cap=max_items, keep=keep, title=self.label, max_pages=max_pages,
+            answer=lambda response: self._answer(spec, response),
+            # Module-level `monotonic`, so all pages share the source's timeout on one clock.
+            clock=lambda: monotonic(),
+        )
         notes: list[str] = []
-        while True:
-            items = self._items(spec, document)
-            if subject is not None:
-                owned = [item for item in items if owns(item, spec.subject_pointer, subject)]
-                dropped += len(items) - len(owned)
-                items = owned
-            kept.extend(items)
-            next_url = self._next_url(spec, document)
-            if len(kept) > max_items or (len(kept) == max_items and next_url):
-                kept = kept[:max_items]
-                notes.append(f"The list was cut at {max_items} items (max_items).")
-                break
-            if not next_url:
-                break
-            if not http.is_own_url(next_url):
-                notes.append(
-                    "A next-page link outside the configured server was not followed; "
-                    "the list may be incomplete."
-                )
-                break
-            if pages >= max_pages:
-                notes.append(f"Stopped after {max_pages} pages (max_pages); the list may be incomplete.")
-                break
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                raise ConnectorError(
-                    f"{self.label} did not deliver all pages within {self.source.timeout:g} s.",
-                    Status.TIMEOUT,
-                )
-            page_http = SourceHttp(replace(self.source, timeout=remaining))
-            response = self._get(page_http, next_url, None)
-            pages += 1
-            document = self._json(response)
-        if dropped:
-            notes.insert(
-                0,
-                f"Dropped {dropped} item(s) that did not belong to the subject "
-                f"(checked at {spec.cleaned['subject_pointer']}).",
+        if found.dropped:
+            notes.append(
+                f"Dropped {found.dropped} item(s) that did not belong to the subject "
+                f"(checked at {spec.cleaned['subject_pointer']})."
             )
-        return ConnectorResult(status=Status.OK, data=kept, detail=" ".join(notes))
+        if found.stopped == "next_foreign":
+            notes.append(
+                "A next-page link outside the configured server was not followed; "
+                "the list may be incomplete."
+            )
+        elif found.stopped == "max_pages":
+            notes.append(f"Stopped after {max_pages} pages (max_pages); the list may be incomplete.")
+        elif found.cut:
+            notes.append(f"The list was cut at {max_items} items (max_items).")
+        return ConnectorResult(status=Status.OK, data=found.items, detail=" ".join(notes))
+
+    def _page(self, spec: OperationSpec, document: Any) -> Page:
+        next_url = self._next_url(spec, document)
+        return Page(items=self._items(spec, document), more=bool(next_url), next_url=next_url)
+
+    def _answer(self, spec: OperationSpec, response: HttpResponse) -> Any:
+        if response.status_code in spec.not_found_statuses:
+            raise ConnectorError(
+                f"{self.label} has no data for this subject (HTTP {response.status_code}).", Status.NOT_FOUND
+            )
+        return self._json(response)
 
     def _items(self, spec: OperationSpec, document: Any) -> list[Any]:
         items = document if spec.items_pointer is None else resolve(document, spec.items_pointer)
@@ -246,9 +234,10 @@ class GenericJsonConnector(Connector):
             return CheckResult(True, f"{self.label} answered (HTTP {code}).")
         if code in (401, 403, 407) or code >= 500 or check_path:
             return CheckResult(False, http_error(response, self.label).detail)
-        # An API root often has no resource of its own; an answer still proves reachability.
+        # An API root often has no resource of its own; an answer proves reachability, no more.
         return CheckResult(
             True,
             f"{self.label} is reachable (HTTP {code} at the API root); set check_path for a "
             "stricter check.",
+            warning=True,
         )

@@ -22,7 +22,11 @@ counted in `detail`:
 * `contactgegevens`: `GET persoon/{uuid}` (BSN) or `GET organisatie/{uuid}` (KVK) on the server of
   the option `contactgegevens_service`. That API has no BSN/KVK field and no filter at all, so a
   record can only be fetched by a uuid (or URL under that server) taken from other data, and its
-  ownership cannot be checked; `detail` says so.
+  ownership cannot be checked: every result carries a warning that says so.
+
+Lists are read with `connectors.listing.collect`: pages are asked for with our own query and
+`page=n` (no URL from a response is followed), and a list that holds records of others while
+more pages remain is an error rather than an incomplete list.
 """
 
 from __future__ import annotations
@@ -32,20 +36,14 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 from urllib.parse import quote
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from ...base import (
-    CheckResult,
-    Connector,
-    ConnectorError,
-    ConnectorRequest,
-    ConnectorResult,
-    Operation,
-    Status,
-    unknown_options,
-)
+from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...errors import http_error
 from ...http import SourceHttp
+from ...listing import REFUSE, Collected, ListRequest, Paging, collect, drf_page, get_json
+from ...options import Integer, Options, Server
+from ...params import Param
 from ...registry import register
 from .fields import (
     CONTACTGEGEVENS_FIELDS,
@@ -54,20 +52,41 @@ from .fields import (
     PARTIJ_FIELDS,
     asks_for,
 )
-from .pagination import HEADERS, Collected, collect, get_json
 from .subject import PartijRefs, Subject, adres_of, own_betrokkenen, subject_from_params
 
 TITLE = "Open Klant"
 CONTACTGEGEVENS_TITLE = "Open Klant Contactgegevens"
-DEFAULT_MAX_ITEMS = 100
-MAX_ITEMS_LIMIT = 1000
+HEADERS = {"Accept": "application/json"}
+# Open Klant's page size: default 100, at most 500; IKO reads at most 100 per page.
+MAX_PAGE_SIZE = 100
 # A lookup by identificator finds one partij, seldom a few; more means a filter was ignored.
 PARTIJ_LOOKUP_PAGE_SIZE = 10
 CONTACTGEGEVENS_OPTION = "contactgegevens_service"
-KNOWN_OPTIONS = ("max_items", CONTACTGEGEVENS_OPTION)
 CONTACTGEGEVENS_KINDS = {"bsn": "persoon", "kvk": "organisatie"}
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 SUBJECTS = ("bsn", "kvk")
+UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+CONTACTGEGEVENS_UNCHECKED = (
+    "Contactgegevens records carry no BSN or KVK number, so IKO could not check that this record "
+    "belongs to the subject; it was fetched by the uuid given."
+)
+
+
+class KlantinteractiesOptions(Options):
+    max_items = Integer(default=100, minimum=1, maximum=1000, messages={
+        "integer": "max_items must be a whole number from {minimum} to {maximum} (the most "
+        "klantcontacten or digitale adressen IKO reads per call).",
+        "range": "max_items must be a whole number from {minimum} to {maximum} (the most "
+        "klantcontacten or digitale adressen IKO reads per call).",
+    }, help=_("the most klantcontacten or digitale adressen IKO reads per call"))
+    contactgegevens_service = Server(
+        help=_("the server of the Contactgegevens API"),
+        messages={"server": "contactgegevens_service must be the slug of the server of the Contactgegevens API."},
+    )
+
+
+def _paging(page_size: int) -> Paging:
+    return Paging(read=drf_page(TITLE), page_size=page_size, number_first_page=False)
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
@@ -86,6 +105,7 @@ def _newest_first_key(klantcontact: Mapping[str, Any]) -> datetime:
 @register("klantinteracties")
 class KlantinteractiesConnector(Connector):
     title = "Klantinteracties (Open Klant)"
+    options_class = KlantinteractiesOptions
     operations = {
         "partij": Operation(
             name="partij",
@@ -116,37 +136,14 @@ class KlantinteractiesConnector(Connector):
             subject_types=SUBJECTS,
             fields=CONTACTGEGEVENS_FIELDS,
             params=("uuid", "url"),
+            parameters=(Param("uuid", pattern=UUID_PATTERN, hint="a uuid"), Param("url", max_length=1000)),
+            unchecked=CONTACTGEGEVENS_UNCHECKED,
         ),
     }
 
-    # --- configuration -------------------------------------------------------------------
-    @classmethod
-    def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
-        options = dict(options or {})
-        if message := unknown_options(options, KNOWN_OPTIONS):
-            raise ValidationError(message)
-        max_items = options.get("max_items", DEFAULT_MAX_ITEMS)
-        if isinstance(max_items, bool) or not isinstance(max_items, int) or not (
-            1 <= max_items <= MAX_ITEMS_LIMIT
-        ):
-            raise ValidationError(
-                f"max_items must be a whole number from 1 to {MAX_ITEMS_LIMIT} (the most "
-                "klantcontacten or digitale adressen IKO reads per call)."
-            )
-        cleaned: dict[str, Any] = {"max_items": max_items}
-        service = options.get(CONTACTGEGEVENS_OPTION)
-        if service not in (None, ""):
-            if not isinstance(service, str) or not service.strip():
-                raise ValidationError(
-                    f"{CONTACTGEGEVENS_OPTION} must be the slug of the server of the "
-                    "Contactgegevens API."
-                )
-            cleaned[CONTACTGEGEVENS_OPTION] = service.strip()
-        return cleaned
-
     @property
     def max_items(self) -> int:
-        return int(self.source.options.get("max_items", DEFAULT_MAX_ITEMS))
+        return self.options.max_items
 
     # --- calling -------------------------------------------------------------------------
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
@@ -209,8 +206,9 @@ class KlantinteractiesConnector(Connector):
             return shaped
 
         listed = collect(
-            SourceHttp(self.source), "klantcontacten", params, cap=self.max_items, keep=keep,
-            title=TITLE, noun="klantcontacten", subject_label=subject.label,
+            SourceHttp(self.source), ListRequest("klantcontacten", params, HEADERS),
+            paging=_paging(min(self.max_items, MAX_PAGE_SIZE)), cap=self.max_items, keep=keep,
+            strangers=REFUSE, title=TITLE, noun="klantcontacten", subject_label=subject.label,
         )
         items = sorted(listed.items, key=_newest_first_key, reverse=True)
         if unverifiable:
@@ -276,12 +274,7 @@ class KlantinteractiesConnector(Connector):
             raise ConnectorError(
                 f"The Contactgegevens API answered with another {kind} than asked for; dropped."
             )
-        return ConnectorResult(
-            status=Status.OK,
-            data=record,
-            detail="Contactgegevens records carry no BSN or KVK number, so IKO could not check "
-            "that this record belongs to the subject; it was fetched by the uuid given.",
-        )
+        return ConnectorResult(status=Status.OK, data=record)
 
     # --- helpers -------------------------------------------------------------------------
     def _partijen(self, subject: Subject, *, expand_digitale_adressen: bool = False) -> Collected:
@@ -289,10 +282,10 @@ class KlantinteractiesConnector(Connector):
         if expand_digitale_adressen:
             params["expand"] = "digitaleAdressen"
         return collect(
-            SourceHttp(self.source), "partijen", params,
-            cap=PARTIJ_LOOKUP_PAGE_SIZE, page_size=PARTIJ_LOOKUP_PAGE_SIZE,
+            SourceHttp(self.source), ListRequest("partijen", params, HEADERS),
+            paging=_paging(PARTIJ_LOOKUP_PAGE_SIZE), cap=PARTIJ_LOOKUP_PAGE_SIZE,
             keep=lambda partij: partij if subject.identifies(partij) else None,
-            title=TITLE, noun="partijen", subject_label=subject.label,
+            strangers=REFUSE, title=TITLE, noun="partijen", subject_label=subject.label,
         )
 
     def _own_adressen(self, partij: Mapping[str, Any], subject: Subject) -> Collected:
@@ -310,9 +303,10 @@ class KlantinteractiesConnector(Connector):
         except ValueError:
             raise ConnectorError("Open Klant answered with a partij without a valid uuid.") from None
         return collect(
-            SourceHttp(self.source), "digitaleadressen", {"verstrektDoorPartij__uuid": partij_uuid},
-            cap=self.max_items, keep=lambda adres: adres if adres_of(adres, refs) else None,
-            title=TITLE, noun="digitale adressen", subject_label=subject.label,
+            SourceHttp(self.source), ListRequest("digitaleadressen", {"verstrektDoorPartij__uuid": partij_uuid}, HEADERS),
+            paging=_paging(min(self.max_items, MAX_PAGE_SIZE)), cap=self.max_items,
+            keep=lambda adres: adres if adres_of(adres, refs) else None,
+            strangers=REFUSE, title=TITLE, noun="digitale adressen", subject_label=subject.label,
         )
 
     def _contactgegevens_target(self, params: Mapping[str, Any], http: SourceHttp) -> tuple[str, str]:
@@ -368,8 +362,9 @@ class KlantinteractiesConnector(Connector):
         )
 
     def _cut_note(self, listed: Collected, noun: str) -> str:
+        holds = listed.count if listed.count is not None else "more"
         return (
-            f"Open Klant holds {listed.count} {noun} for this filter; IKO read the "
+            f"Open Klant holds {holds} {noun} for this filter; IKO read the "
             f"{self.max_items} most recently registered (option max_items)."
         )
 
@@ -383,7 +378,7 @@ class KlantinteractiesConnector(Connector):
     def check_connection(self) -> CheckResult:
         # Categorieën hold no personal data; a 200 proves the server and the token.
         try:
-            answer = get_json(SourceHttp(self.source), "categorieen", {"pageSize": 1}, TITLE)
+            answer = get_json(SourceHttp(self.source), "categorieen", params={"pageSize": 1}, title=TITLE)
         except ConnectorError as exc:
             return CheckResult(False, exc.detail)
         if not isinstance(answer, dict) or "results" not in answer:

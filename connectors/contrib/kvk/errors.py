@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ...base import ConnectorError, Status
-from ...errors import http_error
+from ...errors import http_error, status_meaning
 from ...http import HttpResponse
 
 MAX_DETAIL = 200
@@ -80,12 +80,4 @@ def kvk_error(
                 "(e.g. https://api.kvk.nl/api/)."
             )
         return ConnectorError(error.detail + hint, Status.ERROR)
-    if code in (401, 403):
-        meaning = "refused IKO's credentials"
-    elif code == 429:
-        meaning = "is rate limiting IKO"
-    elif code >= 500:
-        meaning = "failed or is unavailable"
-    else:
-        meaning = "rejected the request"
-    return ConnectorError(f"{title} {meaning} (HTTP {code}): {summary}.{hint}", Status.ERROR)
+    return ConnectorError(f"{title} {status_meaning(code)} (HTTP {code}): {summary}.{hint}", Status.ERROR)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from ...base import ConnectorError, Status
+from ...base import ConnectorError, MissingInput
+from ...params import Param
 
 # Zoeken's query parameters, in the order of the spec.
 ZOEKEN_PARAMS: tuple[str, ...] = (
@@ -37,11 +38,24 @@ MAX_TEXT = 200
 _POSTCODE = re.compile(r"^[0-9]{4}[A-Z]{2}$")
 
 
-class MissingInput(ConnectorError):
-    """Nothing to look up (the parent data had no value): the call is skipped, not failed."""
-
-    def __init__(self, detail: str):
-        super().__init__(detail, Status.SKIPPED)
+# The spec's schemas of the parameters, for checking a caller's input before anything is sent
+# (connectors.params): the identifiers' and postcode's patterns, the numbers, the enum of `type`.
+IDENTIFIER_PARAMS = {
+    name: Param(name, pattern=f"[0-9]{{{width}}}", hint=f"{width} digits")
+    for name, width in IDENTIFIER_WIDTHS.items()
+}
+ZOEKEN_PARAMETERS: tuple[Param, ...] = (
+    *IDENTIFIER_PARAMS.values(),
+    Param("naam", max_length=MAX_TEXT),
+    Param("straatnaam", max_length=MAX_TEXT),
+    Param("plaats", max_length=MAX_TEXT),
+    Param("postcode", pattern=r"[0-9]{4} ?[A-Za-z]{2}", hint="four digits and two letters"),
+    Param("huisnummer", type="integer", minimum=1, maximum=99999),
+    Param("huisletter", pattern=r"[A-Za-z]", hint="one letter"),
+    Param("postbusnummer", type="integer", minimum=1, maximum=99999),
+    Param("type", enum=ZOEKEN_TYPES, many=True),
+    Param("inclusiefInactieveRegistraties", type="boolean"),
+)
 
 
 def _present(value: Any) -> bool:

@@ -16,28 +16,19 @@ checked to be about the number asked for; HAL links in the data are never follow
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
 from typing import Any, Mapping
 from urllib.parse import quote
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from ...base import (
-    CheckResult,
-    Connector,
-    ConnectorError,
-    ConnectorRequest,
-    ConnectorResult,
-    Operation,
-    Status,
-    unknown_options,
-)
+from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import HttpResponse, SourceHttp
+from ...listing import ListRequest, Page, Paging, answer_json, collect
+from ...options import Choice, Integer, Options
 from ...registry import register
 from .errors import describe, fouten, kvk_error
 from .fields import BASISPROFIEL_FIELDS, VESTIGINGSPROFIEL_FIELDS, ZOEKEN_FIELDS, needs_geo_data
-from .params import ZOEKEN_PARAMS, required_identifier, zoeken_query
+from .params import IDENTIFIER_PARAMS, ZOEKEN_PARAMETERS, ZOEKEN_PARAMS, required_identifier, zoeken_query
 
 ZOEKEN_PATH = "v2/zoeken"
 BASISPROFIEL_PATH = "v1/basisprofielen/{}"
@@ -49,30 +40,39 @@ HEADERS = {"Accept": "application/hal+json, application/json;q=0.9"}
 KVK_MAX_PAGE_SIZE = 100
 KVK_MAX_PAGE = 1000
 KVK_MAX_RESULTS = 1000
-# Below this much time left, another search page cannot be fetched in time.
-MIN_PAGE_SECONDS = 0.05
-
-DEFAULT_OPTIONS = {"max_results": 100, "page_size": 100, "geo_data": "auto"}
-OPTION_HELP = {
-    "max_results": "the most search results one zoeken call returns (1-1000)",
-    "page_size": "resultatenPerPagina per search page (1-100)",
-    "geo_data": '"auto" (ask geoData=true only when an allowed field needs it), true or false',
-}
 
 # A KVK number that KVK never issued: the connection check asks about no company.
 CHECK_KVK_NUMMER = "00000000"
 
 
-def _int_option(options: Mapping[str, Any], name: str, low: int, high: int) -> int:
-    value = options.get(name, DEFAULT_OPTIONS[name])
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationError(f"Option {name} must be a whole number from {low} to {high}.")
-    return value
+class KvkOptions(Options):
+    max_results = Integer(default=100, minimum=1, maximum=KVK_MAX_RESULTS,
+                          help=_("the most search results one zoeken call returns"))
+    page_size = Integer(default=100, minimum=1, maximum=KVK_MAX_PAGE_SIZE, help=_("resultatenPerPagina per search page"))
+    geo_data = Choice(default="auto", choices=("auto", True, False),
+                      help=_('"auto" asks geoData=true only when an allowed field needs it'))
+
+
+def _zoeken_page(page_size: int):
+    def read(body: Any, pagina: int) -> Page:
+        if not isinstance(body, dict):
+            raise ConnectorError("KVK's zoeken answer is not a JSON object.")
+        resultaten = body.get("resultaten")
+        if not isinstance(resultaten, list) or not all(isinstance(i, dict) for i in resultaten):
+            raise ConnectorError("KVK's zoeken answer has no list of 'resultaten'.")
+        totaal = body.get("totaal") if isinstance(body.get("totaal"), int) else None
+        more = pagina * page_size < min(totaal, KVK_MAX_RESULTS) if totaal is not None else bool(body.get("volgende"))
+        # `volgende` is only read as "there is more": the next page is asked for by number.
+        more = more and len(resultaten) >= page_size and pagina < KVK_MAX_PAGE
+        return Page(items=resultaten, more=more, count=totaal)
+
+    return read
 
 
 @register("kvk")
 class KvkConnector(Connector):
     title = "KVK Handelsregister"
+    options_class = KvkOptions
     operations = {
         "zoeken": Operation(
             name="zoeken",
@@ -81,6 +81,7 @@ class KvkConnector(Connector):
             subject_types=("kvk",),
             fields=ZOEKEN_FIELDS,
             params=ZOEKEN_PARAMS,
+            parameters=ZOEKEN_PARAMETERS,
             many=True,
         ),
         "basisprofiel": Operation(
@@ -90,6 +91,7 @@ class KvkConnector(Connector):
             subject_types=("kvk",),
             fields=BASISPROFIEL_FIELDS,
             params=("kvkNummer",),
+            parameters=(IDENTIFIER_PARAMS["kvkNummer"],),
         ),
         "vestigingsprofiel": Operation(
             name="vestigingsprofiel",
@@ -97,32 +99,9 @@ class KvkConnector(Connector):
             subject_types=(),
             fields=VESTIGINGSPROFIEL_FIELDS,
             params=("vestigingsnummer",),
+            parameters=(IDENTIFIER_PARAMS["vestigingsnummer"],),
         ),
     }
-
-    # --- configuration -------------------------------------------------------------------
-    @classmethod
-    def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
-        options = dict(options or {})
-        known_help = "; ".join(f"{name}: {text}" for name, text in OPTION_HELP.items())
-        if message := unknown_options(options, DEFAULT_OPTIONS, known_help=known_help):
-            raise ValidationError(message)
-        cleaned = {
-            "max_results": _int_option(options, "max_results", 1, KVK_MAX_RESULTS),
-            "page_size": _int_option(options, "page_size", 1, KVK_MAX_PAGE_SIZE),
-            "geo_data": options.get("geo_data", DEFAULT_OPTIONS["geo_data"]),
-        }
-        if cleaned["geo_data"] not in ("auto", True, False):
-            raise ValidationError(f"Option geo_data must be {OPTION_HELP['geo_data']}.")
-        return cleaned
-
-    def _options(self) -> dict[str, Any]:
-        try:
-            return self.validate_options(self.source.options)
-        except ValidationError as exc:
-            raise ConnectorError(
-                "The KVK source's options are invalid: " + " ".join(exc.messages)
-            ) from None
 
     # --- calling -------------------------------------------------------------------------
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
@@ -133,10 +112,8 @@ class KvkConnector(Connector):
             return self._basisprofiel(request)
         return self._vestigingsprofiel(request)
 
-    def _get(self, path: str, params: Mapping[str, Any], *, not_found: str, source=None) -> HttpResponse:
-        response = SourceHttp(source or self.source).request(
-            "GET", path, params=params, headers=HEADERS
-        )
+    def _get(self, path: str, params: Mapping[str, Any], *, not_found: str) -> HttpResponse:
+        response = SourceHttp(self.source).request("GET", path, params=params, headers=HEADERS)
         if response.status_code != 200:
             raise kvk_error(
                 response, title=self.title, not_found_detail=not_found, service=self.source.service
@@ -150,7 +127,7 @@ class KvkConnector(Connector):
         return payload
 
     def _geo_data(self, request: ConnectorRequest, declared: tuple[str, ...]) -> str:
-        setting = self._options()["geo_data"]
+        setting = self.options.geo_data
         wanted = needs_geo_data(request.fields, declared) if setting == "auto" else setting
         return "true" if wanted else "false"
 
@@ -185,60 +162,27 @@ class KvkConnector(Connector):
         return ConnectorResult(Status.OK, data=vestiging, detail=_warning(response))
 
     def _zoeken(self, request: ConnectorRequest) -> ConnectorResult:
-        options = self._options()
+        options = self.options
         query = zoeken_query(request.params)
-        max_results = options["max_results"]
-        page_size = min(options["page_size"], max_results)
-        deadline = time.monotonic() + self.source.timeout
-
-        items: list[Any] = []
-        totaal: int | None = None
-        warning = ""
-        pagina = 1
-        more = False
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining < MIN_PAGE_SECONDS:
-                raise ConnectorError(
-                    f"KVK did not deliver all search pages within {self.source.timeout:g} s.",
-                    Status.TIMEOUT,
-                )
-            # All pages together share the source's timeout.
-            source = replace(self.source, timeout=round(remaining, 2)) if pagina > 1 else None
-            try:
-                response = self._get(
-                    ZOEKEN_PATH,
-                    {**query, "pagina": pagina, "resultatenPerPagina": page_size},
-                    not_found="KVK found no registration matching the search.",
-                    source=source,
-                )
-            except ConnectorError as exc:
-                if exc.status is Status.NOT_FOUND and pagina > 1:
-                    break  # no hits on a later page: the list simply ended
-                raise
-            warning = warning or _warning(response)
-            page = self._object(response, "zoeken")
-            resultaten = page.get("resultaten")
-            if not isinstance(resultaten, list) or not all(isinstance(i, dict) for i in resultaten):
-                raise ConnectorError("KVK's zoeken answer has no list of 'resultaten'.")
-            items.extend(resultaten)
-            if isinstance(page.get("totaal"), int):
-                totaal = page["totaal"]
-                more = pagina * page_size < min(totaal, KVK_MAX_RESULTS)
-            else:
-                more = bool(page.get("volgende"))
-            more = more and len(resultaten) >= page_size and pagina < KVK_MAX_PAGE
-            if not more or len(items) >= max_results:
-                break
-            pagina += 1
-
+        max_results = options.max_results
+        page_size = min(options.page_size, max_results)
+        found = collect(
+            SourceHttp(self.source), ListRequest(ZOEKEN_PATH, query, HEADERS),
+            paging=Paging(read=_zoeken_page(page_size), page_param="pagina",
+                          size_param="resultatenPerPagina", page_size=page_size),
+            cap=max_results, title=self.title,
+            answer=lambda response: answer_json(response, title=self.title, error=lambda r: kvk_error(
+                r, title=self.title, service=self.source.service,
+                not_found_detail="KVK found no registration matching the search.",
+            )),
+        )
+        items, totaal = found.items, found.count
         notes = []
-        if len(items) > max_results or (more and len(items) >= max_results):
+        if found.cut:
             notes.append(
                 f"Showing the first {max_results} of "
                 f"{totaal if totaal is not None else 'more'} results (the source's max_results)."
             )
-            items = items[:max_results]
         elif totaal is not None and totaal > KVK_MAX_RESULTS and len(items) >= KVK_MAX_RESULTS:
             notes.append(f"KVK shows at most {KVK_MAX_RESULTS} of {totaal} results.")
 
@@ -250,6 +194,7 @@ class KvkConnector(Connector):
                     f"KVK answered only with registrations other than asked for ({dropped}); dropped."
                 )
             notes.append(f"Dropped {dropped} result(s) that did not match the number asked for.")
+        warning = next((w for w in map(_header_warning, found.headers) if w), "")
         if warning:
             notes.append(warning)
         return ConnectorResult(Status.OK, data=kept, detail=" ".join(notes))
@@ -300,8 +245,12 @@ def _belongs(item: dict[str, Any], query: Mapping[str, Any], items: list[dict[st
 
 
 def _warning(response: HttpResponse) -> str:
+    return _header_warning(response.headers)
+
+
+def _header_warning(headers: Mapping[str, str]) -> str:
     """KVK announces the end of an API version in a `warning` header (RFC 7234, code 299)."""
-    text = str(response.headers.get("warning") or "").strip()
+    text = str(headers.get("warning") or "").strip()
     if not text:
         return ""
     return "KVK warns: " + describe([{"omschrijving": text}])

@@ -18,75 +18,31 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from ...base import unknown_options
+from ...options import Choice, Integer, Options, Server
 
 ZAAKTYPE_VIA = ("expand", "catalogi")
 
 
-@dataclass(frozen=True)
-class ZakenOptions:
-    max_zaken: int = 100
-    zaaktype_via: str = "expand"
-    catalogi_service: str = ""
-    zaaktype_cache_seconds: int = 300
-    max_status_lookups: int = 25
+class ZakenOptions(Options):
+    messages = {"range": "Option {name} must be from {minimum} to {maximum}{got}."}
+    max_zaken = Integer(default=100, minimum=1, maximum=1000, help=_("the most zaken per subject"))
+    zaaktype_via = Choice(default="expand", choices=ZAAKTYPE_VIA, help=_("how zaaktype names are found"))
+    catalogi_service = Server(help=_("the slug of the Catalogi server"))
+    zaaktype_cache_seconds = Integer(default=300, minimum=0, maximum=86400,
+                                     help=_("how long zaaktypen are kept in memory"))
+    max_status_lookups = Integer(default=25, minimum=0, maximum=1000,
+                                 help=_("the most statuses fetched per call with catalogi"))
 
-    def as_dict(self) -> dict[str, Any]:
-        cleaned = asdict(self)
-        if not cleaned["catalogi_service"]:
-            del cleaned["catalogi_service"]
-        return cleaned
-
-
-INT_RANGES = {
-    "max_zaken": (1, 1000),
-    "zaaktype_cache_seconds": (0, 86400),
-    "max_status_lookups": (0, 1000),
-}
-
-
-def _int_option(name: str, value: Any, errors: list[str]) -> int | None:
-    low, high = INT_RANGES[name]
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors.append(f"{name} must be a whole number from {low} to {high}.")
-        return None
-    if not low <= value <= high:
-        errors.append(f"{name} must be from {low} to {high}, not {value}.")
-        return None
-    return value
+    def check(self) -> list[str]:
+        if self.zaaktype_via == "catalogi" and not self.catalogi_service:
+            return ['zaaktype_via "catalogi" needs catalogi_service: the slug of the Catalogi server.']
+        return []
 
 
 def clean_options(options: Mapping[str, Any] | None) -> ZakenOptions:
     """The options with defaults filled in; ValidationError listing every problem."""
-    options = dict(options or {})
-    errors: list[str] = []
-    known = set(ZakenOptions.__dataclass_fields__)
-    if message := unknown_options(options, known):
-        errors.append(message)
-    values: dict[str, Any] = {}
-    for name in INT_RANGES:
-        if name in options:
-            values[name] = _int_option(name, options[name], errors)
-    via = options.get("zaaktype_via", ZakenOptions.zaaktype_via)
-    if via not in ZAAKTYPE_VIA:
-        errors.append(f"zaaktype_via must be one of {', '.join(ZAAKTYPE_VIA)}.")
-    values["zaaktype_via"] = via
-    slug = options.get("catalogi_service", "")
-    if slug is None:
-        slug = ""
-    if not isinstance(slug, str):
-        errors.append("catalogi_service must be the slug of a server (text).")
-        slug = ""
-    values["catalogi_service"] = slug.strip()
-    if via == "catalogi" and not values["catalogi_service"]:
-        errors.append('zaaktype_via "catalogi" needs catalogi_service: the slug of the Catalogi server.')
-    if errors:
-        raise ValidationError(errors)
-    return ZakenOptions(**values)
+    return ZakenOptions.parse(options)

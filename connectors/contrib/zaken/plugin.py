@@ -16,6 +16,10 @@ Operations (each zaak in the compact shape of fields.py):
   bronorganisatie); any other is dropped and counted in `detail`, since a server that ignored the
   filter would otherwise hand out every zaak.
 
+A list that held foreign zaken and was cut at `max_zaken` is an error, not an incomplete list:
+the server ignored the filter, and the subject's own zaken may lie beyond what was read (a
+view that said "ok" with few or no zaken would hide that).
+
 Subject ownership. The Zaken API ignores unknown query parameters and then returns every zaak,
 and a zaak in the list carries only URLs of its rollen, never a BSN. So after the zaken query
 the connector asks `GET rollen?betrokkeneIdentificatie__natuurlijkPersoon__inpBsn=<bsn>` (or
@@ -36,9 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
-
-from django.core.exceptions import ValidationError
+from typing import Any
 
 from ...base import (
     CheckResult,
@@ -46,10 +48,12 @@ from ...base import (
     ConnectorError,
     ConnectorRequest,
     ConnectorResult,
+    MissingInput,
     Operation,
     Status,
 )
 from ...errors import http_error
+from ...params import Param
 from ...registry import register
 from .fields import (
     ROL_KEYS,
@@ -59,7 +63,7 @@ from .fields import (
     needs_statustype,
     needs_zaaktype,
 )
-from .options import ZakenOptions, clean_options
+from .options import ZakenOptions
 from .session import JSON_HEADERS, ZAKEN_HEADERS, ZakenSession
 from .shape import compact_zaak
 
@@ -123,9 +127,19 @@ def expand_values(options: ZakenOptions, fields: tuple[str, ...]) -> list[str]:
     return values
 
 
+def _foreign_in_cut_list(dropped: int, which: str, count: int | None) -> ConnectorError:
+    of = f" of {count}" if count else ""
+    return ConnectorError(
+        f"The Zaken API answered with {dropped} zaken {which} and with more zaken{of} than IKO "
+        "reads (max_zaken): it seems to ignore the filter, so the subject's own zaken may lie "
+        "beyond what was read. IKO returns an error rather than an incomplete list."
+    )
+
+
 @register("zaken")
 class ZakenConnector(Connector):
     title = "ZGW Zaken"
+    options_class = ZakenOptions
     operations = {
         ZAKEN_VAN_PERSOON: Operation(
             name=ZAKEN_VAN_PERSOON,
@@ -147,6 +161,7 @@ class ZakenConnector(Connector):
             subject_types=(),
             fields=ZAAK_FIELDS,
             params=("url",),
+            parameters=(Param("url", max_length=1000, required=True),),
         ),
         ZAKEN_OP_IDENTIFICATIE: Operation(
             name=ZAKEN_OP_IDENTIFICATIE,
@@ -154,19 +169,16 @@ class ZakenConnector(Connector):
             subject_types=(),
             fields=ZAAK_FIELDS,
             params=("identificatie", "bronorganisatie"),
+            parameters=(
+                Param("identificatie", pattern=IDENTIFICATIE.pattern, hint="1 to 40 characters", required=True),
+                Param("bronorganisatie", pattern=RSIN.pattern, hint="an RSIN of 9 digits"),
+            ),
             many=True,
         ),
     }
 
-    @classmethod
-    def validate_options(cls, options: Mapping[str, Any]) -> dict[str, Any]:
-        return clean_options(options).as_dict()
-
     def _options(self) -> ZakenOptions:
-        try:
-            return clean_options(self.source.options)
-        except ValidationError as exc:
-            raise ConnectorError("The source's options are invalid: " + " ".join(exc.messages)) from None
+        return self.options  # type: ignore[return-value]
 
     # -- fetching ---------------------------------------------------------------------------
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
@@ -198,10 +210,12 @@ class ZakenConnector(Connector):
         data = [compact_zaak(session, zaak, fields, rollen[zaak["url"]]) for zaak in kept]
 
         detail = []
+        dropped = len({zaak.get("url") for zaak in zaken}) - len(kept)
+        if dropped and cut:
+            raise _foreign_in_cut_list(dropped, "that no rol of this subject confirms", count)
         if cut:
             of = f" of {count}" if count else ""
             detail.append(f"Only the newest {len(zaken)}{of} zaken were read (max_zaken).")
-        dropped = len({zaak.get("url") for zaak in zaken}) - len(kept)
         if dropped:
             detail.append(f"Dropped {dropped} zaken that no rol of this subject confirms.")
             if rollen_cut:
@@ -271,7 +285,7 @@ class ZakenConnector(Connector):
         identificatie = request.params.get("identificatie")
         identificatie = identificatie.strip() if isinstance(identificatie, str) else identificatie
         if identificatie in (None, ""):
-            raise ConnectorError("No identificatie to look up.", Status.SKIPPED)
+            raise MissingInput("No identificatie to look up.")
         if not isinstance(identificatie, str) or not IDENTIFICATIE.fullmatch(identificatie):
             # Never query without a valid filter: the API would answer with everyone's zaken.
             raise ConnectorError("Refused to query zaken without a valid identificatie (1 to 40 characters).")
@@ -296,12 +310,14 @@ class ZakenConnector(Connector):
         data = [compact_zaak(session, zaak, fields) for zaak in kept]
 
         detail = []
+        dropped = len({zaak.get("url") for zaak in zaken}) - len(kept)
+        if dropped and cut:
+            raise _foreign_in_cut_list(dropped, "with another identificatie or bronorganisatie", count)
         if not zaken:
             detail.append("No zaak with this identificatie.")
         if cut:
             of = f" of {count}" if count else ""
             detail.append(f"Only the newest {len(zaken)}{of} zaken were read (max_zaken).")
-        dropped = len({zaak.get("url") for zaak in zaken}) - len(kept)
         if dropped:
             detail.append(f"Dropped {dropped} zaken whose identificatie or bronorganisatie is not the one asked for.")
         detail.extend(session.detail())

@@ -4,8 +4,8 @@ Specs: ../shared/specs/zgw-zaken/openapi.yaml (Zaken API 1.5.1 as served by Open
 ../shared/specs/zgw-catalogi/openapi.yaml (Catalogi API 1.3.1).
 
 A `ZakenSession` lives for one `fetch`. It
-- pages through lists (`{count, next, previous, results}`), following `next` only when it lies
-  under the Zaken server's API root, up to a cap;
+- pages through lists (`{count, next, previous, results}`) with `connectors.listing.collect`,
+  following `next` only when it lies under the Zaken server's API root, up to a cap;
 - follows URLs found in data only under their own server: status URLs under the Zaken server,
   zaaktype and statustype URLs under the configured Catalogi server (SSRF rule);
 - reads zaaktypen and statustypen through the per-process reference cache, once per URL per call;
@@ -21,8 +21,8 @@ from collections import Counter
 from typing import Any, Callable, Mapping
 
 from ...base import ConnectorError, SourceConfig
-from ...errors import http_error
 from ...http import SourceHttp
+from ...listing import ListRequest, Paging, collect, drf_page, get_json
 from .cache import reference_cache
 from .options import ZakenOptions
 
@@ -68,12 +68,7 @@ class ZakenSession:
         headers: Mapping[str, str] = JSON_HEADERS,
         allow_404: bool = False,
     ) -> Any:
-        response = http.request("GET", path, params=params, headers=headers)
-        if response.status_code == 404 and allow_404:
-            return None
-        if response.status_code != 200:
-            raise http_error(response, self.title)
-        return response.json()
+        return get_json(http, path, title=self.title, params=params, headers=headers, allow_404=allow_404)
 
     def time_for_optional(self) -> bool:
         return self.deadline - time.monotonic() > OPTIONAL_RESERVE * self.source.timeout
@@ -95,28 +90,15 @@ class ZakenSession:
 
         Returns (items, cut, count): `cut` is True when more items existed than were read.
         """
-        items: list[dict] = []
-        count: int | None = None
-        target, query = path, dict(params)
-        while True:
-            body = self.get_json(self.zaken, target, params=query, headers=headers)
-            results = body.get("results") if isinstance(body, dict) else None
-            if not isinstance(results, list):
-                raise ConnectorError(f"The {self.title} answer has no 'results' list.")
-            if count is None and isinstance(body.get("count"), int):
-                count = body["count"]
-            items.extend(item for item in results if isinstance(item, dict))
-            next_url = body.get("next")
-            if len(items) >= limit:
-                cut = len(items) > limit or bool(next_url)
-                return items[:limit], cut, count
-            if not next_url or not results or (enough is not None and enough(items)):
-                return items, False, count
-            if not self.zaken.is_own_url(next_url):
-                self.notes["next_foreign"] += 1
-                return items, True, count
-            # The next link carries the filters and page itself.
-            target, query = next_url, None
+        found = collect(
+            self.zaken, ListRequest(path, params, headers),
+            paging=Paging(read=drf_page(self.title), page_param=None, size_param=None),
+            cap=limit, title=self.title, enough=enough,
+            keep=lambda item: item if isinstance(item, dict) else None,
+        )
+        if found.stopped == "next_foreign":
+            self.notes["next_foreign"] += 1
+        return found.items, found.cut, found.count
 
     # -- lookups ----------------------------------------------------------------------------
     def reference(self, url: Any, keys: tuple[str, ...]) -> dict | None:

@@ -8,7 +8,7 @@ import responses
 from django.core.exceptions import ValidationError
 
 from connectors.base import CallContext, ConnectorRequest, Status
-from connectors.contrib.brp.fields import PERSOON_BEPERKT_FIELDS, PERSOON_FIELDS
+from connectors.contrib.brp.fields import PERSOON_BEPERKT_FIELDS, PERSOON_BEPERKT_MARKERS, PERSOON_FIELDS
 from connectors.contrib.brp.plugin import BrpPersonenConnector
 from connectors.contrib.brp.search import SEARCH_TYPES
 
@@ -312,7 +312,7 @@ def test_the_search_types_are_declared_as_list_operations_without_a_subject():
     for name in SEARCH_TYPES:
         operation = operations[name]
         assert operation.many is True and operation.subject_types == ()
-        assert operation.fields == PERSOON_BEPERKT_FIELDS
+        assert operation.fields == PERSOON_BEPERKT_FIELDS + PERSOON_BEPERKT_MARKERS
     assert operations["ZoekMetPostcodeEnHuisnummer"].params == (
         "postcode", "huisnummer", "huisletter", "huisnummertoevoeging", "geboortedatum", "geslachtsnaam",
         "inclusiefOverledenPersonen", "gemeenteVanInschrijving",

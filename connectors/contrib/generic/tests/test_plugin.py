@@ -12,6 +12,7 @@ import responses
 from django.core.exceptions import ValidationError
 
 from connectors.base import ConnectorRequest, Operation, Status
+from connectors.contrib.generic.options import UNCHECKED_WARNING
 from connectors.contrib.generic.plugin import GenericJsonConnector
 
 from .answers import (
@@ -71,6 +72,7 @@ def test_query_templates_send_exactly_the_configured_parameters_with_literals_an
     options["operations"]["inkomens_2025"] = {
         "path": "inkomens", "query": {"bsn": "{bsn}", "jaar": "2025", "soort": "loon"},
         "subject_types": ["bsn"], "fields": ["bedrag"], "many": True, "items_pointer": "/results",
+        "subject_pointer": "/bsn",
     }
     connector = GenericJsonConnector(make_source(options).to_config())
     responses.get(INKOMENS_URL, json=INKOMENS_SUZANNE)
@@ -230,9 +232,10 @@ def test_a_single_answer_about_another_subject_is_dropped(connector):
 
 @responses.activate
 def test_without_subject_pointer_items_are_returned_as_the_source_gives_them(make_source):
+    # Only when the admin marked the operation as not checkable; then every result warns.
     options = {"operations": {"inkomens": {
         "path": "inkomens", "query": {"bsn": "{bsn}"}, "subject_types": ["bsn"], "fields": ["jaar"],
-        "many": True, "items_pointer": "/results",
+        "many": True, "items_pointer": "/results", "ownership": "unchecked",
     }}}
     connector = GenericJsonConnector(make_source(options).to_config())
     responses.get(INKOMENS_URL, json=INKOMENS_EVERYONE)
@@ -240,6 +243,7 @@ def test_without_subject_pointer_items_are_returned_as_the_source_gives_them(mak
     result = connector.run(call("inkomens"))
 
     assert len(result.data) == 3
+    assert result.warnings == [UNCHECKED_WARNING]
 
 
 # --- reading answers ---------------------------------------------------------------------------
@@ -594,13 +598,14 @@ def test_operations_for_invalid_options_is_empty_and_the_class_level_list_stays_
 def test_validate_options_fills_in_the_defaults(options):
     cleaned = GenericJsonConnector.validate_options({"operations": {"uitkeringen": {
         "path": "personen/{bsn}/uitkeringen", "subject_types": ["bsn"], "fields": ["regeling"],
+        "subject_pointer": "/burgerservicenummer",
     }}})
 
     assert cleaned == {
         "operations": {"uitkeringen": {
             "description": "", "path": "personen/{bsn}/uitkeringen", "query": {}, "subject_types": ["bsn"],
             "params": [], "fields": ["regeling"], "many": False, "items_pointer": None,
-            "subject_pointer": None, "next_pointer": None, "not_found_statuses": [404],
+            "subject_pointer": "/burgerservicenummer", "next_pointer": None, "not_found_statuses": [404],
         }},
         "max_items": 200,
         "max_pages": 10,
@@ -699,6 +704,8 @@ def test_the_source_model_refuses_invalid_options_under_the_options_key(make_sou
 
 
 def test_literal_braces_and_percent_escapes_are_allowed_in_a_path():
-    cleaned = GenericJsonConnector.validate_options(operation(path="v{{1}}/personen/{bsn}/uitkeringen%7Ealle"))
+    cleaned = GenericJsonConnector.validate_options(
+        operation(path="v{{1}}/personen/{bsn}/uitkeringen%7Ealle", subject_pointer="/burgerservicenummer")
+    )
 
     assert cleaned["operations"]["uitkeringen"]["path"] == "v{{1}}/personen/{bsn}/uitkeringen%7Ealle"

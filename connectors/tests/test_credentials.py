@@ -95,7 +95,7 @@ def test_a_value_no_configured_key_decrypts_is_empty_when_loaded_and_kept_when_s
     assert stored("brp")["header_value"] == before
     with pytest.raises(CommandError, match="1 credential\\(s\\) cannot be decrypted"):
         call_command("secrets_reencrypt", stdout=StringIO())
-    assert [m.id for m in check_credentials_encrypted()] == ["connectors.W102"]
+    assert [m.id for m in check_credentials_encrypted(databases=['default'])] == ["connectors.W102"]
 
     key_a.IKO_SECRETS_KEY = [KEY_A]
     assert Service.objects.get().header_value == API_KEY
@@ -105,9 +105,9 @@ def test_a_value_stored_around_the_model_is_reported_and_encrypted_by_the_comman
     make_service()
     Service.objects.filter(slug="brp").update(header_value=API_KEY)  # no signal: stored plain
 
-    assert [m.id for m in check_credentials_encrypted()] == ["connectors.W101"]
+    assert [m.id for m in check_credentials_encrypted(databases=['default'])] == ["connectors.W101"]
     call_command("secrets_reencrypt", stdout=StringIO())
-    assert stored("brp")["header_value"].startswith("fernet:") and check_credentials_encrypted() == []
+    assert stored("brp")["header_value"].startswith("fernet:") and check_credentials_encrypted(databases=['default']) == []
 
 
 def test_a_credential_too_long_to_store_encrypted_is_refused(key_a):

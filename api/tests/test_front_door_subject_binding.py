@@ -97,8 +97,9 @@ def test_the_same_address_search_is_reachable_as_a_search_action(authed_api, gra
 
 
 @responses.activate
-def test_a_search_action_cannot_be_called_without_its_required_criteria(authed_api, grant, default_purpose, person_searches):
-    response = authed_api.get("/endpoints/bag/bag/adres_zoeken?huisnummer=31")
+def test_a_search_action_cannot_be_called_without_its_required_criteria(authed_api, default_purpose, company_profile):
+    # plaats is a criterion of the search by name, whose required naam is missing: not that search.
+    response = authed_api.get("/endpoints/kvk/kvk/zoeken?plaats=Rotterdam")
 
     refused_and_logged(response, "not-subject-bound")
 

@@ -1,7 +1,8 @@
 """Endpoint calls: one operation of one source, for the Valtimo front door (`/endpoints/...`).
 
 An endpoint call (`endpoint_call`) runs one operation of one source with the parameters the
-operation declares. It is allowed only through a profile: the caller needs a grant (for its
+operation declares, checked against the operation's parameter schema (`connectors.params`)
+before anything else: a caller's mistake is a 400 naming the parameter, never a source failure. It is allowed only through a profile: the caller needs a grant (for its
 default purpose) on an active profile that uses that source operation, and the answer holds only
 the fields those profiles release.
 
@@ -29,6 +30,7 @@ from types import SimpleNamespace
 from typing import Any, Mapping
 
 from connectors.base import Operation, Status
+from connectors.params import params_validate
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 from profiles.access.context import call_context_build
@@ -238,6 +240,11 @@ def endpoint_call(
             f"Give the parameters of {operation.name}: {list(operation_accepted_params(operation))}.",
             [{"name": "query", "code": "required", "reason": "no parameters given"}],
         )
+    # The operation's parameter schema first: a caller's mistake is a 400 naming the parameter,
+    # never a failing source, and nothing is sent.
+    problems = params_validate(operation=operation, params=params)
+    if problems:
+        raise SearchInvalid("The query parameters are invalid; see invalidParams.", [p.as_dict() for p in problems])
     endpoint_name = f"{source.connector}/{source.name}/{operation.name}"
     route = endpoint_route(source=source, operation=operation, params=params)
     subject = route.subject

@@ -19,6 +19,7 @@ import time
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
+from connectors.params import params_validate
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 from profiles.access.context import call_context_build
@@ -216,6 +217,23 @@ def search_run(
     started = time.monotonic()
     started_at = datetime.now(timezone.utc)
     values = search_criteria_clean(action=action, criteria=criteria)
+    operation = source_operation(source=action.source, name=action.operation, registry=registry)
+    if operation is None:
+        raise SearchInvalid(
+            f"Search action {action.name} is misconfigured: its operation is not available.",
+            [{"name": "action", "code": "misconfigured", "reason": "unknown operation"}],
+        )
+    params_by_criterion = action.criterion_params()
+    params = {params_by_criterion[name]: value for name, value in values.items()}
+    # Then the operation's own parameter schema, before the grant and before any call: a value the
+    # source would refuse is the caller's mistake (400 naming the criterion), never a 502.
+    criterion_of = {param: name for name, param in params_by_criterion.items()}
+    problems = params_validate(operation=operation, params=params)
+    if problems:
+        raise SearchInvalid("The search criteria are invalid; see invalidParams.", [
+            _invalid(criterion_of.get(p.name, p.name), p.code, p.reason.replace(p.name, criterion_of.get(p.name, p.name)))
+            for p in problems
+        ])
     kinds = {c["name"]: c["type"] for c in action.criteria}
     subject = _subject_of(values, kinds)
     decision, purpose = caller_decision(caller=caller, profile=profile, purpose_code=purpose_code, subject=subject)
@@ -229,14 +247,6 @@ def search_run(
         )
 
     source = action.source
-    operation = source_operation(source=source, name=action.operation, registry=registry)
-    if operation is None:
-        raise SearchInvalid(
-            f"Search action {action.name} is misconfigured: its operation is not available.",
-            [{"name": "action", "code": "misconfigured", "reason": "unknown operation"}],
-        )
-    params_by_criterion = action.criterion_params()
-    params = {params_by_criterion[name]: value for name, value in values.items()}
     columns = [c for c in action.columns]
     allowed_fields = source_fields_narrowed(
         [c["field"] for c in columns], decision_fields=decision.fields, profile=profile, source=source,

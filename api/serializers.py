@@ -46,6 +46,12 @@ class SourceStatusSerializer(serializers.Serializer):
     retrievedAt = serializers.DateTimeField(allow_null=True)
     detail = serializers.CharField(allow_blank=True)
     calls = serializers.IntegerField(help_text="How many calls this view made to the source.")
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Sentences to show with this source's data, whatever its status. A source whose answers "
+        "IKO cannot check to be about the subject (configured as unchecked) says so here on every result: "
+        "treat its data with care. Empty for a source whose every answer is checked.",
+    )
 
 
 class RelationStatusSerializer(serializers.Serializer):

@@ -94,6 +94,9 @@ def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutco
             "retrievedAt": max(times).isoformat() if times else None,
             "detail": next((r.detail for r in results if r.status is status and r.detail), ""),
             "calls": len(results),
+            # What must be shown with the data, e.g. that the source cannot be checked to answer
+            # about the subject only (an operation marked unchecked).
+            "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
         }
     # Relations that made no call (disabled source, open circuit, failed parent) still report.
     for outcome in relations.values():
@@ -107,6 +110,7 @@ def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutco
                 "retrievedAt": current["retrievedAt"] if current else None,
                 "detail": outcome.detail,
                 "calls": current["calls"] if current else 0,
+                "warnings": current["warnings"] if current else [],
             }
     return summary
 

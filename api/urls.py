@@ -21,3 +21,11 @@ urlpatterns += [
     path("profiles/<slug:name>/search", search_views.ProfileSearchListView.as_view(), name="profile-search-list"),
     path("profiles/<slug:name>/search/<slug:action>", search_views.ProfileSearchView.as_view(), name="profile-search"),
 ]
+
+# Suggestions of regelingen and prefill attributes for forms: the subject travels in the body.
+from . import suggestion_views  # noqa: E402
+
+urlpatterns += [
+    path("profiles/<slug:name>/suggestions", suggestion_views.ProfileSuggestionsView.as_view(), name="profile-suggestions"),
+    path("profiles/<slug:name>/prefill", suggestion_views.ProfilePrefillView.as_view(), name="profile-prefill"),
+]

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from demo.universe import COMPANY, PERSONS
@@ -30,6 +31,11 @@ DEMO_TOKEN = "iko_demo_token_only_for_the_local_demo"
 DEMO_BSN = PERSONS[0]["bsn"]
 DEMO_KVK = COMPANY["kvkNummer"]
 DEMO_PURPOSE = "klantcontact"
+# The regelingen demo (docs/integrator/regelingen.md): suggestions for a test person who
+# qualifies, and the staff group whose grant prefills the application form (the demo admin is in it).
+DEMO_SUGGESTIONS_PROFILE = "regelingentoets"
+DEMO_SUGGESTIONS_BSN = "999993847"
+DEMO_STAFF_GROUP = "Demo baliemedewerkers"
 
 # The sources config.yaml configures and the connector each uses: every installed connector once,
 # Objecten twice (one objecttype per source).
@@ -102,6 +108,8 @@ def demo_configure(
         "bsn": DEMO_BSN,
         "company_profile": "bedrijfsbeeld",
         "kvk": DEMO_KVK,
+        "suggestions_profile": DEMO_SUGGESTIONS_PROFILE,
+        "suggestions_bsn": DEMO_SUGGESTIONS_BSN,
     }
 
 
@@ -118,7 +126,11 @@ def _remove_other_search_actions(document: dict) -> None:
 
 
 def demo_admin_ensure() -> None:
-    """The demo's admin user `admin` (password `IKO_DEMO_ADMIN_PASSWORD`, default `admin`), once."""
+    """The demo's admin user `admin` (password `IKO_DEMO_ADMIN_PASSWORD`, default `admin`), once,
+    in the demo staff group."""
     User = get_user_model()
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.org", os.environ.get("IKO_DEMO_ADMIN_PASSWORD", "admin"))
+    # The admin is demo staff: its group's grant prefills the demo application form.
+    group, _ = Group.objects.get_or_create(name=DEMO_STAFF_GROUP)
+    User.objects.get(username="admin").groups.add(group)

@@ -62,6 +62,13 @@ PERSONS = [
 ]
 PERSONS_BY_BSN = {p["bsn"]: p for p in PERSONS}
 
+# Official BRP test persons that only the demo inkomensregister knows besides the cast: Govert
+# Geus has three children under 18, so the regelingen demo has a low-income household with
+# children (a stadspas). The other demo sources know nothing about them.
+INKOMENSREGISTER_ONLY_PERSONS = [
+    {"bsn": "999970008", "voornamen": "Govert", "geslachtsnaam": "Geus", "geboortedatum": "1984-10-02"},
+]
+
 # An invented company: an eenmanszaak of Albert Vogel with two vestigingen.
 COMPANY = {
     "kvkNummer": "90004760",

@@ -78,6 +78,9 @@ def test_the_rules_cover_the_layers_the_demo_and_cycles(options):
     ("profiles.definitions.models", "profiles.services.view"),  # the domain importing a service
     ("profiles.access.grants", "profiles.engine.execute"),  # a domain package importing a higher one
     ("profiles.refusals", "profiles.subjects"),
+    ("profiles.services.view", "profiles.regelingen.services"),  # the view use case importing one built on it
+    ("profiles.configuration.importer", "profiles.regelingen.configuration"),  # apps register their sections
+    ("profiles.regelingen.services", "api.suggestion_views"),
 ])
 def test_an_upward_import_breaks_the_layers(options, graph, importer, imported):
     assert "layers" in broken_contracts(options, graph, (importer, imported))

@@ -10,9 +10,12 @@ demo; there is no official spec) and served under ``/inkomensregister/api/v1/``:
   Like many real registers it ignores unknown query parameters, so a misspelt filter lists
   every record: the generic connector's ownership check (``subject_pointer``) must catch that;
 * ``GET /personen/{bsn}/uitkeringen``: ``{"burgerservicenummer", "_embedded": {"uitkeringen":
-  [...]}}``, 404 problem+json for a person the register does not know.
+  [...]}}``, 404 problem+json for a person the register does not know;
+* ``GET /personen/{bsn}/vermogen``: ``{"burgerservicenummer", "peildatum", "bedrag", "bron"}``,
+  the person's assets (vermogen) on the peildatum; 404 problem+json for a person without a figure.
 
-The persons are the demo cast of ``demo/universe.py``; amounts and benefits are invented.
+The persons are the demo cast of ``demo/universe.py``, plus the register-only persons there (a
+household with young children); amounts, assets and benefits are invented.
 Errors are ``application/problem+json``; other methods than GET get 405.
 
     from demo.servers.generic import start_generic_server
@@ -29,7 +32,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from demo.universe import PERSONS_BY_BSN
+from demo.universe import INKOMENSREGISTER_ONLY_PERSONS, PERSONS_BY_BSN
 
 from .base import DemoRequestHandler, DemoServer, FaultSettings, ProblemError, fault_settings_from_env
 
@@ -51,7 +54,21 @@ INKOMENS: list[dict[str, Any]] = [
     {"bsn": "999990160", "jaar": 2025, "bedrag": 60210.5, "bron": "polisadministratie", "soort": "loon"},
     {"bsn": "999992570", "jaar": 2024, "bedrag": 32400.0, "bron": "belastingdienst", "soort": "winst"},
     {"bsn": "999992570", "jaar": 2025, "bedrag": 29875.0, "bron": "belastingdienst", "soort": "winst"},
+    {"bsn": "999970008", "jaar": 2024, "bedrag": 21950.0, "bron": "polisadministratie", "soort": "loon"},
+    {"bsn": "999970008", "jaar": 2025, "bedrag": 22400.0, "bron": "polisadministratie", "soort": "loon"},
 ]
+
+# Assets (vermogen) per person on the peildatum (invented): savings and the like, what a municipality
+# weighs beside income for bijzondere bijstand and kwijtschelding.
+VERMOGENS: dict[str, dict[str, Any]] = {
+    "999993653": {"peildatum": "2026-01-01", "bedrag": 23400.0, "bron": "belastingdienst"},
+    "999993847": {"peildatum": "2026-01-01", "bedrag": 1250.0, "bron": "belastingdienst"},
+    "999990160": {"peildatum": "2026-01-01", "bedrag": 85000.0, "bron": "belastingdienst"},
+    "999992570": {"peildatum": "2026-01-01", "bedrag": 12000.0, "bron": "belastingdienst"},
+    "999970008": {"peildatum": "2026-01-01", "bedrag": 3100.0, "bron": "belastingdienst"},
+}
+# Everyone the register knows.
+KNOWN_BSNS = set(PERSONS_BY_BSN) | {p["bsn"] for p in INKOMENSREGISTER_ONLY_PERSONS}
 
 # Municipal benefits per person (invented); persons without any get an empty list.
 UITKERINGEN: dict[str, list[dict[str, Any]]] = {
@@ -105,6 +122,8 @@ class GenericRequestHandler(DemoRequestHandler):
             return self._inkomens
         if len(segments) == 3 and segments[0] == "personen" and segments[2] == "uitkeringen":
             return self._uitkeringen
+        if len(segments) == 3 and segments[0] == "personen" and segments[2] == "vermogen":
+            return self._vermogen
         return None
 
     def _query(self) -> dict[str, str]:
@@ -159,10 +178,18 @@ class GenericRequestHandler(DemoRequestHandler):
         bsn = segments[1]
         if not BSN.fullmatch(bsn):
             raise invalid_param("bsn", "Waarde is geen burgerservicenummer van 9 cijfers.")
-        if bsn not in PERSONS_BY_BSN:
+        if bsn not in KNOWN_BSNS:
             raise ProblemError(404, "Persoon is niet bekend in het inkomensregister.", code="notFound")
         uitkeringen = [{"burgerservicenummer": bsn, **u} for u in UITKERINGEN.get(bsn, [])]
         self.send_json(200, {"burgerservicenummer": bsn, "_embedded": {"uitkeringen": uitkeringen}})
+
+    def _vermogen(self, server: GenericServer, segments: list[str]) -> None:
+        bsn = segments[1]
+        if not BSN.fullmatch(bsn):
+            raise invalid_param("bsn", "Waarde is geen burgerservicenummer van 9 cijfers.")
+        if bsn not in VERMOGENS:
+            raise ProblemError(404, "Van deze persoon is geen vermogen bekend.", code="notFound")
+        self.send_json(200, {"burgerservicenummer": bsn, **VERMOGENS[bsn]})
 
 
 class GenericServer(DemoServer):

@@ -79,8 +79,32 @@ def test_demo_configure_grants_both_profiles_to_the_demo_client_for_klantcontact
 
     client = ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN))
     granted = set(Grant.objects.filter(api_client=client, enabled=True).values_list("profile__name", "purpose__code"))
-    assert granted == {("klantbeeld", "klantcontact"), ("bedrijfsbeeld", "klantcontact")}
+    assert granted == {
+        ("klantbeeld", "klantcontact"), ("bedrijfsbeeld", "klantcontact"),
+        # The regelingen demo: suggestions, and for klantcontact the age and children behind them.
+        ("regelingentoets", "proactieve-dienstverlening"), ("regelingentoets", "klantcontact"),
+    }
+    assert Grant.objects.get(api_client=client, profile__name="regelingentoets", purpose__code="klantcontact").fields == [
+        "persoon.leeftijd", "persoon.kinderen",
+    ]
     assert client.default_purpose.code == "klantcontact"
+
+
+@pytest.mark.django_db
+def test_demo_configure_loads_three_regelingen_and_a_prefill_profile_for_staff():
+    from profiles.regelingen.models import PrefillAttribute, Regeling
+
+    demo_configure(**ROOTS)
+
+    assert list(Regeling.objects.values_list("name", "profile__name", "purpose__code")) == [
+        ("bijzondere-bijstand", "regelingentoets", "proactieve-dienstverlening"),
+        ("kwijtschelding-gemeentelijke-belastingen", "regelingentoets", "proactieve-dienstverlening"),
+        ("stadspas", "regelingentoets", "proactieve-dienstverlening"),
+    ]
+    assert Regeling.objects.get(name="bijzondere-bijstand").criteria.count() == 4
+    assert PrefillAttribute.objects.get(name="inkomen.brutoJaar").source.name == "inkomensregister"
+    staff = Grant.objects.get(kind=Grant.Kind.GROUP, profile__name="aanvraagformulier")
+    assert (staff.group.name, staff.purpose.code) == ("Demo baliemedewerkers", "aanvraag-behandelen")
 
 
 @pytest.mark.django_db
@@ -180,7 +204,9 @@ def test_the_demo_config_file_imports_into_an_empty_database_and_its_export_reim
     assert Service.objects.get(slug="demo-kvk").header_value == DEMO_SECRETS["IKO_SERVER_DEMO_KVK_HEADER_VALUE"]
     assert Service.objects.get(slug="demo-zaken").api_root == ROOTS["zaken_api_root"]
     assert ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN)).name == "Demo case system"
-    assert set(Profile.objects.values_list("name", flat=True)) == {"klantbeeld", "bedrijfsbeeld"}
+    assert set(Profile.objects.values_list("name", flat=True)) == {
+        "klantbeeld", "bedrijfsbeeld", "regelingentoets", "aanvraagformulier",
+    }
     versions = dict(Profile.objects.values_list("name", "version"))
 
     exported = tmp_path / "export.yaml"

@@ -18,8 +18,8 @@ from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAP
 
 from connectors.base import ConnectorRequest, Status
 from connectors.contrib.generic.plugin import GenericJsonConnector
-from demo.servers.generic import INKOMENS, UITKERINGEN, start_generic_server
-from demo.universe import PERSONS, PERSONS_BY_BSN
+from demo.servers.generic import INKOMENS, UITKERINGEN, VERMOGENS, start_generic_server
+from demo.universe import INKOMENSREGISTER_ONLY_PERSONS, PERSONS, PERSONS_BY_BSN
 
 pytestmark = pytest.mark.integration
 
@@ -177,10 +177,28 @@ def test_only_get_is_allowed_and_unknown_paths_are_404(server):
     assert posted.headers["Content-Type"] == unknown.headers["Content-Type"] == "application/problem+json"
 
 
-def test_the_demo_data_is_about_the_demo_cast_only():
-    assert {r["bsn"] for r in INKOMENS} == set(PERSONS_BY_BSN)
+def test_the_demo_data_is_about_the_demo_cast_and_the_register_only_persons_only():
+    known = set(PERSONS_BY_BSN) | {p["bsn"] for p in INKOMENSREGISTER_ONLY_PERSONS}
+    assert {r["bsn"] for r in INKOMENS} == known
     assert set(UITKERINGEN) <= set(PERSONS_BY_BSN)
+    assert set(VERMOGENS) == known
     assert all(any(r["bsn"] == p["bsn"] for r in INKOMENS) for p in PERSONS)
+
+
+def test_the_assets_of_a_person_are_found_and_conform_to_the_spec(server, openapi):
+    answer = get(server, f"personen/{MEREL}/vermogen")
+
+    assert answer.status_code == 200
+    assert answer.json() == {"burgerservicenummer": MEREL, **VERMOGENS[MEREL]}
+    assert_conforms(openapi, answer)
+
+
+def test_a_person_without_an_assets_figure_is_a_404_problem(server, openapi):
+    answer = get(server, f"personen/{UNKNOWN}/vermogen")
+
+    assert answer.status_code == 404
+    assert answer.json()["title"] == "Van deze persoon is geen vermogen bekend."
+    assert_conforms(openapi, answer)
 
 
 def test_injected_failures_answer_503_problems_that_conform_to_the_spec():
@@ -233,11 +251,13 @@ def test_the_connector_reads_benefits_and_reports_an_unknown_person_as_not_found
 def test_a_misspelt_filter_leaks_nobody_through_the_connector(connector):
     result = connector.run(ConnectorRequest("inkomens_misspelt", {"bsn": SUZANNE}, ("jaar",)))
 
-    # The register listed all 8 records over 3 pages; only the subject's 2 are kept.
+    # The register listed all its records over pages of 3; only the subject's 2 are kept.
     assert result.status is Status.OK
     assert {r["bsn"] for r in result.data} == {SUZANNE}
     assert len(result.data) == 2
-    assert result.detail == "Dropped 6 item(s) that did not belong to the subject (checked at /bsn)."
+    assert result.detail == (
+        f"Dropped {len(INKOMENS) - 2} item(s) that did not belong to the subject (checked at /bsn)."
+    )
 
 
 def test_the_connection_check_passes_against_the_demo(connector):

@@ -86,10 +86,10 @@ INSTALLED_APPS = [
     "connectors.contrib.bag",
     "connectors.contrib.generic",
     "profiles",
+    "profiles.regelingen",  # app label "regelingen": regelingen, criteria, prefill attributes
     "api",
 ]
-# The demo app (demo sources, `manage.py demo`) is installed by the development and test
-# settings only: production neither installs nor needs it.
+# The demo app is installed by the development and test settings only, never in production.
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

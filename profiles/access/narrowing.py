@@ -5,7 +5,8 @@ the profile's relation tree (used when a grant is saved, and to report what was 
 a view's plan down so that no source is asked for what the grant does not release: a narrowed
 relation asks its source for the released fields plus only those that the input expressions of
 its surviving child relations read (derived from their JQ paths, profiles/definitions/jq_paths.py;
-an expression that module cannot follow keeps every field the relation asks for). They read only
+an expression that reads its whole input, or that module cannot follow, keeps every field the
+relation asks for). They read only
 the profile's relations, so the Grant model itself can use them.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterable
 
-from profiles.definitions.jq_paths import WHOLE_INPUT, expression_read_paths
+from profiles.definitions.jq_paths import WHOLE_VIEW, expression_read_paths
 
 
 def _covered(path: str, allowed: Iterable[str]) -> bool:
@@ -113,8 +114,8 @@ def _plan_narrow(plan, path: str, fields: list[str]):
         return None
     needed = list(release)
     for child in children:
-        read = expression_read_paths(child.input_expression)
-        if read is None or WHOLE_INPUT in read:
+        read = expression_read_paths(child.input_expression) if child.input_expression else ()
+        if WHOLE_VIEW in read:
             needed = None  # the child's input may read any field: ask for all of them
             break
         needed.extend(read)

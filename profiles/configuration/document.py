@@ -4,7 +4,8 @@ substitution. Exporting is in export.py, importing in importer.py (`manage.py co
 
 A document holds, in this order: `servers` (zgw_consumers services), `purposes`, `sources`,
 `profiles` (each with its relation tree, in the format of `profiles/definitions/portability.py`),
-`searchActions`, `apiClients` and `grants`. Everything is named by its natural key (a server's
+`searchActions`, `apiClients` and `grants`, then the sections installed apps add (sections.py, e.g.
+`regelingen` and `prefillAttributes`). Everything is named by its natural key (a server's
 slug, a source's name, a purpose's code, a profile's name, an API client's or group's name, an
 OIDC role, a portal's client id), never by a database id, so a file made on one environment
 imports on another.
@@ -42,10 +43,17 @@ from zgw_consumers.models import Service
 
 
 from profiles.access.models import Grant
+from profiles.configuration.sections import extra_section_names
 
 FORMAT_VERSION = 1
 DOCUMENT_KIND = "iko-configuration"
 SECTIONS = ("servers", "purposes", "sources", "profiles", "searchActions", "apiClients", "grants")
+
+
+def configuration_sections() -> tuple[str, ...]:
+    """Every section a document may hold: the core ones, then those the installed apps add."""
+    return (*SECTIONS, *extra_section_names())
+
 
 # File key -> model attribute. Secrets are deliberately absent (see SERVER_SECRET_KEYS).
 SERVER_KEYS = {
@@ -138,19 +146,20 @@ def configuration_parse(text: str) -> dict[str, Any]:
         document = yaml.safe_load(text)  # YAML is a superset of JSON: one parser for both
     except yaml.YAMLError as exc:
         raise ConfigurationInvalid([f"Not valid YAML or JSON: {exc}"]) from None
+    sections = configuration_sections()
     if not isinstance(document, dict):
         raise ConfigurationInvalid(["The document must be a mapping with formatVersion and the sections "
-                                    f"{', '.join(SECTIONS)}."])
+                                    f"{', '.join(sections)}."])
     problems = []
     if document.get("formatVersion") != FORMAT_VERSION:
         problems.append(f"formatVersion: expected {FORMAT_VERSION}, found {document.get('formatVersion')!r}.")
     if document.get("kind", DOCUMENT_KIND) != DOCUMENT_KIND:
         problems.append(f"kind: expected {DOCUMENT_KIND!r}, found {document.get('kind')!r} "
                         "(a single profile imports with profile_import).")
-    unknown = sorted(set(document) - {"formatVersion", "kind", *SECTIONS})
+    unknown = sorted(set(document) - {"formatVersion", "kind", *sections})
     if unknown:
-        problems.append(f"Unknown sections {unknown}; known: {list(SECTIONS)}.")
-    for section in SECTIONS:
+        problems.append(f"Unknown sections {unknown}; known: {list(sections)}.")
+    for section in sections:
         if document.get(section) is not None and not isinstance(document[section], list):
             problems.append(f"{section}: must be a list.")
     if problems:

@@ -33,6 +33,7 @@ from profiles.configuration.document import (
     plain_value,
     server_secret_keys,
 )
+from profiles.configuration.sections import extra_sections
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -112,6 +113,8 @@ def configuration_to_dict() -> dict[str, Any]:
         ],
         "apiClients": [_api_client_to_dict(c) for c in ApiClient.objects.select_related("default_purpose").order_by("name")],
         "grants": sorted((_grant_to_dict(g) for g in grants), key=_grant_sort_key),
+        # The sections installed apps add (sections.py), after the core ones.
+        **{name: items for extra in extra_sections() for name, items in extra.export().items()},
     }
 
 

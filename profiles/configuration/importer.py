@@ -43,6 +43,7 @@ from profiles.configuration.document import (
     values_with_defaults,
 )
 from profiles.configuration.profile_sections import ProfileSections
+from profiles.configuration.sections import extra_sections
 
 
 def configuration_import(*, text: str, dry_run: bool = False, prune_grants: bool = False,
@@ -72,6 +73,8 @@ def configuration_import(*, text: str, dry_run: bool = False, prune_grants: bool
                 run.problems.append(f"{section}: listed more than once: {', '.join(duplicates)}.")
             for index, item in enumerate(items):
                 importer(f"{section}[{index}]", item)
+        for extra in extra_sections():  # the sections installed apps add (sections.py)
+            extra.import_document(run, document)
         if prune_grants:
             if document.get("grants") is None:
                 run.problems.append("grants: pruning grants needs a grants section (an empty list removes them all).")
@@ -127,7 +130,7 @@ class _Import(ProfileSections):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _shape(self, where: str, item: Any, *, key: str, allowed: set[str]) -> str | None:
+    def shape(self, where: str, item: Any, *, key: str, allowed: set[str]) -> str | None:
         if not isinstance(item, dict):
             self.problems.append(f"{where}: must be a mapping.")
             return None
@@ -141,7 +144,7 @@ class _Import(ProfileSections):
             return None
         return name
 
-    def _ref(self, where: str, what: str, section: str, model: type[models.Model], **lookup: Any):
+    def ref(self, where: str, what: str, section: str, model: type[models.Model], **lookup: Any):
         """The object a reference names, or None (with a problem, unless that object failed)."""
         value = next(iter(lookup.values()))
         if not value:
@@ -152,7 +155,7 @@ class _Import(ProfileSections):
             self.problems.append(f"{where}: there is no {what} {value!r} (neither in this document nor here).")
         return found
 
-    def _diff(self, instance: models.Model, values: dict[str, Any]) -> list[str]:
+    def diff(self, instance: models.Model, values: dict[str, Any]) -> list[str]:
         changed = []
         for attr, value in values.items():
             current = getattr(instance, attr)
@@ -165,8 +168,8 @@ class _Import(ProfileSections):
                 changed.append(attr)
         return changed
 
-    def _save(self, where: str, section: str, key: str, instance: models.Model, *, keymap: dict[str, str],
-              clean: Callable[[models.Model], None] | None = None, label: str = "") -> bool:
+    def save(self, where: str, section: str, key: str, instance: models.Model, *, keymap: dict[str, str],
+             clean: Callable[[models.Model], None] | None = None, label: str = "") -> bool:
         """Validate as the admin does and save. An invalid object is still saved when the
         database takes it, so what depends on it is validated too; the transaction is rolled
         back anyway because of the problem."""
@@ -187,8 +190,8 @@ class _Import(ProfileSections):
             return False
         return ok
 
-    def _record(self, section: str, key: str, instance: models.Model | None, changed: list[str],
-                keymap: dict[str, str]) -> None:
+    def record(self, section: str, key: str, instance: models.Model | None, changed: list[str],
+               keymap: dict[str, str]) -> None:
         reverse = {attr: k for k, attr in keymap.items()}
         if instance is None:
             self.result.changes.append(Change(section, key, "create"))
@@ -197,23 +200,23 @@ class _Import(ProfileSections):
         else:
             self.result.changes.append(Change(section, key, "unchanged"))
 
-    def _flat(self, where: str, section: str, label: str, model: type[models.Model], key: str,
-              lookup: dict[str, Any], values: dict[str, Any], keymap: dict[str, str],
-              also: dict[str, Any] | None = None, **save: Any):
+    def flat(self, where: str, section: str, label: str, model: type[models.Model], key: str,
+             lookup: dict[str, Any], values: dict[str, Any], keymap: dict[str, str],
+             also: dict[str, Any] | None = None, **save: Any):
         """Update or create one object with these attribute values; None if it failed. `also`
         is set with them but not compared (it follows from a compared value)."""
         instance = model.objects.filter(**lookup).first()
         existing = instance is not None
-        changed = self._diff(instance, values) if existing else list(values)
+        changed = self.diff(instance, values) if existing else list(values)
         if existing and not changed:
-            self._record(label, key, instance, [], keymap)
+            self.record(label, key, instance, [], keymap)
             return instance
         if not existing:
             instance = model(**lookup)
         for attr, value in {**values, **(also or {})}.items():
             setattr(instance, attr, value)
-        self._record(label, key, instance if existing else None, changed, keymap)
-        return instance if self._save(where, section, key, instance, keymap=keymap, **save) else None
+        self.record(label, key, instance if existing else None, changed, keymap)
+        return instance if self.save(where, section, key, instance, keymap=keymap, **save) else None
 
     # -- servers ---------------------------------------------------------------------------
 
@@ -228,7 +231,7 @@ class _Import(ProfileSections):
                     "name the environment variable to read them from in secretsFromEnv."
                 )
                 return
-        slug = self._shape(where, item, key="slug", allowed=allowed)
+        slug = self.shape(where, item, key="slug", allowed=allowed)
         if slug is None:
             self.failed.add(("servers", str(item.get("slug") if isinstance(item, dict) else None)))
             return
@@ -266,8 +269,8 @@ class _Import(ProfileSections):
                 values.pop(attr, None)
         values.update({SERVER_SECRET_KEYS[k]: self.environ[v] for k, v in secrets_from_env.items() if self.environ.get(v)})
         keymap = {**SERVER_KEYS, **SERVER_SECRET_KEYS, **SERVER_CERTIFICATE_KEYS}
-        service = self._flat(where, "servers", "server", Service, slug, {"slug": slug}, values, keymap,
-                             clean=_server_clean)
+        service = self.flat(where, "servers", "server", Service, slug, {"slug": slug}, values, keymap,
+                            clean=_server_clean)
         if service is None:
             return
         for key in server_secret_keys(service):
@@ -279,21 +282,21 @@ class _Import(ProfileSections):
     # -- purposes --------------------------------------------------------------------------
 
     def purposes(self, where: str, item: Any) -> None:
-        code = self._shape(where, item, key="code", allowed={"code", *PURPOSE_KEYS})
+        code = self.shape(where, item, key="code", allowed={"code", *PURPOSE_KEYS})
         if code is None:
             self.failed.add(("purposes", str(item.get("code") if isinstance(item, dict) else None)))
             return
-        self._flat(where, "purposes", "purpose", Purpose, code, {"code": code},
-                   values_with_defaults(Purpose, item, PURPOSE_KEYS), PURPOSE_KEYS)
+        self.flat(where, "purposes", "purpose", Purpose, code, {"code": code},
+                  values_with_defaults(Purpose, item, PURPOSE_KEYS), PURPOSE_KEYS)
 
     # -- sources ---------------------------------------------------------------------------
 
     def sources(self, where: str, item: Any) -> None:
-        name = self._shape(where, item, key="name", allowed={"name", "server", *SOURCE_KEYS})
+        name = self.shape(where, item, key="name", allowed={"name", "server", *SOURCE_KEYS})
         if name is None:
             self.failed.add(("sources", str(item.get("name") if isinstance(item, dict) else None)))
             return
-        server = self._ref(where, "server", "servers", Service, slug=item.get("server"))
+        server = self.ref(where, "server", "servers", Service, slug=item.get("server"))
         if server is None:
             self.failed.add(("sources", name))
             return
@@ -307,20 +310,20 @@ class _Import(ProfileSections):
                 values["options"] = connector_class.validate_options(values["options"])
             except ValidationError:
                 pass
-        self._flat(where, "sources", "source", Source, name, {"name": name}, values,
-                   {**SOURCE_KEYS, "server": "service"})
+        self.flat(where, "sources", "source", Source, name, {"name": name}, values,
+                  {**SOURCE_KEYS, "server": "service"})
 
     # -- API clients -----------------------------------------------------------------------
 
     def api_clients(self, where: str, item: Any) -> None:
-        name = self._shape(where, item, key="name", allowed={"name", "defaultPurpose", "tokenFromEnv", *API_CLIENT_KEYS})
+        name = self.shape(where, item, key="name", allowed={"name", "defaultPurpose", "tokenFromEnv", *API_CLIENT_KEYS})
         if name is None:
             self.failed.add(("apiClients", str(item.get("name") if isinstance(item, dict) else None)))
             return
         values = values_with_defaults(ApiClient, item, API_CLIENT_KEYS)
         values["default_purpose"] = None
         if item.get("defaultPurpose"):
-            values["default_purpose"] = self._ref(where, "purpose", "purposes", Purpose, code=item["defaultPurpose"])
+            values["default_purpose"] = self.ref(where, "purpose", "purposes", Purpose, code=item["defaultPurpose"])
             if values["default_purpose"] is None:
                 self.failed.add(("apiClients", name))
                 return
@@ -346,7 +349,7 @@ class _Import(ProfileSections):
             also["token_hint"] = "(none)"
             how = f"set {variable} and import again, or use" if variable else "use"
             self.result.notices.append(f"API client {name!r} has no token yet: {how} 'Make a new token' in the admin.")
-        self._flat(where, "apiClients", "API client", ApiClient, name, {"name": name}, values, keymap, also=also)
+        self.flat(where, "apiClients", "API client", ApiClient, name, {"name": name}, values, keymap, also=also)
 
     # -- grants ----------------------------------------------------------------------------
 
@@ -374,11 +377,11 @@ class _Import(ProfileSections):
         if not isinstance(principal, str) or not principal.strip():
             self.problems.append(f"{where}: a grant of kind {kind} needs {principal_key}.")
             return
-        profile = self._ref(where, "profile", "profiles", Profile, name=item.get("profile"), draft_of__isnull=True)
-        purpose = self._ref(where, "purpose", "purposes", Purpose, code=item.get("purpose"))
+        profile = self.ref(where, "profile", "profiles", Profile, name=item.get("profile"), draft_of__isnull=True)
+        purpose = self.ref(where, "purpose", "purposes", Purpose, code=item.get("purpose"))
         lookup: dict[str, Any] = {"kind": kind, "profile": profile, "purpose": purpose}
         if kind == Grant.Kind.API_CLIENT:
-            lookup["api_client"] = self._ref(where, "API client", "apiClients", ApiClient, name=principal)
+            lookup["api_client"] = self.ref(where, "API client", "apiClients", ApiClient, name=principal)
         elif kind == Grant.Kind.GROUP:
             group = Group.objects.filter(name=principal).first()
             if group is None:
@@ -409,7 +412,7 @@ class _Import(ProfileSections):
                 value = timezone.make_aware(value)
             values[attr] = value
         keymap = {**GRANT_KEYS, **GRANT_DATE_KEYS}
-        grant = self._flat(where, "grants", "grant", Grant, label, lookup, values, keymap)
+        grant = self.flat(where, "grants", "grant", Grant, label, lookup, values, keymap)
         if grant is not None:
             self.kept_grants.add(grant.pk)
 

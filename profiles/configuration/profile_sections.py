@@ -15,12 +15,12 @@ from profiles.configuration.document import SEARCH_ACTION_KEYS, Change, values_w
 
 class ProfileSections:
     """The profiles and searchActions sections of `_Import` (importer.py), which provides
-    `_shape`, `_ref`, `_save`, `_flat`, `problems`, `failed` and `result`."""
+    `shape`, `ref`, `save`, `flat`, `problems`, `failed` and `result`."""
 
     # -- profiles --------------------------------------------------------------------------
 
     def profiles(self, where: str, item: Any) -> None:
-        name = self._shape(where, item, key="name", allowed={*PROFILE_KEYS, "relations"})
+        name = self.shape(where, item, key="name", allowed={*PROFILE_KEYS, "relations"})
         if name is None:
             self.failed.add(("profiles", str(item.get("name") if isinstance(item, dict) else None)))
             return
@@ -43,8 +43,8 @@ class ProfileSections:
             if key != "name":
                 setattr(profile, attr, wanted[key])
         keymap = dict(PROFILE_KEYS)
-        if not self._save(where, "profiles", name, profile, keymap=keymap,
-                          clean=lambda p: p.full_clean(validate_constraints=False)) and profile.pk is None:
+        if not self.save(where, "profiles", name, profile, keymap=keymap,
+                         clean=lambda p: p.full_clean(validate_constraints=False)) and profile.pk is None:
             return
         profile.relations.all().delete()
         self._relations_create(profile, wanted["relations"], None, f"{where}.relations", name)
@@ -104,15 +104,15 @@ class ProfileSections:
         for index, item in enumerate(items):
             here = f"{where}[{index}]"
             label = f"{profile_name}.{item['name']}"
-            source = self._ref(here, "source", "sources", Source, name=item["source"])
+            source = self.ref(here, "source", "sources", Source, name=item["source"])
             if source is None:
                 self.failed.add(("profiles", profile_name))
                 continue
             relation = Relation(profile=profile, parent=parent, source=source)
             for key, attr in RELATION_KEYS.items():
                 setattr(relation, attr, item[key])
-            ok = self._save(here, "profiles", profile_name, relation, keymap=RELATION_KEYS, label=label,
-                            clean=lambda r: r.full_clean(exclude=["profile", "parent", "source"]))
+            ok = self.save(here, "profiles", profile_name, relation, keymap=RELATION_KEYS, label=label,
+                           clean=lambda r: r.full_clean(exclude=["profile", "parent", "source"]))
             if relation.pk is not None:
                 self._relations_create(profile, item["relations"], relation, f"{here}.relations", profile_name)
             elif ok:
@@ -121,14 +121,14 @@ class ProfileSections:
     # -- search actions --------------------------------------------------------------------
 
     def search_actions(self, where: str, item: Any) -> None:
-        name = self._shape(where, item, key="name", allowed={"profile", "name", "source", *SEARCH_ACTION_KEYS})
+        name = self.shape(where, item, key="name", allowed={"profile", "name", "source", *SEARCH_ACTION_KEYS})
         if name is None:
             return
-        profile = self._ref(where, "profile", "profiles", Profile, name=item.get("profile"), draft_of__isnull=True)
-        source = self._ref(where, "source", "sources", Source, name=item.get("source"))
+        profile = self.ref(where, "profile", "profiles", Profile, name=item.get("profile"), draft_of__isnull=True)
+        source = self.ref(where, "source", "sources", Source, name=item.get("source"))
         if profile is None or source is None:
             return
         values = values_with_defaults(SearchAction, item, SEARCH_ACTION_KEYS)
         values["source"] = source
-        self._flat(where, "searchActions", "search action", SearchAction, f"{profile.name}/{name}",
-                   {"profile": profile, "name": name}, values, {**SEARCH_ACTION_KEYS, "source": "source"})
+        self.flat(where, "searchActions", "search action", SearchAction, f"{profile.name}/{name}",
+                  {"profile": profile, "name": name}, values, {**SEARCH_ACTION_KEYS, "source": "source"})

@@ -54,6 +54,9 @@ ACTION_NAMES = {
     "search": "Zoeken",
     "inspection": "Inzien verwerkingenlog",
     "inspection-export": "Exporteren verwerkingenlog",
+    # Regelingen (profiles/regelingen): evaluating them for a subject, and prefilling a form.
+    "suggestions": "Toetsen aan regelingen",
+    "prefill": "Raadplegen (vooringevuld formulier)",
 }
 
 

@@ -79,7 +79,7 @@ def profile_plan(*, profile: Profile, registry: Registry) -> list:
 
 
 
-def _sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutcome]) -> dict[str, dict[str, Any]]:
+def view_sources_summary(traces: list[CallTrace], relations: dict[str, RelationOutcome]) -> dict[str, dict[str, Any]]:
     """Per source: the worst status of its calls, the slowest duration, the latest retrieval."""
     by_source: dict[str, list[ConnectorResult]] = {}
     for trace in traces:
@@ -127,7 +127,8 @@ def _plan_sources(roots: list) -> list[str]:
     return names
 
 
-def _http_status(result: EngineResult) -> tuple[int, str]:
+def view_http_status(result: EngineResult) -> tuple[int, str]:
+    """The HTTP status of a view with this engine result, and the processing record's outcome."""
     Outcome = ProcessingRecord.Outcome
     roots_failed = result.relations and all(
         o.status in FAILED_STATUSES for o in result.relations.values()
@@ -168,7 +169,7 @@ def view_build(
         raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
                                      started=started)
 
-    view, _ = _view_run(
+    view, _ = view_run(
         profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
         trace=trace, record=record, registry=registry, started=started, purpose=purpose, decision=decision,
     )
@@ -179,10 +180,11 @@ def view_build(
 
 
 
-def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
-              record: dict[str, Any], registry: Registry, started: float, purpose: Any = None,
-              decision: GrantDecision | None = None) -> tuple[ViewResult, EngineResult]:
-    """Fan out, assemble, log (fail closed) and shape the answer: shared by views and previews.
+def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: Caller, trace: TraceContext,
+             record: dict[str, Any], registry: Registry, started: float, purpose: Any = None,
+             decision: GrantDecision | None = None) -> tuple[ViewResult, EngineResult]:
+    """Fan out, assemble, log (fail closed) and shape the answer once the caller is authorised:
+    shared by views, previews and the use cases that answer a view in another form (prefill).
 
     A narrowed grant is applied twice: the plan asks and releases fewer fields and skips the
     relations the grant does not touch (with a profile transform it cannot know which), and the
@@ -209,8 +211,8 @@ def _view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: 
         breaker=get_breaker(),
         output_transform=profile.output_transform.strip(),
     )
-    sources = _sources_summary(result.traces, result.relations)
-    http_status, outcome = _http_status(result)
+    sources = view_sources_summary(result.traces, result.relations)
+    http_status, outcome = view_http_status(result)
     data = result.data if http_status == 200 else None
     withheld: list[str] = []
     if narrowed is not None:
@@ -280,8 +282,8 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose_code: str, pr
     if not decision.allowed:
         raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
                                      started=started)
-    return _view_run(profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller, trace=trace,
-                     record=record, registry=registry, started=started, purpose=purpose, decision=decision)
+    return view_run(profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller, trace=trace,
+                    record=record, registry=registry, started=started, purpose=purpose, decision=decision)
 
 
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,

@@ -119,12 +119,12 @@ def test_without_narrowing_the_relation_asks_what_the_profile_names(authed_api, 
                       "verblijfplaats.nummeraanduidingIdentificatie"]
 
 
-def test_a_child_input_the_reader_cannot_follow_keeps_every_field_of_its_parent(tree):
+def test_a_child_input_that_reads_its_whole_parent_item_keeps_every_field_of_the_parent(tree):
     from connectors.registry import registry
     from profiles.engine.execute import plan_profile
 
     Relation.objects.filter(profile=tree, name="inkomens").update(
-        input_expression=".burgerservicenummer as $b | {bsn: $b}")
+        input_expression="{bsn: .burgerservicenummer, persoon: .}")
     roots = plan_profile(tree, registry=registry)
 
     (persoon,) = plan_narrow(roots, ["persoon.naam", "persoon.inkomens"])

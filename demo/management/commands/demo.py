@@ -80,4 +80,9 @@ Klantbeeld of test person {result['bsn']} (BRP, Zaken, Open Klant, Objecten, BAG
 
 Bedrijfsbeeld of company {result['kvk']} (KVK, Zaken, Open Klant, Objecten, BAG):
 {curl(result['company_profile'], 'kvk', result['kvk'])}
+
+Regelingen that may apply to test person {result['suggestions_bsn']} (docs/integrator/regelingen.md; prefill too):
+  curl -s -X POST {base}/api/v1/profiles/{result['suggestions_profile']}/suggestions \\
+    {auth} \\
+    -d '{{"subject": {{"type": "bsn", "value": "{result['suggestions_bsn']}"}}}}'
 """

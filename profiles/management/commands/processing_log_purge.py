@@ -11,6 +11,7 @@ are that API's to keep (the record sent there carries `bewaartermijn`).
 from django.core.management.base import BaseCommand
 
 from profiles.processing_log.purge import processing_log_purge
+from profiles.regelingen.records import suggestion_records_purge
 
 
 class Command(BaseCommand):
@@ -21,9 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         count, cutoff = processing_log_purge(dry_run=dry_run)
+        # What sits beside the records (which regelingen an evaluation looked at) goes with them.
+        suggestions = suggestion_records_purge(dry_run=dry_run)
         if dry_run:
             self.stdout.write(f"{count} processing records were created before {cutoff:%Y-%m-%d %H:%M:%S %Z} and would be deleted (dry run).")
         else:
             self.stdout.write(self.style.SUCCESS(
                 f"Deleted {count} processing records created before {cutoff:%Y-%m-%d %H:%M:%S %Z}."
             ))
+        if suggestions:
+            self.stdout.write(f"Suggestion records beside them: {suggestions}{' (dry run)' if dry_run else ' deleted'}.")

@@ -1,0 +1,23 @@
+"""App config of regelingen: products and schemes with eligibility criteria, suggestions and
+prefill attributes for forms. Its own app label, so its tables and migrations stand apart from
+the profiles they read."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegelingenConfig(AppConfig):
+    name = "profiles.regelingen"
+    label = "regelingen"
+    verbose_name = _("Regelingen and prefill")
+
+    def ready(self):
+        from profiles.configuration.sections import configuration_sections_register
+
+        # Regelingen and prefill attributes are read through the short-lived configuration cache;
+        # saving one in this process clears it at once (as for profiles).
+        from . import configuration, signals  # noqa: F401
+
+        # Their sections of the configuration document (`manage.py config_export`, `config_import`).
+        configuration_sections_register(names=configuration.SECTIONS, export=configuration.sections_export,
+                                        import_document=configuration.sections_import)

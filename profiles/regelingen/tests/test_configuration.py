@@ -1,0 +1,94 @@
+"""The sections `regelingen` and `prefillAttributes` of the configuration document: exported,
+imported idempotently, and checked as the admin checks them (every problem with its place)."""
+
+import pytest
+import yaml
+
+from profiles.configuration.document import ConfigurationInvalid
+from profiles.configuration.export import configuration_export
+from profiles.configuration.importer import configuration_import
+from profiles.regelingen.models import Criterion, PrefillAttribute, Regeling
+
+
+@pytest.fixture
+def attribute(toets):
+    attribute = PrefillAttribute(profile=toets, name="vermogen.bedrag", path="persoon.vermogen.bedrag")
+    attribute.full_clean()
+    attribute.save()
+    return attribute
+
+
+def exported() -> dict:
+    return yaml.safe_load(configuration_export())
+
+
+def test_the_export_holds_the_regelingen_with_their_criteria_in_order_and_the_prefill_attributes(regelingen, attribute):
+    document = exported()
+
+    bijstand = document["regelingen"][0]
+    assert (bijstand["name"], bijstand["profile"], bijstand["purpose"]) == (
+        "bijzondere-bijstand", "regelingentoets", "proactieve-dienstverlening")
+    assert [c["text"] for c in bijstand["criteria"]] == [
+        "U bent 18 jaar of ouder.", "Uw inkomen is lager dan 24.000 euro.", "Uw vermogen is lager dan 7.605 euro."]
+    assert document["prefillAttributes"] == [{"profile": "regelingentoets", "name": "vermogen.bedrag",
+                                              "path": "persoon.vermogen.bedrag", "source": "inkomensregister", "order": 0}]
+
+
+def test_importing_the_export_again_changes_nothing(regelingen, attribute):
+    text = configuration_export()
+    criteria = list(Criterion.objects.values_list("pk", flat=True))
+
+    result = configuration_import(text=text, environ={})
+
+    assert result.changed == []
+    assert list(Criterion.objects.values_list("pk", flat=True)) == criteria
+
+
+def test_an_import_replaces_the_criteria_of_a_regeling_when_they_differ(regelingen):
+    document = exported()
+    document["regelingen"][0]["criteria"] = [{"text": "U bent 21 jaar of ouder.", "expression": ".persoon.leeftijd >= 21"}]
+
+    result = configuration_import(text=yaml.safe_dump(document), environ={})
+
+    assert [str(c) for c in result.changed] == ["update regeling bijzondere-bijstand: criteria"]
+    assert list(Regeling.objects.get(name="bijzondere-bijstand").criteria.values_list("text", "fields_read")) == [
+        ("U bent 21 jaar of ouder.", ["persoon.leeftijd"])]
+
+
+def test_a_criterion_with_an_error_is_refused_with_its_place_in_the_document_and_nothing_changes(regelingen):
+    document = exported()
+    document["regelingen"][1]["criteria"][1]["expression"] = ".persoon.kinderen | any("
+    document["regelingen"][2]["title"] = "Veertig en ouder"
+
+    with pytest.raises(ConfigurationInvalid) as caught:
+        configuration_import(text=yaml.safe_dump(document), environ={})
+
+    [problem] = caught.value.problems
+    assert problem.startswith("regelingen[1].criteria[1] (stadspas): expression: This JQ expression does not compile: ")
+    assert Regeling.objects.get(name="veertig-plus").title == "Veertig plus"
+    assert Regeling.objects.get(name="stadspas").criteria.count() == 2
+
+
+def test_a_regeling_naming_an_unknown_profile_or_without_criteria_is_a_problem(regelingen):
+    document = exported()
+    document["regelingen"][0]["profile"] = "bestaat-niet"
+    document["regelingen"][1]["criteria"] = []
+
+    with pytest.raises(ConfigurationInvalid) as caught:
+        configuration_import(text=yaml.safe_dump(document), environ={})
+
+    assert caught.value.problems == [
+        "regelingen[0]: there is no profile 'bestaat-niet' (neither in this document nor here).",
+        "regelingen[1] (stadspas): give at least one criterion, as a list of {text, expression}.",
+    ]
+
+
+def test_a_prefill_attribute_without_a_source_gets_its_relations_source_and_reimports_unchanged(toets):
+    document = exported()
+    document["prefillAttributes"] = [{"profile": "regelingentoets", "name": "leeftijd", "path": "persoon.leeftijd"}]
+
+    configuration_import(text=yaml.safe_dump(document), environ={})
+    again = configuration_import(text=yaml.safe_dump(document), environ={})
+
+    assert PrefillAttribute.objects.get(name="leeftijd").source.name == "brp"
+    assert again.changed == []

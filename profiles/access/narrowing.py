@@ -80,6 +80,18 @@ def grant_withheld_paths(*, profile, fields: Iterable[str]) -> list[str]:
     return [path for path in profile_release_paths(profile) if not _covered(path, fields)]
 
 
+def plan_marker_paths(roots: list, prefix: str = "") -> list[str]:
+    """The view paths of the markers the plan's relations pass on (`RelationPlan.markers`): a
+    narrowed grant's final cut keeps them, since a profile that passes markers on does so
+    whatever else is released."""
+    paths: list[str] = []
+    for plan in roots:
+        path = f"{prefix}{plan.name}"
+        paths.extend(f"{path}.{marker}" for marker in getattr(plan, "markers", ()))
+        paths.extend(plan_marker_paths(plan.children, f"{path}."))
+    return paths
+
+
 def plan_narrow(roots: list, fields: Iterable[str] | None) -> list:
     """The relation plans a narrowed grant needs: fewer fields asked and released, and no call at
     all to a relation none of whose fields (or children's) the grant allows.

@@ -81,7 +81,8 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ["status", ("draft_of", admin.EmptyFieldListFilter)]
     search_fields = ["name", "title", "description"]
     readonly_fields = ["version", "draft_of"]
-    fields = ["name", "title", "description", "subject_types", "status", "output_transform", "version", "draft_of"]
+    fields = ["name", "title", "description", "subject_types", "status", "output_transform", "always_pass_markers",
+              "version", "draft_of"]
     inlines = [RelationInline]
     actions = ["make_draft", "publish_draft", "export_yaml"]
     change_form_template = "admin/profiles/profile/change_form.html"

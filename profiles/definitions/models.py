@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from profiles.definitions.expressions import ExpressionError, validate_expression
 from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
@@ -43,6 +44,16 @@ class Profile(models.Model):
         blank=True,
         help_text="Optional JQ expression that shapes the whole view's data, e.g. "
         "{naam: .persoon.naam.volledigeNaam, zaken: [.zaken[]?.omschrijving]}.",
+    )
+    always_pass_markers = models.BooleanField(
+        _("always pass on data markers"),
+        default=False,
+        help_text=_(
+            "Pass on the markers a source delivers about a person's data, whatever else is released: the "
+            "BRP's geheimhoudingPersoonsgegevens (the person asked that their data is not provided to third "
+            "parties), inOnderzoek (data under investigation) and opschortingBijhouding. A group's marker "
+            "(naam.inOnderzoek) goes with that group when any of it is released."
+        ),
     )
     draft_of = models.ForeignKey(
         "self",

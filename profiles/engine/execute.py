@@ -8,7 +8,8 @@ calls run once per view, a relation makes at most `max_calls` calls, a source wi
 is skipped, and everything stops at the view's deadline.
 
 Assembling: each relation's data is cut down to its release fields (whatever a source sends
-beyond them never leaves IKO), its children's results are placed in each item under their names,
+beyond them never leaves IKO; the source's markers about the data are added back when the
+profile passes them on always), its children's results are placed in each item under their names,
 and then its output transform (JQ) shapes it. Finally the profile's transform shapes the view.
 
 See ../shared/ARCHITECTURE.md, section 3 (steps 4 to 6) and issue "Profiles as relation trees".
@@ -25,7 +26,7 @@ from connectors.registry import Registry
 from connectors.runner import SourceCall, run_calls
 
 from profiles.definitions.expressions import ExpressionError, evaluate_all, evaluate_one
-from profiles.definitions.fields import select_fields
+from profiles.definitions.fields import markers_pass_on, select_fields
 from profiles.subjects import Subject
 
 FAILED_STATUSES = frozenset({Status.ERROR, Status.TIMEOUT, Status.SKIPPED})
@@ -56,6 +57,9 @@ class RelationPlan:
     required: bool
     unavailable: tuple[Status, str] | None = None
     children: list["RelationPlan"] = field(default_factory=list)
+    # The operation's markers, passed on with the released data (the profile's
+    # always_pass_markers); empty otherwise.
+    markers: tuple[str, ...] = ()
 
 
 def plan_profile(profile, *, registry: Registry) -> list[RelationPlan]:
@@ -84,6 +88,7 @@ def plan_profile(profile, *, registry: Registry) -> list[RelationPlan]:
             max_calls=relation.max_calls,
             required=relation.required,
             unavailable=unavailable,
+            markers=tuple(operation.markers) if operation and getattr(profile, "always_pass_markers", False) else (),
         )
     roots = []
     for relation in relations:
@@ -316,6 +321,7 @@ def _assemble(node: Node, outcomes: dict[str, RelationOutcome]) -> Any:
         released = select_fields(item, node.plan.release_fields)
         if released is None:
             continue  # not an object: nothing of it may be released
+        released = markers_pass_on(item, released, node.plan.markers)
         for name, child in node.children.get(index, {}).items():
             released[name] = _assemble(child, outcomes)
         released_items.append(released)

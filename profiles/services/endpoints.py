@@ -36,7 +36,7 @@ from connectors.registry import registry as default_registry
 from profiles.access.context import call_context_build
 from profiles.access.grants import GrantDecision
 from profiles.access.principals import Caller
-from profiles.definitions.fields import released_paths, select_fields
+from profiles.definitions.fields import markers_pass_on, released_paths, select_fields
 from profiles.definitions.models import Profile, SearchAction
 from profiles.processing_log.records import (
     elapsed_ms,
@@ -262,6 +262,7 @@ def endpoint_call(
 
     # Allowed through any granted profile that uses this source operation; the fields add up.
     allowed_fields: list[str] = []
+    pass_markers = False
     chosen: tuple[Profile, GrantDecision, Any] | None = None
     denied: tuple[Profile, GrantDecision, Any] | None = None
     for profile, fields in route.profiles:
@@ -276,6 +277,7 @@ def endpoint_call(
         # release under it (search action columns included).
         narrowed = source_fields_narrowed(fields, decision_fields=decision.fields, profile=profile, source=source)
         allowed_fields.extend(f for f in narrowed if f not in allowed_fields)
+        pass_markers = pass_markers or bool(getattr(profile, "always_pass_markers", False))
         chosen = chosen or (profile, decision, purpose)
     if chosen is None or not allowed_fields:
         profile, decision, purpose = denied or chosen or (
@@ -309,6 +311,8 @@ def endpoint_call(
     )
     http_status, outcome = source_http_status(result)
     data = select_fields(result.data, allowed_fields) if result.status is Status.OK else None
+    if data is not None and pass_markers:
+        data = markers_pass_on(result.data, data, operation.markers)  # as a profile's view passes them on
     processing_record_complete(
         opened,
         fields={

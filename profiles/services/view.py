@@ -26,7 +26,7 @@ from connectors.registry import registry as default_registry
 from profiles.access.config_cache import config_cached
 from profiles.access.context import call_context_build
 from profiles.access.grants import GrantDecision, grant_exists, grant_resolve, purpose_get
-from profiles.access.narrowing import grant_withheld_paths, plan_narrow
+from profiles.access.narrowing import grant_withheld_paths, plan_marker_paths, plan_narrow
 from profiles.access.principals import Caller
 from profiles.definitions.fields import released_paths, select_fields
 from profiles.definitions.models import Profile
@@ -221,7 +221,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
         withheld = grant_withheld_paths(profile=profile, fields=narrowed)
         if data is not None:
             before = released_paths(data)
-            data = select_fields(data, narrowed)
+            data = select_fields(data, [*narrowed, *plan_marker_paths(roots)])
             if data is None:
                 data = {}  # a transform's scalar output has no paths to grant: nothing of it goes out
             after = set(released_paths(data))

@@ -139,3 +139,76 @@ def test_the_data_migration_encrypts_the_plain_values_and_its_reversal_decrypts_
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
         Service.objects.all().delete()
+
+
+# --- the server admin: write-only credentials -----------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, db):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("admin", "a@example.org", "pw"))
+    return client
+
+
+def change_url(service) -> str:
+    from django.urls import reverse
+
+    return reverse("admin:zgw_consumers_service_change", args=[service.pk])
+
+
+def change_form(service, **values) -> dict:
+    data = {"label": service.label, "uuid": str(service.uuid), "slug": service.slug, "api_type": service.api_type,
+            "api_root": service.api_root, "auth_type": service.auth_type, "header_key": service.header_key,
+            "client_id": service.client_id, "timeout": service.timeout, "jwt_valid_for": service.jwt_valid_for,
+            "header_value": "", "secret": ""}
+    data.update(values)
+    return data
+
+
+def test_the_server_page_says_a_credential_is_set_and_never_shows_it(admin_client, key_a):
+    service = make_service(slug="zaken", auth_type=AuthTypes.zgw, client_id="iko", secret=ZGW_SECRET)
+
+    page = admin_client.get(change_url(service)).content.decode()
+
+    assert API_KEY not in page and ZGW_SECRET not in page and "fernet:" not in page
+    assert page.count("<strong>Set</strong>") == 2 and 'name="secret_remove"' in page
+
+
+def test_an_empty_field_keeps_the_stored_value_and_a_new_one_replaces_it(admin_client, key_a):
+    service = make_service()
+
+    kept = admin_client.post(change_url(service), change_form(service, label="BRP gateway"))
+    assert kept.status_code == 302, kept.content
+    assert Service.objects.get().header_value == API_KEY and Service.objects.get().label == "BRP gateway"
+
+    admin_client.post(change_url(service), change_form(service, header_value="a-new-api-key"))
+    assert Service.objects.get().header_value == "a-new-api-key"
+    assert stored("brp")["header_value"].startswith("fernet:")
+
+
+def test_the_remove_box_clears_a_credential(admin_client, key_a):
+    service = make_service(auth_type=AuthTypes.no_auth, header_key="")
+    Service.objects.filter(pk=service.pk).update(header_key="")
+
+    response = admin_client.post(change_url(service), change_form(service, auth_type="no_auth", header_key="",
+                                                                    header_value_remove="on"))
+
+    assert response.status_code == 302, response.content
+    assert stored("brp")["header_value"] == ""
+
+
+def test_a_staff_user_who_may_only_view_servers_sees_set_not_the_value(client, key_a):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    service = make_service()
+    user = get_user_model().objects.create_user("kijker", "k@example.org", "pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_service"))
+    client.force_login(user)
+
+    page = client.get(change_url(service)).content.decode()
+
+    assert API_KEY not in page and "fernet:" not in page
+    assert "Set" in page and "Not set" in page  # the API key is set, the secret is not

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from profiles.access.principals import principal_of
 from profiles.refusals import Refusal
-from profiles.services.search import search_action_describe, search_action_get, search_actions_of, search_run
+from profiles.services.search import search_action_get, search_actions_describe, search_run
 from profiles.services.selectors import profile_is_granted_to
 from profiles.services.view import profile_get_active
 
@@ -110,11 +110,13 @@ class ProfileSearchListView(APIView):
     )
     def get(self, request, name: str):
         profile = profile_get_active(name=name)
-        # Deny by default: only callers with a grant on the profile learn its searches.
-        if profile is None or not profile_is_granted_to(profile=profile, principal=principal_of(request.user)):
+        principal = principal_of(request.user)
+        # Deny by default: only callers with a grant on the profile learn its searches, and only
+        # the columns their grants release.
+        if profile is None or not profile_is_granted_to(profile=profile, principal=principal):
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r} for you.", request)
-        actions = [search_action_describe(action) for action in search_actions_of(profile=profile)]
-        return Response({"profile": profile.name, "searchActions": actions})
+        return Response({"profile": profile.name,
+                         "searchActions": search_actions_describe(profile=profile, principal=principal)})
 
 
 class ProfileSearchView(APIView):

@@ -23,6 +23,7 @@ from connectors.params import params_validate
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 from profiles.access.context import call_context_build
+from profiles.access.grants import grant_fields_union
 from profiles.access.principals import Caller
 from profiles.definitions.fields import select_fields
 from profiles.definitions.models import Profile, SearchAction
@@ -60,8 +61,21 @@ def search_action_get(*, profile: Profile, name: str) -> SearchAction | None:
     return profile.search_actions.select_related("source", "source__service").filter(name=name).first()
 
 
-def search_action_describe(action: SearchAction) -> dict[str, Any]:
-    """What a client needs to build the search form and the result table."""
+def search_actions_describe(*, profile: Profile, principal) -> list[dict[str, Any]]:
+    """The profile's search actions as this principal may use them: a narrowed grant sees only
+    the columns its fields release, as its searches answer (`search_run`)."""
+    fields = grant_fields_union(principal=principal, profile=profile)
+    described = []
+    for action in search_actions_of(profile=profile):
+        allowed = source_fields_narrowed([c["field"] for c in action.columns], decision_fields=fields,
+                                         profile=profile, source=action.source)
+        described.append(search_action_describe(action, columns=[c for c in action.columns if c["field"] in allowed]))
+    return described
+
+
+def search_action_describe(action: SearchAction, *, columns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What a client needs to build the search form and the result table (`columns`: the ones
+    the caller may see; all by default)."""
     criteria = []
     for criterion in action.criteria:
         item = {
@@ -83,7 +97,7 @@ def search_action_describe(action: SearchAction) -> dict[str, Any]:
         "criteria": criteria,
         "columns": [
             {"name": c["name"], "label": c.get("label") or c["name"], "field": c["field"]}
-            for c in action.columns
+            for c in (action.columns if columns is None else columns)
         ],
         "identifier": (
             {"column": action.identifier_column, "subjectType": action.identifier_type}

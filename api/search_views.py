@@ -21,7 +21,7 @@ from profiles.services.view import profile_get_active
 from .problems import problem_response
 from .tracing import request_trace
 from .service_problems import service_refusal_problem, sources_failed_problem
-from .serializers import SourceStatusSerializer, StrictCharField, StrictSlugField, SubjectSerializer
+from .serializers import EndUserField, SourceStatusSerializer, StrictSlugField, SubjectSerializer
 from .views import PROBLEM, caller_from_request
 
 
@@ -34,9 +34,10 @@ class SearchRequestSerializer(serializers.Serializer):
     purpose = StrictSlugField(
         required=False, max_length=50, help_text="Purpose code; your default purpose if left out."
     )
-    onBehalfOf = StrictCharField(
+    onBehalfOf = EndUserField(
         required=False, allow_blank=True, max_length=242,
-        help_text="The end user the calling system acts for; goes into the processing log.",
+        help_text="The end user the calling system acts for; goes into the processing log. Line breaks, "
+        "control and bidirectional formatting characters are refused.",
     )
 
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from profiles.access.principals import end_user_text_unsafe
 from profiles.subjects import SUBJECT_TYPES
 
 
@@ -24,6 +25,26 @@ class StrictSlugField(StrictStringMixin, serializers.SlugField):
     pass
 
 
+class EndUserField(StrictCharField):
+    """The end user a calling system acts for (`onBehalfOf`): it goes into the processing record
+    and, towards the BRP, into x-gebruiker, so line breaks, control characters and bidirectional
+    formatting characters are refused (400), never stripped or stored."""
+
+    default_error_messages = {
+        **StrictCharField.default_error_messages,
+        "unsafe": "May not contain line breaks, control characters or bidirectional formatting characters.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if end_user_text_unsafe(value):
+            self.fail("unsafe")
+        return value.strip(" ")
+
+
 class SubjectSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=list(SUBJECT_TYPES), help_text="bsn or kvk.")
     value = StrictCharField(max_length=20, help_text="The identifier, e.g. a BSN.")
@@ -34,9 +55,10 @@ class ViewRequestSerializer(serializers.Serializer):
     purpose = StrictSlugField(
         required=False, max_length=50, help_text="Purpose code; the client's default if left out."
     )
-    onBehalfOf = StrictCharField(
+    onBehalfOf = EndUserField(
         required=False, allow_blank=True, max_length=242,
-        help_text="The end user (e.g. employee id) the calling system acts for; goes into the processing log.",
+        help_text="The end user (e.g. employee id) the calling system acts for; goes into the processing log. "
+        "Line breaks, control and bidirectional formatting characters are refused.",
     )
 
 

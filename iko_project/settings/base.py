@@ -497,4 +497,4 @@ IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600, gro
                                    help_text="The window of lookup alerts, in seconds.")
 
 from iko_project.settings.metrics import *  # noqa: E402,F403 - /metrics for Prometheus
-from iko_project.settings.server_credentials import *  # noqa: E402,F403 - keys of the servers' credentials
+from iko_project.settings.security import *  # noqa: E402,F403 - credentials' keys, URL length limit

@@ -1,9 +1,12 @@
-"""The keys that encrypt the servers' credentials at rest (connectors/credentials.py), read by `base.py`.
+"""Security settings read by `base.py`: the keys of the servers' credentials, the longest URL.
 
-`IKO_SECRETS_KEY` is a comma-separated list of Fernet keys: the first encrypts, every one
-decrypts, so a key is rotated by putting a new one first (docs/operator/secrets.md). Production
-refuses to start without one; development and tests use a fixed, public key, so that the
-encryption runs there too.
+- `IKO_SECRETS_KEY` is a comma-separated list of Fernet keys that encrypt the servers' secrets
+  and API keys at rest (connectors/credentials.py): the first encrypts, every one decrypts, so a
+  key is rotated by putting a new one first (docs/operator/secrets.md). Production refuses to
+  start without one; development and tests use a fixed, public key, so that the encryption runs
+  there too.
+- `IKO_MAX_URL_BYTES`: a longer path and query string is answered 414 problem+json by IKO itself
+  (api/middleware.py), below the request line gunicorn takes (iko_project/gunicorn_conf.py).
 """
 
 import os as _os
@@ -15,7 +18,7 @@ from iko_project.settings.envvars import DeclaredEnv
 
 env = DeclaredEnv(__name__)
 
-__all__ = ["IKO_SECRETS_KEY"]
+__all__ = ["IKO_SECRETS_KEY", "IKO_MAX_URL_BYTES"]
 
 # Public, for development and tests only (base64 of 32 bytes); production refuses to run without its own.
 DEVELOPMENT_SECRETS_KEY = "aW5zZWN1cmUtZGV2ZWxvcG1lbnQtb25seS1rZXktMDE="
@@ -43,3 +46,12 @@ if not IKO_SECRETS_KEY:
             "For a local trial set IKO_ENV=development instead."
         )
     IKO_SECRETS_KEY = [DEVELOPMENT_SECRETS_KEY]
+
+# Valtimo's table filters travel in the query string (containerParam), so URLs are long: gunicorn
+# takes request lines up to 8190 bytes (its maximum); IKO answers a longer path and query itself.
+IKO_MAX_URL_BYTES = env.int(
+    "IKO_MAX_URL_BYTES", default=8000, group="limits",
+    help_text="Longest path plus query string IKO accepts; a longer one is answered 414 (problem+json). Keep it "
+    "below gunicorn's request line limit (8190 bytes, with the method and protocol).")
+if not 256 <= IKO_MAX_URL_BYTES <= 8100:
+    raise ImproperlyConfigured("IKO_MAX_URL_BYTES must be from 256 to 8100 (gunicorn takes request lines up to 8190 bytes).")

@@ -1,6 +1,6 @@
 """The API's JSON parser: DRF's, with a bound on nesting, so every bad body is a 400 problem.
 
-Issue 7 ("clear problem+json for every rejection"). DRF's `JSONParser` turns invalid JSON and
+Every rejection is a clear problem+json, never a 500. DRF's `JSONParser` turns invalid JSON and
 bodies that are not UTF-8 into a `ParseError` (400 problem+json, api/problems.py), but a body of
 a few thousand `[` lets Python's JSON decoder hit its recursion limit, a `RecursionError` that
 would be a 500. This parser turns that into a 400 as well, and refuses anything nested deeper

@@ -2,7 +2,7 @@
 
 `GET /api/v1/profiles/{name}/search` describes the search actions (criteria, columns, the
 identifier that opens the view) so a client can build its form; `POST .../search/{action}` runs
-one with the criteria in the body, never in the URL. Issue 6; ARCHITECTURE.md, section 4.
+one with the criteria in the body, never in the URL. See docs/integrator/index.md.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The problem+json answers for what the view, search and endpoint services refuse or cannot do.
 
 One rendering for every front door (our API, search, the Valtimo paths), so a refusal reads the
-same wherever it happens (RFC 9457; ARCHITECTURE.md, section 4). A refusal carries its own HTTP
+same wherever it happens (RFC 9457; docs/integrator/index.md). A refusal carries its own HTTP
 status, code and title (profiles/refusals.py), so a new kind of refusal needs no change here.
 """
 

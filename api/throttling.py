@@ -1,4 +1,4 @@
-"""Rate limits per API client and per user: 429 problem+json with `Retry-After` (issue 7).
+"""Rate limits per API client and per user: 429 problem+json with `Retry-After`.
 
 `PrincipalRateThrottle` is DRF's default throttle (settings: REST_FRAMEWORK). It counts the
 requests of the authenticated principal:
@@ -33,6 +33,7 @@ import time
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
+from connectors import metrics
 from iko_project.shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
 from profiles.access.api_clients import ApiClient
 from profiles.access.principals import OidcPrincipal
@@ -161,6 +162,7 @@ class PrincipalRateThrottle(BaseThrottle):
             return True
         allowed, wait = rate_hit(f"{scope[0]}:{_hashed(scope[1])}", rate)
         if not allowed:
+            metrics.rate_limit_refusal_record()
             # Whole seconds, at least one: Retry-After takes an integer (RFC 9110, 10.2.3).
             self._wait = max(1, math.ceil(wait))
         return allowed

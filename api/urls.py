@@ -14,7 +14,7 @@ urlpatterns = [
     path("redoc", SpectacularRedocView.as_view(url_name="openapi", permission_classes=[], authentication_classes=[]), name="api-redoc"),
 ]
 
-# Search (issue 6): criteria travel in the POST body, never in the URL.
+# Search: criteria travel in the POST body, never in the URL.
 from . import search_views  # noqa: E402
 
 urlpatterns += [

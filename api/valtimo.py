@@ -1,6 +1,6 @@
 """The Valtimo front door: the reference IKO Server's public paths, so that a Valtimo installation
-can point its IKO Server URL at this IKO and work unchanged (issue 6; ARCHITECTURE.md, sections
-1 and 4).
+can point its IKO Server URL at this IKO and work unchanged (docs/integrator/index.md,
+"Valtimo and other clients of the reference IKO server").
 
 - `GET /aggregated-data-profiles/{name}?id=...&containerParam=...` (and the older
   `/aggregated-data-profiles/{name}/{id}`): the profile's view of subject `id`, answered as the
@@ -23,8 +23,8 @@ requests in flight at the same moment share one computation (profiles/engine/inf
 
 The BSN travels in these URLs because that is how Valtimo calls; IKO never writes it to its logs:
 Django's request and development-server loggers get `RedactFrontDoorUrls` (below), and the
-gunicorn access log is off unless `IKO_ACCESS_LOG` is set (README: "Search and the Valtimo front
-door").
+gunicorn access log is off unless `IKO_ACCESS_LOG` is set (docs/operator/index.md,
+"Logs").
 """
 
 from __future__ import annotations

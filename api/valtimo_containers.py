@@ -1,7 +1,7 @@
 """`containerParam` of the Valtimo front door: decoding, filters and paging of one collection.
 
 Valtimo's table widgets send, per table, `containerParam=<Base64 of JSON>` on
-`GET /aggregated-data-profiles/{name}` (ARCHITECTURE.md, section 1; the reference IKO Server's
+`GET /aggregated-data-profiles/{name}` (docs/integrator/index.md; the reference IKO Server's
 ContainerParam): `{"containerId": "zaken", "pageable": {...}, "filters": {...}}`.
 
 - **Base64**: the URL-safe alphabet (`-_`, what Valtimo sends) and the standard one (`+/`), with or

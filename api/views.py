@@ -1,6 +1,6 @@
 """Thin API views: authenticate, validate, call one service, serialize.
 
-Personal identifiers travel in POST bodies, never in URLs (ARCHITECTURE.md, section 4).
+Personal identifiers travel in POST bodies, never in URLs (docs/integrator/index.md, "The API").
 """
 
 from __future__ import annotations

@@ -43,6 +43,13 @@ class CircuitBreaker:
         self.clock = clock
         self._circuits: dict[str, _Circuit] = {}
         self._lock = threading.Lock()
+        self._charted: set[str] = set()  # sources whose state this process has put in the gauge
+
+    def _chart_first_sight(self, key: str, state: str) -> None:
+        """Chart a source from its first call on, in the state it is in then; later, changes."""
+        if key not in self._charted:
+            self._charted.add(key)
+            metrics.circuit_state_set(source=key, state=state)
 
     def state(self, key: str) -> str:
         with self._lock:
@@ -60,6 +67,7 @@ class CircuitBreaker:
         with self._lock:
             circuit = self._circuits.setdefault(key, _Circuit())
             state = self._state(circuit)
+            self._chart_first_sight(key, state)
             if state == CLOSED:
                 return True
             if state == HALF_OPEN and not circuit.trial_in_flight:
@@ -102,6 +110,7 @@ class CircuitBreaker:
     def reset(self) -> None:
         with self._lock:
             self._circuits.clear()
+            self._charted.clear()
 
 
 # One failure, atomically: count it, open (or re-open) the circuit when due, end the trial; returns
@@ -167,14 +176,18 @@ class SharedCircuitBreaker(CircuitBreaker):
         def shared(client) -> bool:
             opened_at = self._opened_at(client, key)
             if opened_at is None:
+                self._chart_first_sight(key, CLOSED)
                 return True
             if self.wall_clock() - opened_at < self.reset_seconds:
+                self._chart_first_sight(key, OPEN)
                 return False
             # Half open: the first instance to set the marker makes the one trial call; the
             # marker expires in case that call's outcome is never recorded.
             trial_ms = int(max(self.reset_seconds, 1.0) * 1000)
             if not client.set(self._keys(key)[1], b"1", nx=True, px=trial_ms):
+                self._chart_first_sight(key, HALF_OPEN)
                 return False
+            self._charted.add(key)
             metrics.circuit_state_set(source=key, state=HALF_OPEN)
             return True
 

@@ -37,6 +37,7 @@ from django.conf import settings
 from zgw_consumers.client import build_client
 from zgw_consumers.constants import AuthTypes
 
+from . import telemetry
 from .base import ConnectorError, SourceConfig, Status
 
 CHUNK_SIZE = 16 * 1024
@@ -282,7 +283,7 @@ class SourceHttp:
             url,
             params=params,
             json=json_body,
-            headers=dict(headers or {}),
+            headers=telemetry.traceparent_for_source(dict(headers or {})),
             timeout=(min(timeout, 5.0), timeout),
             allow_redirects=False,
             stream=True,

@@ -1,7 +1,7 @@
 """The steps list operations share: the request, paging to a cap, the subject check, error mapping.
 
 Most sources answer a filter with a paginated list, and most ignore a filter they do not know and
-then list everyone (ARCHITECTURE.md, section 5: "misspelt filters leak everyone"). A connector
+then list everyone (a misspelt filter leaks everyone). A connector
 therefore describes its list and leaves the reading to `collect`:
 
     found = collect(

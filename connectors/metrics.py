@@ -3,7 +3,7 @@
 The contract with dashboards and alerts is `deploy/grafana/README.md`; `/metrics`
 (iko_project/metrics_view.py) serves these series to the networks or the token the operator
 configured. This module sits in `connectors/`, the bottom layer, so every layer can record into
-it; it imports nothing of IKO's.
+it; of IKO's it imports only connectors/source_health.py.
 
 - Label values are names from the configuration (a source's, profile's or purpose's slug, an
   operation a connector declares) or fixed words (a status, an outcome): never a subject, a user,
@@ -16,6 +16,9 @@ it; it imports nothing of IKO's.
   recorded it. gunicorn empties the directory when it starts and marks a worker's gauges dead when
   the worker exits (`on_starting`, `child_exit` in iko_project/gunicorn_conf.py). Without it,
   each process serves its own values (one process: `manage.py runserver`, tests).
+- Every source call recorded here is also counted per minute for the admin's source-health page
+  (connectors/source_health.py, shared between instances through Redis), with the same latency
+  buckets, so that page and Prometheus count the same calls.
 """
 
 from __future__ import annotations
@@ -26,14 +29,16 @@ import re
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client import multiprocess
 
+from connectors import source_health
+
 MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 if MULTIPROC_DIR:
     # A management command may record before gunicorn ever made the directory.
     os.makedirs(MULTIPROC_DIR, exist_ok=True)
 
 # Seconds. A source call is cut off at its source's timeout (at most 60 s); a view at the view
-# deadline (10 s by default).
-CALL_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# deadline (10 s by default). The health page estimates its p50 and p95 from the same buckets.
+CALL_BUCKETS = source_health.LATENCY_BUCKETS
 VIEW_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 WRITE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0)
 
@@ -90,18 +95,40 @@ def label(value: object) -> str:
     return text
 
 
-def source_call_record(*, source: str, operation: str, status: object, seconds: float | None) -> None:
-    """One source call's outcome; `seconds` None for a call that was not made (skipped)."""
+def source_call_record(*, source: str, operation: str, status: object, seconds: float | None,
+                       detail: str = "") -> None:
+    """One source call's outcome; `seconds` None for a call that was not made (skipped).
+
+    `detail` (the result's) only tells the health page the class of a failure; it is never kept.
+    """
     source, operation = label(source), label(operation)
-    SOURCE_CALLS.labels(source=source, operation=operation, status=label(status)).inc()
+    status = label(status)
+    SOURCE_CALLS.labels(source=source, operation=operation, status=status).inc()
     if seconds is not None:
         SOURCE_CALL_DURATION.labels(source=source, operation=operation).observe(seconds)
+    source_health.call_record(source=source, status=status, seconds=seconds, detail=detail)
 
 
 def view_record(*, profile: str, purpose: str, outcome: object, seconds: float) -> None:
     """One view's outcome (the processing record's) and duration."""
     VIEWS.labels(profile=label(profile), purpose=label(purpose), outcome=label(outcome)).inc()
     VIEW_DURATION.labels(profile=label(profile)).observe(seconds)
+
+
+def processing_log_write_record(*, seconds: float, failed: bool) -> None:
+    """One attempt to write a processing record to every sink, and whether it failed."""
+    PROCESSING_LOG_WRITE_DURATION.observe(seconds)
+    if failed:
+        PROCESSING_LOG_WRITE_FAILURES.inc()
+
+
+def rate_limit_refusal_record() -> None:
+    RATE_LIMIT_REFUSALS.inc()
+
+
+def inflight_merge_record() -> None:
+    """A view that got the result of an identical view in flight, without a fan-out of its own."""
+    INFLIGHT_MERGES.inc()
 
 
 def circuit_state_set(*, source: str, state: str) -> None:

@@ -4,7 +4,7 @@ Each call has its own timeout (its source's), the batch has a deadline, and the 
 soon as every call has an outcome or its time is up: it never waits for a straggler. Identical
 calls in one batch run once. A call that has not started when its time is up is cancelled; one
 that has started stops by itself, because `SourceHttp` bounds connect, read and total body time.
-Workers get plain data only, so they never touch the ORM (ARCHITECTURE.md, section 3, step 5).
+Workers get plain data only, so they never touch the ORM (docs/developer/architecture.md, step 6).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Iterable
 
 from django.conf import settings
 
-from . import metrics
+from . import metrics, telemetry
 from .base import ConnectorRequest, ConnectorResult, SourceConfig, Status
 from .breaker import CircuitBreaker
 from .registry import Registry
@@ -73,7 +73,9 @@ class SourceCall:
 
 def _execute(registry: Registry, call: SourceCall) -> ConnectorResult:
     connector_class = registry[call.source.connector_id]
-    return connector_class(call.source).run(call.request)
+    return telemetry.source_call_traced(source=call.source.name, operation=call.request.operation,
+                                        traceparent=call.request.context.traceparent,
+                                        run=lambda: connector_class(call.source).run(call.request))
 
 
 def run_calls(
@@ -129,7 +131,8 @@ def run_calls(
     def settle(signature: str, call: SourceCall, result: ConnectorResult) -> None:
         memo[signature] = result
         source, operation, status = call.source.name, call.request.operation, result.status.value
-        metrics.source_call_record(source=source, operation=operation, status=status, seconds=result.duration_ms / 1000)
+        metrics.source_call_record(source=source, operation=operation, status=status, seconds=result.duration_ms / 1000,
+                                   detail=result.detail)
         if result.status in (Status.ERROR, Status.TIMEOUT):
             logger.warning("Source call failed: %s %s %s after %.0f ms.", source, operation, status, result.duration_ms,
                            extra={"log_fields": {"event": "source_call_failed", "source": source, "operation": operation,

@@ -1,4 +1,4 @@
-"""Health probes for the orchestrator (Kubernetes liveness and readiness; issue 7).
+"""Health probes for the orchestrator (Kubernetes liveness and readiness; docs/operator/index.md).
 
 - `GET /_healthz/livez`: the process is up and answers. No I/O at all, so a slow database never
   makes Kubernetes restart healthy workers.

@@ -1,7 +1,7 @@
 """Log lines for operators: one JSON object per line (production) or plain text, with the trace id.
 
-ARCHITECTURE.md, section 5 ("Logs: structured (JSON in production), with trace id; BSNs
-pseudonymised; no payloads") and issue 7. `IKO_LOG_FORMAT` chooses `json` (the default in
+The rule ("Logs: structured (JSON in production), with trace id; BSNs
+pseudonymised; no payloads"). `IKO_LOG_FORMAT` chooses `json` (the default in
 production) or `text`; the settings put the formatter on the console handler, and gunicorn's own
 error log uses the same formatter (iko_project/gunicorn_conf.py). This is the one logging set-up:
 Python's `logging` everywhere, these two formatters at the end, no second structured-logging API.

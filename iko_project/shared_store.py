@@ -1,6 +1,6 @@
 """The Redis that IKO instances share for rate limits and lookup alerts, and what to do without it.
 
-ARCHITECTURE.md, section 5 ("Redis for what instances must share (rate limits, breaker state)").
+Redis holds what instances must share (rate limits, breaker state, lookup alerts).
 `IKO_REDIS_URL` (e.g. redis://redis:6379/0) switches it on; without it every process counts for
 itself, in memory. Redis is a helper, never a dependency: a failing Redis must not fail the API.
 When a command fails, the caller falls back to its in-memory counting (`redis_failed`), and Redis

@@ -5,6 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
 
 from api.oidc import AdminLoginForm
+from connectors.health_admin import source_health_view
 
 admin.site.site_header = "IKO administration"
 admin.site.site_title = "IKO"
@@ -23,6 +24,8 @@ def moved_admin_page(request, model: str, rest: str):
 
 urlpatterns = [
     re_path(r"^admin/api/(?P<model>apiclient|subjectlookupalert)/(?P<rest>.*)$", moved_admin_page),
+    # Per source: the last hour's availability, latency and circuit (staff with view permission).
+    path("admin/source-health/", admin.site.admin_view(source_health_view), name="source_health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     # /oidc/authenticate/ and /oidc/callback/ (both 404 while IKO_OIDC_ENABLED is false), /oidc/logout/
@@ -33,7 +36,7 @@ urlpatterns = [
 handler404 = "api.problems.handler404"
 handler500 = "api.problems.handler500"
 
-# Health probes (issue 7). HealthProbeMiddleware answers these paths before any other middleware;
+# Health probes. HealthProbeMiddleware answers these paths before any other middleware;
 # the routes serve a setup without it.
 from iko_project import health  # noqa: E402
 

@@ -1,7 +1,7 @@
 """W3C Trace Context: continue a caller's `traceparent`, or start a new trace.
 
 The processing log (Logboek Dataverwerkingen) joins records of one processing across systems
-through the W3C trace id; see ../shared/specs/README.md, section 7b.
+through the W3C trace id; see tests/specs/README.md, "Processing logs".
 """
 
 from __future__ import annotations

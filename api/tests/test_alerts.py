@@ -1,6 +1,6 @@
 """Subject lookup alerts: one principal looking up more distinct subjects than the threshold within the
 window raises one alert, stored (read-only in the admin) and logged, without any subject data
-(issue 7). Counted from the processing log's pseudonyms, in memory or in Redis."""
+Counted from the processing log's pseudonyms, in memory or in Redis."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The health probes: /_healthz/livez (no I/O) and /_healthz/readyz (database and, when configured,
-Redis; never the sources), JSON, without authentication, host check or rate limit (issue 7)."""
+Redis; never the sources), JSON, without authentication, host check or rate limit."""
 
 import pytest
 import responses

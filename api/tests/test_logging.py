@@ -1,4 +1,4 @@
-"""Structured logs (issue 7): one JSON object per line with time, level, logger, message and the
+"""Structured logs: one JSON object per line with time, level, logger, message and the
 request's trace id; never a BSN, a token, a secret or a body; gunicorn logs the same way, keeps
 its access log off and exits cleanly."""
 

@@ -1,6 +1,6 @@
 """Purpose binding end to end through the API: deny by default for every principal, narrowed
 grants, citizen self-service, group and role grants, valid from/until, and the purpose headers
-that go to the BRP. Issue 5, "Tests that must exist"."""
+that go to the BRP. Deny by default, and the purpose goes with every call."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Bad request bodies get a clear problem+json answer, never a 500 and never a parse of a huge body:
-too large (413), not JSON, not UTF-8, the wrong content type, nested too deeply (issue 7)."""
+too large (413), not JSON, not UTF-8, the wrong content type, nested too deeply."""
 
 import json
 

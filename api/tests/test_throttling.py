@@ -1,5 +1,5 @@
 """Rate limits per API client and per user: 429 problem+json with Retry-After, counted in memory or,
-shared between instances, in Redis; a failing Redis falls back to memory (issue 7)."""
+shared between instances, in Redis; a failing Redis falls back to memory."""
 
 from __future__ import annotations
 

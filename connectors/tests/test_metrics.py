@@ -28,10 +28,10 @@ CONTRACT = REPO / "deploy" / "grafana" / "README.md"
 BSN = "999993653"
 
 
-def contract_series() -> dict[str, tuple[str, tuple[str, ...]]]:
+def contract_series(path: Path = CONTRACT) -> dict[str, tuple[str, tuple[str, ...]]]:
     """`| name | type | labels | ...` rows of the contract's table: name -> (type, labels)."""
     rows = {}
-    for line in CONTRACT.read_text().splitlines():
+    for line in path.read_text().splitlines():
         cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
         if len(cells) >= 3 and cells[0].startswith("iko_"):
             labels = tuple(sorted(x.strip().strip("`") for x in cells[2].split(",") if x.strip() and x.strip() != "-"))
@@ -81,6 +81,10 @@ def test_every_series_of_the_contract_exists_with_its_type_and_labels_and_nothin
         "iko_processing_log_write_failures_total", "iko_rate_limit_refusals_total", "iko_inflight_merges_total",
         "iko_pool_queue_length",
     }
+
+
+def test_the_operator_documentation_explains_every_series_as_the_contract_defines_it():
+    assert contract_series(REPO / "docs" / "operator" / "observability.md") == registered()
 
 
 def test_the_dashboard_queries_only_series_of_the_contract():
@@ -164,6 +168,26 @@ def test_a_call_skipped_by_an_open_circuit_is_counted_as_skipped_and_not_timed()
                   status="skipped") == before + 1
     assert sample("iko_source_call_duration_seconds_count", source="brp-skipped",
                   operation="RaadpleegMetBurgerservicenummer") == timed
+
+
+def test_a_source_s_circuit_is_charted_as_closed_from_its_first_call():
+    breaker = CircuitBreaker(failure_threshold=2, reset_seconds=30)
+    assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-first-call"}) is None
+    assert breaker.allow("brp-first-call")
+    assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-first-call"}) == 0
+
+
+def test_with_redis_each_instance_charts_a_source_in_the_state_it_finds_at_its_first_call(shared_redis):
+    from connectors.breaker import SharedCircuitBreaker
+
+    failing, later = (SharedCircuitBreaker(failure_threshold=1, reset_seconds=60) for _ in range(2))
+    assert failing.allow("brp-shared-chart")
+    assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-shared-chart"}) == 0
+    failing.record("brp-shared-chart", success=False)  # opens it for every instance
+    metrics.circuit_state_set(source="brp-shared-chart", state="closed")  # as if this were another process
+
+    assert not later.allow("brp-shared-chart")
+    assert REGISTRY.get_sample_value("iko_source_circuit_state", {"source": "brp-shared-chart"}) == 2
 
 
 def test_the_circuit_state_follows_open_half_open_and_closed_and_each_change_is_logged_once(caplog):

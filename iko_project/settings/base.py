@@ -194,7 +194,7 @@ SECURE_PROXY_SSL_HEADER = (
 # --- staff login and bearer tokens (OIDC) ---------------------------------------------------
 # Staff log in to the admin (and so to the browsable API) with the organisation's OpenID Connect
 # provider (mozilla-django-oidc); callers such as Valtimo may pass on a user's access token from
-# the same issuer. README: "Staff login and bearer tokens (OIDC)".
+# the same issuer. docs/operator/index.md, "Staff login and bearer tokens".
 IKO_OIDC_ENABLED = env.bool("IKO_OIDC_ENABLED", default=False, group="login",
                             help_text="Switch on staff login with the OpenID Connect provider, and OIDC bearer tokens.")
 _OIDC = {"group": "login", "default_doc": "(required with OIDC)"}
@@ -424,7 +424,7 @@ LOGGING = {
 }
 
 # --- production: probes, logs, request limits, rate limits, lookup alerts ------------------------
-# README: "Running in production". Health probes (iko_project/health.py) answer first, before any
+# docs/operator/index.md. Health probes (iko_project/health.py) answer first, before any
 # host check or session; the trace context comes next so every later log line carries the trace
 # id; the body limit refuses an oversized request before anything reads it.
 MIDDLEWARE[:0] = [

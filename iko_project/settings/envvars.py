@@ -36,6 +36,7 @@ GROUPS: dict[str, str] = {
     "redis": "Redis",
     "logging": "Logs",
     "metrics": "Metrics for Prometheus",
+    "tracing": "Tracing (OpenTelemetry)",
     "process": "Processes, threads and shutdown (gunicorn)",
 }
 

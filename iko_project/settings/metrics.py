@@ -1,7 +1,9 @@
-"""Settings of `GET /metrics` for Prometheus (iko_project/metrics_view.py), read by `base.py`.
+"""Settings of what an operator watches IKO with, read by `base.py`: `GET /metrics` for Prometheus
+(iko_project/metrics_view.py) and OpenTelemetry tracing (connectors/telemetry.py).
 
 The endpoint is off (404) unless a scraper network or a token is configured, and refuses
 everyone else (403): the series name sources and profiles, which an operator may not want public.
+Tracing is off unless an OTLP endpoint is configured; the variables are OpenTelemetry's own.
 """
 
 import ipaddress as _ipaddress
@@ -12,7 +14,7 @@ from iko_project.settings.envvars import DeclaredEnv
 
 env = DeclaredEnv(__name__)
 
-__all__ = ["IKO_METRICS_ALLOWED_NETWORKS", "IKO_METRICS_TOKEN"]
+__all__ = ["IKO_METRICS_ALLOWED_NETWORKS", "IKO_METRICS_TOKEN", "IKO_OTLP_TRACES_ENDPOINT", "IKO_OTEL_SERVICE_NAME"]
 
 # --- metrics: GET /metrics for Prometheus (iko_project/metrics_view.py) ---------------------------
 # Off (404) unless one of these is set; everyone else gets 403. Networks (CIDR) the scraper comes
@@ -39,3 +41,24 @@ for _network in IKO_METRICS_ALLOWED_NETWORKS:
         )
 if IKO_METRICS_TOKEN and len(IKO_METRICS_TOKEN) < 24:
     raise ImproperlyConfigured("IKO_METRICS_TOKEN must be at least 24 characters (a random string).")
+
+# --- tracing: OpenTelemetry spans over OTLP/HTTP (connectors/telemetry.py) -------------------------
+# Off (nothing of OpenTelemetry is even imported) unless an endpoint is set. The names are the
+# OpenTelemetry SDK's, so a collector sidecar's usual environment works; the exporter reads its
+# other variables (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _CERTIFICATE, ...) itself.
+_otlp_endpoint = env.str(
+    "OTEL_EXPORTER_OTLP_ENDPOINT", default="", group="tracing",
+    help_text="Base URL of an OTLP/HTTP collector, e.g. `http://otel-collector:4318`; IKO sends its spans to "
+    "`<url>/v1/traces`. Empty (and no traces endpoint): tracing is off.")
+_otlp_traces_endpoint = env.str(
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", default="", group="tracing",
+    help_text="Full URL the spans are sent to (OTLP/HTTP, protobuf); wins over `OTEL_EXPORTER_OTLP_ENDPOINT`.")
+IKO_OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="iko", group="tracing",
+                                help_text="The `service.name` of IKO's spans.")
+IKO_OTLP_TRACES_ENDPOINT = _otlp_traces_endpoint or (
+    _otlp_endpoint.rstrip("/") + "/v1/traces" if _otlp_endpoint else "")
+if IKO_OTLP_TRACES_ENDPOINT and not IKO_OTLP_TRACES_ENDPOINT.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT: {IKO_OTLP_TRACES_ENDPOINT!r} is no http:// or https:// URL "
+        "(IKO exports over OTLP/HTTP; for gRPC's port 4317 use the collector's HTTP port, 4318)."
+    )

@@ -3,11 +3,11 @@ purposes, API clients by token hash.
 
 Configuration changes rarely; views are many. Reading a profile with its relation tree, sources
 and servers costs several queries and about ten milliseconds per view, which is most of IKO's own
-budget (ARCHITECTURE.md, section 6). So each process keeps what it read for at most
+budget (docs/developer/performance.md). So each process keeps what it read for at most
 `IKO_CONFIG_CACHE_SECONDS`:
 - a change saved in this process (the admin, an import) clears the cache at once (signals below);
 - a change saved by another instance reaches this one within that time, which is the promise
-  the README makes to operators. Set it to 0 to read the database on every view.
+  docs/operator/index.md makes to operators. Set it to 0 to read the database on every view.
 
 Only configuration is cached here: never source data and never anything about a subject.
 """

@@ -1,6 +1,6 @@
 """Grant resolution: may this principal use this profile for this purpose, and with which fields?
 
-Deny by default (../shared/ARCHITECTURE.md, section 3, step 2; issue 5 "Who may ask what"). A
+Deny by default: no grant, no data (docs/privacy/index.md, "Grants: who may ask what"). A
 principal is one of:
 - an API client (its own token): grants of kind `api_client`;
 - a staff user with a session: grants for its Django groups, and role grants naming one of them;

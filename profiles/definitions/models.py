@@ -1,6 +1,6 @@
 """Profile definitions: profiles, their tree of source relations, and their search actions.
 
-See ../shared/ARCHITECTURE.md, section 2. A profile names the sources a view calls and the fields
+See docs/developer/architecture.md. A profile names the sources a view calls and the fields
 it may ask each for; a relation is one node of that tree; a search action finds the subject
 before its view is opened. Who may use a profile, and why, is in profiles/access; what was done
 with it, in profiles/processing_log.
@@ -230,7 +230,7 @@ def _covered(path: str, allowed: list[str]) -> bool:
     return any(path == a or path.startswith(a + ".") for a in allowed)
 
 
-# --- search actions (issue 6: search, and a Valtimo-compatible front door) --------------------
+# --- search actions (search, and the Valtimo-compatible front door) --------------------------
 # A search action is how a case worker finds the subject before opening its view: criteria in,
 # rows with a few columns out, one column identifying the subject. Service: profiles/services/search.py.
 

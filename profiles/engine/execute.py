@@ -12,7 +12,7 @@ beyond them never leaves IKO; the source's markers about the data are added back
 profile passes them on always), its children's results are placed in each item under their names,
 and then its output transform (JQ) shapes it. Finally the profile's transform shapes the view.
 
-See ../shared/ARCHITECTURE.md, section 3 (steps 4 to 6) and issue "Profiles as relation trees".
+See docs/developer/architecture.md ("One view, through the layers", steps 4 to 7).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Merging identical view computations that are in flight at the same moment.
 
-A Valtimo tab with N widgets sends N identical calls for one screen (ARCHITECTURE.md, section 1).
+A Valtimo tab with N widgets sends N identical calls for one screen.
 Instead of fanning out N times, the first request (the leader) computes the view and the others
 that arrive while it runs wait for that same result. Nothing is kept afterwards: the entry is
 removed the moment the leader finishes, so a request that arrives later computes afresh. This is
@@ -14,7 +14,7 @@ carry them (x-gebruiker towards the BRP): the gateway's own protocol must name t
 
 Each request still writes its own processing record and gets its own trace id in its answer;
 only the source calls and the assembly are shared. The source calls carry the leader's trace id.
-See issue 6 ("Search, and a Valtimo-compatible front door").
+See docs/integrator/index.md ("Valtimo and other clients of the reference IKO server").
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, TypeVar
 
 from django.conf import settings
+
+from connectors import metrics
 
 T = TypeVar("T")
 
@@ -75,6 +77,7 @@ class InflightGroup:
             return compute(), False
         if flight.error is not None:
             raise flight.error
+        metrics.inflight_merge_record()
         return flight.result, True
 
     def in_flight(self) -> int:

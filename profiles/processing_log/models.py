@@ -1,7 +1,7 @@
 """The processing log: one append-only record per processing of personal data, never the data;
 and the alerts raised when one principal looks up unusually many subjects.
 
-See ../shared/ARCHITECTURE.md, section 2: every view request, allowed or denied, is recorded
+See docs/privacy/index.md: every view request, allowed or denied, is recorded
 without the data itself. Writing goes through profiles/processing_log/sinks.py.
 """
 
@@ -69,7 +69,7 @@ class ProcessingRecord(models.Model):
     after its sources were asked.
 
     One record per action and data subject, with the fields of a Logboek Dataverwerkingen record
-    (../shared/specs/README.md, section 7b): trace and span ids (W3C), the processing activity,
+    (tests/specs/README.md, "Processing logs"): trace and span ids (W3C), the processing activity,
     start time and duration, the subject as type + keyed pseudonym; plus who asked, for whom,
     with which grant, which sources answered how and which field names were released or withheld.
     """

@@ -4,7 +4,7 @@
   `database` (the `ProcessingRecord` table, the default), `verwerkingenlogging` (an external GEMMA
   Verwerkingenlogging Bewerking API, `POST /verwerkingsacties`) or `both`. Every configured sink
   is required: if one cannot take the record, `ProcessingLogUnavailable` is raised and the caller
-  releases no personal data (fail closed).
+  releases no personal data (fail closed, docs/developer/architecture.md, step 8).
 - `processing_record_open` and `processing_record_complete`: for a use case that asks sources. The
   record is written as pending *before* the first source call, so a source (the BRP protocols
   every provision) never provides data that IKO has no record of: when the log cannot be
@@ -12,7 +12,7 @@
   row once, through `ProcessingRecordQuerySet.complete_pending`; the external verwerkingsactie with
   `PUT /verwerkingsacties/{actieId}`); if that fails, nothing is released either.
 - `verwerkingsactie_from_record` maps a record onto the Verwerkingenlogging API 0.9.0
-  (../shared/specs/verwerkingenlogging/bewerking-api-openapi.yaml, `VerwerkingsactieUitgebreidBasis`).
+  (tests/specs/verwerkingenlogging/bewerking-api-openapi.yaml, `VerwerkingsactieUitgebreidBasis`).
   That API is built to be searched by BSN (its Inzage API answers a citizen's "who looked at my
   data?"), so the record sent there holds the subject's identifier itself, not the pseudonym; it
   never holds the data.
@@ -20,7 +20,7 @@
 The privacy officer's inspection and its CSV export are in inspection.py and export.py; the
 retention period is applied by purge.py.
 
-Field names follow the Logboek Dataverwerkingen (../shared/specs/README.md, section 7b).
+Field names follow the Logboek Dataverwerkingen (tests/specs/README.md, "Processing logs").
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import logging
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from connectors import metrics
 from profiles.processing_log.models import ProcessingRecord
 from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
@@ -69,12 +71,28 @@ def processing_log_sinks() -> tuple[str, ...]:
 def processing_record_write(*, fields: dict[str, Any], subject: Subject | None = None) -> None:
     """Write one complete record to every configured sink, or raise ProcessingLogUnavailable.
     For what asks no source (a refusal, an inspection); a use case that asks sources uses
-    `processing_record_open` first."""
-    sinks = processing_log_sinks()
-    if "database" in sinks:
-        _database_write(fields)
-    if "verwerkingenlogging" in sinks:
-        _verwerkingenlogging_write(fields, subject)
+    `processing_record_open` first.
+
+    Every attempt is timed, and a failed one counted (`iko_processing_log_write_*`, connectors/metrics.py).
+    """
+    with _timed():
+        sinks = processing_log_sinks()
+        if "database" in sinks:
+            _database_write(fields)
+        if "verwerkingenlogging" in sinks:
+            _verwerkingenlogging_write(fields, subject)
+
+
+@contextmanager
+def _timed():
+    """Time a write to the sinks, and count it if it fails (connectors/metrics.py)."""
+    started = time.monotonic()
+    try:
+        yield
+    except ProcessingLogUnavailable:
+        metrics.processing_log_write_record(seconds=time.monotonic() - started, failed=True)
+        raise
+    metrics.processing_log_write_record(seconds=time.monotonic() - started, failed=False)
 
 
 def _database_write(fields: dict[str, Any]) -> int:
@@ -109,11 +127,12 @@ def processing_record_open(*, fields: dict[str, Any], subject: Subject | None = 
     `fields` are what is known before the calls (who, why, about whom, and the sources about to
     be asked as `{name: "pending"}`)."""
     record = OpenRecord(fields={**fields, **PENDING_FIELDS}, subject=subject)
-    sinks = processing_log_sinks()
-    if "database" in sinks:
-        record.pk = _database_write(record.fields)
-    if "verwerkingenlogging" in sinks:
-        record.actie_id = _verwerkingenlogging_write(record.fields, subject)
+    with _timed():
+        sinks = processing_log_sinks()
+        if "database" in sinks:
+            record.pk = _database_write(record.fields)
+        if "verwerkingenlogging" in sinks:
+            record.actie_id = _verwerkingenlogging_write(record.fields, subject)
     return record
 
 
@@ -122,6 +141,11 @@ def processing_record_complete(record: OpenRecord, *, fields: dict[str, Any]) ->
 
     `fields` are the outcome's (`models.COMPLETION_FIELDS`): sources with their status, the field
     names released and withheld, grant, outcome, HTTP status, duration."""
+    with _timed():
+        _complete(record, fields)
+
+
+def _complete(record: OpenRecord, fields: dict[str, Any]) -> None:
     if record.pk is not None:
         try:
             with transaction.atomic():

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any, Mapping
 
+from connectors import telemetry
 from connectors.base import Operation, Status
 from connectors.params import params_validate
 from connectors.registry import Registry
@@ -210,6 +211,7 @@ def endpoint_route(*, source, operation: Operation, params: Mapping[str, Any]) -
     return EndpointRoute(_search_subject(params, kinds), list(found.values()))
 
 
+@telemetry.traced("iko.endpoint")
 def endpoint_call(
     *,
     source,

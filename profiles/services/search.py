@@ -1,6 +1,6 @@
 """Search: find the subject before opening its view, with a profile's search actions.
 
-ARCHITECTURE.md, sections 3 and 4. A search action (`profiles.definitions.models.SearchAction`)
+docs/developer/architecture.md. A search action (`profiles.definitions.models.SearchAction`)
 names typed criteria, one source operation (BRP `ZoekMet...`, KVK Zoeken, BAG by postcode and
 huisnummer, ...), the columns of a row and the column that identifies the subject. A search runs
 like a view: the purpose (or the caller's default purpose) and a grant on the profile are
@@ -19,6 +19,7 @@ import time
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
+from connectors import telemetry
 from connectors.params import params_validate
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
@@ -218,6 +219,7 @@ def _subject_of(values: Mapping[str, Any], kinds: Mapping[str, str]) -> Subject:
 
 
 # --- a search with a search action ---------------------------------------------------------------
+@telemetry.traced("iko.search")
 def search_run(
     *,
     profile: Profile,

@@ -1,11 +1,11 @@
 """The view service: authorise, fan out to the profile's sources, minimise, log, answer.
 
-This is steps 2 to 8 of "one view, step by step" in ../shared/ARCHITECTURE.md, section 3.
+This is steps 2 to 8 of "one view, step by step" in docs/developer/architecture.md.
 The API view only authenticates and validates; everything else happens here, so the same
 service serves every front door. Authorisation is `profiles.access.grants` (deny by default, purpose
 binding, narrowed grants, self-service); the purpose goes to the sources in the `CallContext`
 (BRP x-doelbinding and friends); the processing record follows the Logboek Dataverwerkingen
-(../shared/specs/README.md, section 7b) and is written through `profiles.processing_log.sinks`.
+(tests/specs/README.md, "Processing logs") and is written through `profiles.processing_log.sinks`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone as django_timezone
 
+from connectors import metrics, telemetry
 from connectors.base import ConnectorResult, Status
 from connectors.breaker import get_breaker
 from connectors.registry import Registry
@@ -142,6 +143,26 @@ def view_http_status(result: EngineResult) -> tuple[int, str]:
     return 200, (Outcome.COMPLETE if result.complete else Outcome.PARTIAL)
 
 
+def _purpose_label(purpose_code: str | None, purpose: Any) -> str:
+    """The purpose as metrics and spans name it: a configured purpose's code, else a fixed word
+    (a caller's unknown purpose is its own text, not a name from the configuration)."""
+    if purpose is not None:
+        return purpose.code
+    return "unknown" if purpose_code else "none"
+
+
+def _view_observed(*, record: dict[str, Any], purpose: Any, outcome: str, http_status: int, started: float) -> None:
+    """Count and time a view that wrote its processing record, and name its outcome on its span.
+    Admin previews are not counted: the series are about the views IKO serves."""
+    if record["action"] != "view":
+        return
+    purpose_label = _purpose_label(record["purpose_code"], purpose)
+    metrics.view_record(profile=record["profile_name"], purpose=purpose_label, outcome=outcome,
+                        seconds=time.monotonic() - started)
+    telemetry.request_outcome(outcome=outcome, http_status=http_status, purpose=purpose_label)
+
+
+@telemetry.traced("iko.view")
 def view_build(
     *,
     profile: Profile,
@@ -166,8 +187,10 @@ def view_build(
                                     purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
                                     started_at=started_at)
     if not decision.allowed:
-        raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
-                                     started=started)
+        denied = processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
+                                        started=started)
+        _view_observed(record=record, purpose=purpose, outcome="denied", http_status=403, started=started)
+        raise denied
 
     view, _ = view_run(
         profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
@@ -193,7 +216,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
     context = call_context_build(caller=caller, purpose_code=purpose_code, purpose=purpose, trace=trace)
     narrowed = decision.fields if decision is not None else None  # None: not narrowed
     plan_fields = None if profile.output_transform.strip() else narrowed
-    # Identical views in flight at the same moment share one computation (issue 6, inflight.py).
+    # Identical views in flight at the same moment share one computation (engine/inflight.py).
     merge_key = None if decision is None else view_key(
         profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision)
     roots = plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields)
@@ -241,6 +264,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
             "duration_ms": elapsed_ms(started),
         },
     )
+    _view_observed(record=record, purpose=purpose, outcome=outcome, http_status=http_status, started=started)
     body = {
         "profile": profile.name,
         "purpose": purpose_code,
@@ -282,10 +306,13 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose_code: str, pr
     if not decision.allowed:
         raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
                                      started=started)
-    return view_run(profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller, trace=trace,
-                    record=record, registry=registry, started=started, purpose=purpose, decision=decision)
+    with telemetry.request_span("iko.preview", trace=trace, attributes={"iko.profile": profile.name}):
+        return view_run(profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
+                        trace=trace, record=record, registry=registry, started=started, purpose=purpose,
+                        decision=decision)
 
 
+@telemetry.traced("iko.view")
 def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Caller, trace,
                                registry: Registry = default_registry) -> ViewResult:
     """`view_build` for callers that never name a purpose (Valtimo): the default purpose
@@ -302,5 +329,7 @@ def view_build_default_purpose(*, profile: Profile, subject: Subject, caller: Ca
     decision = GrantDecision(allowed=False, purpose_code="", reason="no-grant")
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code="",
                                     purpose=None, trace=trace, started_at=datetime.now(timezone.utc))
-    raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=None, started=started,
-                                 detail=f"No grant to use profile {profile.name}.")
+    denied = processing_record_deny(record=record, subject=subject, decision=decision, purpose=None, started=started,
+                                    detail=f"No grant to use profile {profile.name}.")
+    _view_observed(record=record, purpose=None, outcome="denied", http_status=403, started=started)
+    raise denied

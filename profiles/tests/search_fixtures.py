@@ -4,7 +4,7 @@ and a company profile with search actions for each criteria set, grants, and a B
 The BRP plugin offers `RaadpleegMetBurgerservicenummer` only so far; the `ZoekMet...` searches
 come from `BrpZoekenDouble`, a connector registered for the test under the id `brp-zoeken` that
 speaks the real BRP Personen API (`POST /personen` with `type` and `fields`, spec
-../shared/specs/brp-personen/openapi.yaml), so tests assert on what a BRP gateway would receive.
+tests/specs/brp-personen/openapi.yaml), so tests assert on what a BRP gateway would receive.
 
 Import the fixtures into a test module: `from profiles.tests.search_fixtures import *`.
 """
@@ -49,7 +49,7 @@ PERSON_COLUMNS = [
 
 
 def resultaat(kvk_nummer=KVK_NUMMER, vestigingsnummer="000059218547", naam="Bakkerij Vogel", type_="hoofdvestiging"):
-    """A KVK Zoeken `ResultaatItem` (shape of ../shared/specs/kvk/zoeken-api-v2.yaml)."""
+    """A KVK Zoeken `ResultaatItem` (shape of tests/specs/kvk/zoeken-api-v2.yaml)."""
     return {
         "kvkNummer": kvk_nummer, "rsin": "860014204", "vestigingsnummer": vestigingsnummer, "naam": naam,
         "adres": {"binnenlandsAdres": {"type": "bezoekadres", "straatnaam": "Boterdiep", "huisnummer": 33,

@@ -1,7 +1,7 @@
 """The fields the BAG API Individuele Bevragingen 2.x can deliver for an `Adres`.
 
 Derived from the `Adres` and `AdresIO` schemas of the BAG IB 2.6.0 spec
-(../shared/specs/bag-individuele-bevragingen/openapi.yaml): the address itself, plus the
+(tests/specs/bag-individuele-bevragingen/openapi.yaml): the address itself, plus the
 `geconstateerd` and `inonderzoek` indications. The HAL `_links` and `_embedded` are not fields:
 the connector strips them (see plugin.py). The API has no field selection; the IKO service keeps
 only the allowed fields of the answer.

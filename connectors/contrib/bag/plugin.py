@@ -1,6 +1,6 @@
 """BAG API Individuele Bevragingen 2.x connector: current addresses by nummeraanduiding or postcode.
 
-Spec: ../shared/specs/bag-individuele-bevragingen/openapi.yaml (BAG IB 2.6.0, Kadaster), HAL JSON.
+Spec: tests/specs/bag-individuele-bevragingen/openapi.yaml (BAG IB 2.6.0, Kadaster), HAL JSON.
 - `adres`: `GET adressen/{nummeraanduidingIdentificatie}` (`bevraagAdressenMetNumId`), one `Adres`;
   404 means not found.
 - `adres_zoeken`: `GET adressen?postcode=&huisnummer=[&huisletter=&huisnummertoevoeging=]

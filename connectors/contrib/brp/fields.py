@@ -1,6 +1,6 @@
 """The fields the BRP Personen API 2.x can deliver, as `fields` dot paths.
 
-Derived from the BRP API Personen 2.7.0 spec (../shared/specs/brp-personen/openapi.yaml), two
+Derived from the BRP API Personen 2.7.0 spec (tests/specs/brp-personen/openapi.yaml), two
 levels deep: `Persoon` for consulting by BSN (`PERSOON_FIELDS`), and the much smaller
 `PersoonBeperkt` that the search types (`ZoekMet...`) answer with (`PERSOON_BEPERKT_FIELDS`). The
 automatic fields are listed apart: the API always delivers them and answers 400 when they appear

@@ -1,7 +1,7 @@
 """BRP Personen API 2.x connector: a person by BSN, or persons by search, asking only for the
 allowed fields.
 
-Spec: ../shared/specs/brp-personen/openapi.yaml (BRP API Personen 2.7.0), one operation
+Spec: tests/specs/brp-personen/openapi.yaml (BRP API Personen 2.7.0), one operation
 `POST /personen` with a JSON body polymorphic on `type`. Personal data goes in the body, never in
 the URL. The automatic fields are never put in `fields` (the API answers 400 to that).
 

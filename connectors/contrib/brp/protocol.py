@@ -1,7 +1,7 @@
 """Purpose-binding (protocollering) headers towards a BRP gateway, and the options that set them.
 
 `x-doelbinding`, `x-verwerking`, `x-gebruiker` and `x-origin-oin` are gateway conventions, not an
-RvIG standard (../shared/specs/README.md, section 1, "The x-... headers are gateway conventions"),
+RvIG standard (tests/specs/README.md, "BRP API Personen 2.7"),
 so each BRP source says whether to send them and under which names. The values come from the
 view's purpose and caller (`CallContext`): the purpose's doelbinding for consulting
 (`RaadpleegMet...`) or searching (`ZoekMet...`), its verwerking (`activiteit@detail`), the end

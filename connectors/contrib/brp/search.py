@@ -1,6 +1,6 @@
 """The BRP search types (`ZoekMet...`): their parameters, checked before anything is sent.
 
-Spec: ../shared/specs/brp-personen/openapi.yaml (BRP API Personen 2.7.0), the subtypes of
+Spec: tests/specs/brp-personen/openapi.yaml (BRP API Personen 2.7.0), the subtypes of
 `PersonenQuery`. Each search type has required and optional parameters; `gemeenteVanInschrijving`
 is a property of `PersonenQuery` itself, so every type may carry it as a filter. The values are
 checked against the spec's own patterns (`GeslachtsnaamFilter`, `Postcode`, `Huisnummer`...) so a

@@ -1,8 +1,8 @@
 """The fields the Klantinteracties and Contactgegevens APIs can deliver, as dot paths.
 
-Derived from the schemas of ../shared/specs/klantinteracties/openapi.yaml (Klantinteracties API
+Derived from the schemas of tests/specs/klantinteracties/openapi.yaml (Klantinteracties API
 0.9.0, Open Klant 2.18: `Partij`, `Klantcontact`, `Betrokkene`, `Onderwerpobject`,
-`DigitaalAdres`) and ../shared/specs/contactgegevens/openapi.yaml (Contactgegevens API 1.1.1:
+`DigitaalAdres`) and tests/specs/contactgegevens/openapi.yaml (Contactgegevens API 1.1.1:
 `Persoon`, `Organisatie`), up to three levels deep; list items are addressed like objects
 (`partijIdentificatoren.partijIdentificator.objectId`). Only the `_expand` parts this connector
 asks for are listed. The contract tests check every path against the specs.

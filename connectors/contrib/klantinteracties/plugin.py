@@ -1,11 +1,11 @@
 """Klantinteracties (Open Klant 2.x) connector: a person's or company's partij, klantcontacten and
 digitale adressen, and optionally a record of the Contactgegevens API.
 
-Specs: ../shared/specs/klantinteracties/openapi.yaml (Klantinteracties API 0.9.0, Open Klant 2.18)
-and ../shared/specs/contactgegevens/openapi.yaml (Contactgegevens API 1.1.1). Both authenticate
+Specs: tests/specs/klantinteracties/openapi.yaml (Klantinteracties API 0.9.0, Open Klant 2.18)
+and tests/specs/contactgegevens/openapi.yaml (Contactgegevens API 1.1.1). Both authenticate
 with `Authorization: Token <key>`, which comes from the server's API-key settings.
 
-Open Klant ignores unknown query parameters and then returns everyone (ARCHITECTURE.md, section 5),
+Open Klant ignores unknown query parameters and then returns everyone (tests/specs/README.md),
 so every item is checked against the subject (see `subject.py`) and the rest is dropped and
 counted in `detail`:
 * `partij`: `GET partijen` with the four `partijIdentificator__*` filters; a partij is kept only if

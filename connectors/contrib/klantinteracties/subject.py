@@ -1,6 +1,6 @@
 """Who a call is about, and whether an item Open Klant returned belongs to them.
 
-Spec: ../shared/specs/klantinteracties/openapi.yaml (Klantinteracties API 0.9.0). Open Klant
+Spec: tests/specs/klantinteracties/openapi.yaml (Klantinteracties API 0.9.0). Open Klant
 ignores query parameters it does not know and then answers with every record, and its four
 `partijIdentificator__*` filters each match *any* identificator of a partij, not one and the same.
 So every partij is kept only if one single `partijIdentificator` carries the subject's exact codes

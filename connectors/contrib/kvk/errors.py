@@ -1,6 +1,6 @@
 """Turns KVK's own error answers into statuses with a readable detail.
 
-The KVK APIs (../shared/specs/kvk/*.yaml, `components/schemas/Error`) do not use problem+json:
+The KVK APIs (tests/specs/kvk/*.yaml, `components/schemas/Error`) do not use problem+json:
 their error body is `{"fout": [{"code": "IPD…", "omschrijving": "…"}]}` with HTTP 400, 401, 403,
 404, 406 or 500. A search without hits and a number KVK cannot deliver for are 404s; those become
 `not_found`. Anything else with a `fout` body becomes `error` with KVK's code and omschrijving.

@@ -1,6 +1,6 @@
 """The fields the KVK APIs can deliver, as dot paths (lists are walked element by element).
 
-Derived from the schemas of the vendored specs in ../shared/specs/kvk/:
+Derived from the schemas of the vendored specs in tests/specs/kvk/:
 - `ResultaatItem` of API Zoeken 2.1.0 (zoeken-api-v2.yaml),
 - `Basisprofiel` with `_embedded.hoofdvestiging` / `_embedded.eigenaar` of API Basisprofiel 1.5.0
   (basisprofiel-api-v1.yaml),

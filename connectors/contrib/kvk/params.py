@@ -1,6 +1,6 @@
 """Checks and normalises the parameters of KVK calls before anything is sent.
 
-Follows the parameter schemas of ../shared/specs/kvk/zoeken-api-v2.yaml (`GET /zoeken`) and the
+Follows the parameter schemas of tests/specs/kvk/zoeken-api-v2.yaml (`GET /zoeken`) and the
 path parameters of basisprofiel-api-v1.yaml and vestigingsprofiel-api-v1.yaml. A parameter name
 the connector does not know is refused rather than dropped: a search that silently loses its
 filter finds other companies than the ones meant. Error messages name parameters, never values.

@@ -1,6 +1,6 @@
 """KVK Handelsregister connector: search registrations, a company's basisprofiel, a branch's profile.
 
-Specs (../shared/specs/kvk/): API Zoeken 2.1.0 (zoeken-api-v2.yaml), API Basisprofiel 1.5.0
+Specs (tests/specs/kvk/): API Zoeken 2.1.0 (zoeken-api-v2.yaml), API Basisprofiel 1.5.0
 (basisprofiel-api-v1.yaml), API Vestigingsprofiel 1.4 (vestigingsprofiel-api-v1.yaml).
 
 The server's API root is KVK's root **including `/api`**: `https://api.kvk.nl/api/` (production)

@@ -1,7 +1,7 @@
 """The fields the Objects API 2.x can deliver for an `Object`, and their names in `fields=`.
 
 Derived from the `Object` and `ObjectRecord` schemas of the Objects API 2.7.0 spec
-(../shared/specs/objecten/openapi.yaml). What sits inside `record.data` depends on the
+(tests/specs/objecten/openapi.yaml). What sits inside `record.data` depends on the
 objecttype's JSON schema, so `record.data` is offered as one field. The API selects fields with a
 comma-separated `fields` query parameter that writes nesting with double underscores
 (`record__startAt`); a name that is absent from an object makes the API answer 400, so only

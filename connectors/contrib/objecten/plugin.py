@@ -1,6 +1,6 @@
 """Objects API 2.x connector: the objects of one objecttype that belong to a subject.
 
-Spec: ../shared/specs/objecten/openapi.yaml (Objects API 2.7.0, objects-api 4.0), operation
+Spec: tests/specs/objecten/openapi.yaml (Objects API 2.7.0, objects-api 4.0), operation
 `object_list`: `GET objects?type=<objecttype URL>&data_attr=<key>__exact__<value>`. The key is the
 source's `data_attribute` option, a dotted path inside the objecttype's data (`eigenaar.bsn`),
 which the API writes with double underscores (`eigenaar__bsn`). `data_attr` (one expression per

@@ -1,6 +1,6 @@
 """A small in-memory, per-process cache of Catalogi reference data (zaaktypen, statustypen).
 
-ARCHITECTURE.md section 3 allows brief in-memory caching of reference data without personal
+The architecture allows brief in-memory caching of reference data without personal
 data; zaaktypen and statustypen are exactly that, and caching them saves one Catalogi call per
 zaaktype per view. Entries are keyed by the server they came from (its slug) and the resource
 URL, so a source never reads what was fetched with another server's credentials. Each reader

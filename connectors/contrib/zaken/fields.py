@@ -12,8 +12,8 @@ compact, documented shape per zaak (the profile engine strips it to the allowed 
      "betrokkeneRollen": [{"omschrijving", "omschrijvingGeneriek"}]}
 
 The scalars are the `Zaak` properties of the same name in the Zaken API 1.5.1 spec
-(../shared/specs/zgw-zaken/openapi.yaml); `zaaktype` comes from the Catalogi API's `ZaakType`
-(../shared/specs/zgw-catalogi/openapi.yaml), `status` from the Zaken API's `Status` plus its
+(tests/specs/zgw-zaken/openapi.yaml); `zaaktype` comes from the Catalogi API's `ZaakType`
+(tests/specs/zgw-catalogi/openapi.yaml), `status` from the Zaken API's `Status` plus its
 `StatusType` (`omschrijving`, `isEindstatus`). `betrokkeneRollen` are the subject's own rollen
 in the zaak (only for the per-subject operations): how the person or company is involved.
 

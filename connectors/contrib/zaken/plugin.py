@@ -1,7 +1,7 @@
 """ZGW Zaken API 1.5 connector: the zaken of a person or company, and one zaak by its URL.
 
-Specs: ../shared/specs/zgw-zaken/openapi.yaml (Zaken API 1.5.1 as served by Open Zaak 1.30)
-and ../shared/specs/zgw-catalogi/openapi.yaml (Catalogi API 1.3.1) for zaaktype names.
+Specs: tests/specs/zgw-zaken/openapi.yaml (Zaken API 1.5.1 as served by Open Zaak 1.30)
+and tests/specs/zgw-catalogi/openapi.yaml (Catalogi API 1.3.1) for zaaktype names.
 Auth is the server's: a ZGW JWT built by zgw-consumers (auth type "ZGW client_id + secret").
 
 Operations (each zaak in the compact shape of fields.py):

@@ -1,7 +1,7 @@
 """One call of the Zaken connector: its HTTP clients, time budget, pagination and lookups.
 
-Specs: ../shared/specs/zgw-zaken/openapi.yaml (Zaken API 1.5.1 as served by Open Zaak) and
-../shared/specs/zgw-catalogi/openapi.yaml (Catalogi API 1.3.1).
+Specs: tests/specs/zgw-zaken/openapi.yaml (Zaken API 1.5.1 as served by Open Zaak) and
+tests/specs/zgw-catalogi/openapi.yaml (Catalogi API 1.3.1).
 
 A `ZakenSession` lives for one `fetch`. It
 - pages through lists (`{count, next, previous, results}`) with `connectors.listing.collect`,

@@ -1,7 +1,7 @@
 """Spec-conformant BAG IB 2.6.0 answers used by the BAG connector tests (HAL JSON).
 
 They follow `AdresIOHal`, `AdresIOHalCollection` and `Error` of
-../shared/specs/bag-individuele-bevragingen/openapi.yaml; test_contract.py validates them. The
+tests/specs/bag-individuele-bevragingen/openapi.yaml; test_contract.py validates them. The
 `_links` point at Kadaster's host, as the real API's do, not at the configured server.
 """
 

@@ -1,9 +1,9 @@
 """The BAG IB 2.6.0 spec for contract tests, with its one known typo fixed in a copy.
 
-../shared/specs/bag-individuele-bevragingen/openapi.yaml lists `kortNaam` among the required
+tests/specs/bag-individuele-bevragingen/openapi.yaml lists `kortNaam` among the required
 properties of `Adres`, while the property (and every real answer) is `korteNaam`. Validated as
 vendored, no real address would conform; this copy requires `korteNaam` instead. The vendored
-file itself stays untouched (see ../shared/specs/README.md).
+file itself stays untouched (see tests/specs/PROVENANCE.md).
 
 `tests.contracts.openapi_from_dict` reads its `hal+json` and `problem+json` answers as JSON.
 """

@@ -1,5 +1,5 @@
 """Contract tests: the BAG connector's requests, and the answers its unit tests use, conform to
-the BAG IB 2.6.0 spec (../shared/specs/bag-individuele-bevragingen/openapi.yaml, via the copy with
+the BAG IB 2.6.0 spec (tests/specs/bag-individuele-bevragingen/openapi.yaml, via the copy with
 the `kortNaam` typo fixed, see spec.py)."""
 
 import requests

@@ -1,6 +1,6 @@
 """Spec-conformant BRP Personen 2.7.0 answers for the tests: `PersoonBeperkt` objects as the
 search types (`ZoekMet...`) return them. test_contract.py validates them against the spec's
-`PersoonBeperkt` schema (../shared/specs/brp-personen/openapi.yaml), so the unit tests parse what
+`PersoonBeperkt` schema (tests/specs/brp-personen/openapi.yaml), so the unit tests parse what
 a real gateway would send. The persons are official BRP test persons (fictitious)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Spec-conformant Open Klant records for the unit tests (Klantinteracties API 0.9.0 and
-Contactgegevens API 1.1.1, ../shared/specs/); test_contract.py validates them against the specs."""
+Contactgegevens API 1.1.1, tests/specs/); test_contract.py validates them against the specs."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """openapi-core objects for the Klantinteracties and Contactgegevens specs, for contract tests.
 
-Loads ../shared/specs/klantinteracties/openapi.yaml and ../shared/specs/contactgegevens/openapi.yaml
+Loads tests/specs/klantinteracties/openapi.yaml and tests/specs/contactgegevens/openapi.yaml
 through `tests.contracts.require_specs` (skipping when the specs are absent), like
 `tests.contracts.source_spec`, with one workaround: Open Klant's specs write an optional object
 as `{"allOf": [{"$ref": X}], "nullable": true}`, and openapi-core checks `nullable` per allOf

@@ -1,6 +1,6 @@
 """Contract tests: the requests the Klantinteracties connector builds, and the JSON fixtures its
 unit tests answer with, conform to the Klantinteracties API 0.9.0 and Contactgegevens API 1.1.1
-specs (../shared/specs/); every declared field exists in them. Skipped without the specs."""
+specs (tests/specs/); every declared field exists in them. Skipped without the specs."""
 
 from __future__ import annotations
 

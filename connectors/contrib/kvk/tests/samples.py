@@ -1,6 +1,6 @@
 """Spec-conformant KVK answers for the unit tests (the contract tests validate each of them).
 
-Shapes follow ../shared/specs/kvk/*.yaml; values follow the demo cast (demo/universe.py COMPANY,
+Shapes follow tests/specs/kvk/*.yaml; values follow the demo cast (demo/universe.py COMPANY,
 an invented eenmanszaak) and are fictitious.
 """
 

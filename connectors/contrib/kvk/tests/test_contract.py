@@ -1,5 +1,5 @@
 """Contract tests: the KVK connector's requests and the unit tests' sample answers conform to the
-vendored specs (../shared/specs/kvk/), and every declared field exists in the spec's schemas.
+vendored specs (tests/specs/kvk/), and every declared field exists in the spec's schemas.
 
 The three spec files declare their servers differently (Zoeken `…/api/v2` + `/zoeken`,
 Basisprofiel `…/api/v1` + `/basisprofielen/…`, Vestigingsprofiel `…/api` + `/v1/…`), so each is

@@ -1,7 +1,7 @@
 """Spec-conformant Objects API 2.7.0 answers used by the Objecten connector tests.
 
 They follow `PaginatedObjectList` / `Object` / `ObjectRecord` of
-../shared/specs/objecten/openapi.yaml; test_contract.py validates them against it. They hold no
+tests/specs/objecten/openapi.yaml; test_contract.py validates them against it. They hold no
 `geometry`: the connector never asks for it in `fields`, and the spec's `nullable` beside an
 `allOf` cannot express the `null` the API sends for an object without one.
 """

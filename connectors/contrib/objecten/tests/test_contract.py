@@ -1,5 +1,5 @@
 """Contract tests: the Objecten connector's requests, and the answers its unit tests use, conform
-to the Objects API 2.7.0 spec (../shared/specs/objecten/openapi.yaml)."""
+to the Objects API 2.7.0 spec (tests/specs/objecten/openapi.yaml)."""
 
 import requests
 import responses

@@ -62,10 +62,13 @@ class OidcBearerAuthentication(authentication.BaseAuthentication):
 
     Inactive (returns None) while OIDC is disabled, and for `iko_` tokens, which belong to
     `ApiClientTokenAuthentication`. An invalid token is a 401 that says why; an identity provider
-    that cannot be reached for its keys is a 503, never a 500.
+    that cannot be reached for its keys is a 503, never a 500. A token that names a citizen
+    (`IKO_OIDC_CITIZEN_*_CLAIM`) is a 401 too: citizens come only from the citizens' issuer. The
+    self-service paths set `identify_citizen_claims` to identify such a token, and refuse it logged.
     """
 
     keyword = "Bearer"
+    identify_citizen_claims = False
 
     def authenticate(self, request):
         if not oidc_enabled():
@@ -89,6 +92,11 @@ class OidcBearerAuthentication(authentication.BaseAuthentication):
                 status_code=503, code="identity-provider-unavailable", title="Service unavailable",
                 detail="The access token cannot be checked now: the identity provider cannot be reached.",
             ) from exc
+        if principal.names_citizen and not self.identify_citizen_claims:
+            raise InvalidBearerToken(
+                f"This token of the staff issuer names a citizen (claim {principal.citizen_claim!r}); a citizen's "
+                "token must come from the citizens' issuer, and is accepted on the self-service paths only."
+            )
         return principal, None
 
     def authenticate_header(self, request):

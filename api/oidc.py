@@ -157,8 +157,8 @@ def _jwks_client(uri: str) -> jwt.PyJWKClient:
         return client
 
 
-def _signing_key(token: str) -> jwt.PyJWK:
-    jwks_uri = oidc_endpoint("jwks_uri")
+def _signing_key(token: str, jwks_uri: str | None = None) -> jwt.PyJWK:
+    jwks_uri = jwks_uri or oidc_endpoint("jwks_uri")
     if not jwks_uri:
         raise OidcProviderUnavailable("The identity provider publishes no jwks_uri.")
     try:
@@ -172,13 +172,16 @@ def _signing_key(token: str) -> jwt.PyJWK:
         ) from exc
 
 
-def token_validate(token: str, *, audience: list[str] | None) -> dict[str, Any]:
+def token_validate(token: str, *, audience: list[str] | None, issuer: str | None = None,
+                   jwks_uri: str | None = None) -> dict[str, Any]:
     """The verified claims of a JWT from the configured issuer, or `TokenInvalid` saying why.
 
     `audience=None` skips the audience check (only for a token IKO itself just received from the
     token endpoint). Raises `OidcProviderUnavailable` when the provider's keys cannot be fetched.
+    `issuer` and `jwks_uri` name another trusted issuer than the staff one (the citizens' issuer,
+    api/citizen_auth.py); by default the staff issuer and its JWKS.
     """
-    issuer = _issuer()
+    issuer = issuer or _issuer()
     algorithms = allowed_algorithms()
     try:
         header = jwt.get_unverified_header(token)
@@ -190,7 +193,7 @@ def token_validate(token: str, *, audience: list[str] | None) -> dict[str, Any]:
             "algorithm-not-allowed",
             f"Tokens signed with algorithm {alg!r} are not accepted; accepted are {', '.join(algorithms)}.",
         )
-    key = _signing_key(token)
+    key = _signing_key(token, jwks_uri)
     try:
         claims = jwt.decode(
             token,
@@ -254,19 +257,17 @@ def bearer_audience() -> list[str]:
     return audience
 
 
-def citizen_ids_from_claims(claims: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The citizen's own BSN and/or KVK number from the configured claims (self-service).
+def citizen_claim_of(claims: dict[str, Any]) -> str:
+    """The claim that names a citizen in a staff-issuer token (`IKO_OIDC_CITIZEN_*_CLAIM`), or "".
 
-    A claim that is present makes the token a citizen's, even if its value is not a valid number:
-    such a token then matches no subject at all, rather than falling back to staff grants.
+    A claim that is present marks the token, whatever its value: citizens come only from the
+    citizens' issuer (api/citizen_auth.py), so such a token is refused, never taken for staff.
     """
-    found = []
-    for subject_type, setting in (("bsn", "IKO_OIDC_CITIZEN_BSN_CLAIM"), ("kvk", "IKO_OIDC_CITIZEN_KVK_CLAIM")):
+    for setting in ("IKO_OIDC_CITIZEN_BSN_CLAIM", "IKO_OIDC_CITIZEN_KVK_CLAIM"):
         path = getattr(settings, setting, "")
-        value = claim_at(claims, path) if path else None
-        if value is not None:
-            found.append((subject_type, str(value).strip() if isinstance(value, (str, int)) else ""))
-    return tuple(found)
+        if path and claim_at(claims, path) is not None:
+            return path
+    return ""
 
 
 def principal_from_token(token: str) -> OidcPrincipal:
@@ -282,7 +283,7 @@ def principal_from_token(token: str) -> OidcPrincipal:
         roles=roles_from_claims(claims),
         issuer=claims["iss"],
         client_id=str(claims.get("azp") or claims.get("client_id") or ""),
-        citizen_ids=citizen_ids_from_claims(claims),
+        citizen_claim=citizen_claim_of(claims),
         claims=claims,
     )
 

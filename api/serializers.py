@@ -62,8 +62,12 @@ class ViewRequestSerializer(serializers.Serializer):
     )
 
 
+# consent_required: not called, for want of the subject's consent (profiles/consent).
+STATUSES = ["ok", "not_found", "error", "timeout", "skipped", "consent_required"]
+
+
 class SourceStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["ok", "not_found", "error", "timeout", "skipped"])
+    status = serializers.ChoiceField(choices=STATUSES)
     durationMs = serializers.FloatField()
     retrievedAt = serializers.DateTimeField(allow_null=True)
     detail = serializers.CharField(allow_blank=True)
@@ -77,7 +81,7 @@ class SourceStatusSerializer(serializers.Serializer):
 
 
 class RelationStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["ok", "not_found", "error", "timeout", "skipped"])
+    status = serializers.ChoiceField(choices=STATUSES)
     calls = serializers.IntegerField()
     detail = serializers.CharField(allow_blank=True)
 

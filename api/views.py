@@ -17,7 +17,6 @@ from profiles.definitions.schema import profile_output_schema
 from profiles.refusals import Refusal
 from profiles.services.selectors import profile_is_granted_to, profile_list_for_principal
 from profiles.services.view import (
-    SELF_SERVICE_USER,
     Caller,
     profile_get_active,
     view_build,
@@ -39,8 +38,9 @@ def caller_from_request(request, on_behalf_of: str = "") -> Caller:
     - OIDC bearer token passed on by a case system: the token's user is the end user (the token
       proves it, so an `onBehalfOf` in the body does not override it); the system is the
       token's client (azp).
-    - A citizen's token passed on by a self-service portal: the actor is the portal, the end user
-      `BurgerZelf`; the citizen's username or BSN is never logged (the subject's pseudonym is).
+    - A staff-issuer token that names a citizen (let through only on the self-service paths, which
+      refuse it and log that): the actor is its client, and it has no end user, since its username
+      may be the citizen's BSN. Citizens themselves use the self-service paths (api/self_service.py).
     - Staff with a session (browsable API): the user, through its groups.
 
     The services get the principal as plain data (`principal_of`), never the request's user.
@@ -52,11 +52,8 @@ def caller_from_request(request, on_behalf_of: str = "") -> Caller:
             api_client=None, name=f"api-client:{user.name}", on_behalf_of=on_behalf_of,
             principal=principal, kind="api_client", system=user.name, gebruiker=on_behalf_of,
         )
-    if isinstance(user, OidcPrincipal) and user.is_citizen:
-        return Caller(
-            api_client=None, name=user.name, on_behalf_of=SELF_SERVICE_USER, principal=principal,
-            kind="self_service", system=user.client_id, gebruiker=SELF_SERVICE_USER,
-        )
+    if isinstance(user, OidcPrincipal) and user.names_citizen:
+        return Caller(api_client=None, name=user.name, principal=principal, kind="oidc", system=user.client_id)
     if isinstance(user, OidcPrincipal):
         return Caller(
             api_client=None, name=user.name, on_behalf_of=user.username,

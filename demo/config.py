@@ -2,7 +2,8 @@
 (profiles/configuration/), as an operator sets up an environment from a file.
 
 `demo_configure` fills in the file's `${IKO_DEMO_*}` placeholders with where `manage.py demo` started
-the seven demo sources of `demo/servers/`, and hands the import the demo credentials those sources
+the seven demo servers of `demo/servers/` (the Zaken server also serves the Documenten and
+Besluiten APIs, as Open Zaak does), and hands the import the demo credentials those sources
 expect (`secretsFromEnv`, `tokenFromEnv`). What the demo profiles are is described in the file.
 
 Idempotent: importing the same file again saves nothing (a profile's version only changes when
@@ -20,9 +21,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from demo.universe import COMPANY, PERSONS
+from demo.universe import COMPANY, GEZAGHOUDER, MINOR_CHILD, PERSONS
 from profiles.configuration.document import configuration_parse
 from profiles.configuration.importer import configuration_import
+from profiles.consent.models import ConsentText
+from profiles.consent.scopes import ConsentScope
 from profiles.definitions.models import SearchAction
 
 CONFIG_FILE = Path(__file__).with_name("config.yaml")
@@ -31,6 +34,18 @@ DEMO_TOKEN = "iko_demo_token_only_for_the_local_demo"
 DEMO_BSN = PERSONS[0]["bsn"]
 DEMO_KVK = COMPANY["kvkNummer"]
 DEMO_PURPOSE = "klantcontact"
+# Self-service (docs/integrator/citizen.md): the profile, its purpose, and the relation that needs
+# consent, with the text a citizen agrees to (config as code holds no consent texts, so it is made
+# here).
+SELF_SERVICE_PROFILE = "mijn-omgeving"
+SELF_SERVICE_PURPOSE = "mijn-omgeving"
+CONSENT_SCOPE = ConsentScope.for_relation(SELF_SERVICE_PROFILE, "inkomens")
+CONSENT_TEXT = {
+    "version": "1",
+    "title": "Uw inkomens in mijn omgeving",
+    "text": "Ik geef de gemeente toestemming om mijn inkomens uit het inkomensregister op te halen en "
+    "aan mij te tonen in mijn omgeving. Ik kan deze toestemming altijd intrekken.",
+}
 # The regelingen demo (docs/integrator/regelingen.md): suggestions for a test person who
 # qualifies, and the staff group whose grant prefills the application form (the demo admin is in it).
 DEMO_SUGGESTIONS_PROFILE = "regelingentoets"
@@ -38,14 +53,17 @@ DEMO_SUGGESTIONS_BSN = "999993847"
 DEMO_STAFF_GROUP = "Demo baliemedewerkers"
 
 # The sources config.yaml configures and the connector each uses: every installed connector once,
-# Objecten twice (one objecttype per source).
+# Objecten three times (one objecttype per source).
 SOURCE_CONNECTORS = {
     "brp": "brp",
     "kvk": "kvk",
     "zaken": "zaken",
+    "documenten": "documenten",
+    "besluiten": "besluiten",
     "klantinteracties": "klantinteracties",
     "objecten": "objecten",
     "bedrijfsobjecten": "objecten",
+    "vergunningen": "objecten",
     "bag": "bag",
     "inkomensregister": "generic",
 }
@@ -64,6 +82,9 @@ DEMO_SECRETS = {
     "IKO_SERVER_DEMO_KVK_HEADER_VALUE": DEMO_KVK_API_KEY,
     "IKO_SERVER_DEMO_ZAKEN_SECRET": DEMO_ZAKEN_SECRET,
     "IKO_SERVER_DEMO_CATALOGI_SECRET": DEMO_ZAKEN_SECRET,
+    # One Open Zaak, one client: the same credentials for its Documenten and Besluiten APIs.
+    "IKO_SERVER_DEMO_DOCUMENTEN_SECRET": DEMO_ZAKEN_SECRET,
+    "IKO_SERVER_DEMO_BESLUITEN_SECRET": DEMO_ZAKEN_SECRET,
     "IKO_SERVER_DEMO_KLANTINTERACTIES_HEADER_VALUE": f"Token {DEMO_OPENKLANT_TOKEN}",
     "IKO_SERVER_DEMO_CONTACTGEGEVENS_HEADER_VALUE": f"Token {DEMO_OPENKLANT_TOKEN}",
     "IKO_SERVER_DEMO_OBJECTEN_HEADER_VALUE": f"Token {DEMO_OBJECTEN_TOKEN}",
@@ -85,11 +106,14 @@ def demo_configure(
     kvk_api_root: str,
     zaken_api_root: str,
     catalogi_api_root: str,
+    documenten_api_root: str,
+    besluiten_api_root: str,
     klantinteracties_api_root: str,
     contactgegevens_api_root: str,
     objecten_api_root: str,
     objecttype_url: str,
     company_objecttype_url: str,
+    vergunning_objecttype_url: str,
     bag_api_root: str,
     inkomensregister_api_root: str,
 ) -> dict:
@@ -101,6 +125,7 @@ def demo_configure(
         # A secret or token the file asks for that DEMO_SECRETS does not give: the demo would not work.
         raise RuntimeError("demo/config.yaml needs more than demo_configure gives it:\n" + "\n".join(result.notices))
     _remove_other_search_actions(configuration_parse(text))
+    ConsentText.objects.get_or_create(**CONSENT_SCOPE.lookup(), version=CONSENT_TEXT["version"], defaults=CONSENT_TEXT)
     return {
         "token": DEMO_TOKEN,
         "purpose": DEMO_PURPOSE,
@@ -108,6 +133,11 @@ def demo_configure(
         "bsn": DEMO_BSN,
         "company_profile": "bedrijfsbeeld",
         "kvk": DEMO_KVK,
+        "self_service_profile": SELF_SERVICE_PROFILE,
+        "consent_scope": CONSENT_SCOPE.key,
+        "consent_text_version": CONSENT_TEXT["version"],
+        "gezaghouder": GEZAGHOUDER["bsn"],
+        "child": MINOR_CHILD["bsn"],
         "suggestions_profile": DEMO_SUGGESTIONS_PROFILE,
         "suggestions_bsn": DEMO_SUGGESTIONS_BSN,
     }

@@ -1,4 +1,6 @@
 """The seven demo sources as one set: start them, and name their API roots for the demo configuration.
+(The Zaken source also serves the Documenten and Besluiten APIs, each on its own API root, as Open
+Zaak does.)
 
 `manage.py demo` starts them next to IKO on loopback; `manage.py demo_sources` starts them alone
 (the demo sources' own container in docker-compose.yml), and `manage.py demo_configure
@@ -21,13 +23,14 @@ from demo.servers.generic import PREFIX as GENERIC_PREFIX
 from demo.servers.klantinteracties import CONTACTGEGEVENS_PREFIX, KLANTINTERACTIES_PREFIX
 from demo.servers.objecten import API_PATH as OBJECTEN_PATH
 from demo.servers.zaken import CATALOGI_PREFIX, ZAKEN_PREFIX
-from demo.universe import COMPANY_OBJECTTYPE_URL_PATH, OBJECTTYPE_URL_PATH
+from demo.servers.zgw_dossiers import BESLUITEN_PREFIX, DOCUMENTEN_PREFIX
+from demo.universe import COMPANY_OBJECTTYPE_URL_PATH, OBJECTTYPE_URL_PATH, VERGUNNING_OBJECTTYPE_URL_PATH
 
 # (option name, environment name, default port, what it serves)
 PORTS = [
     ("brp", "BRP", 5010, "BRP Personen"),
     ("kvk", "KVK", 5012, "KVK Handelsregister"),
-    ("zaken", "ZAKEN", 5020, "Zaken + Catalogi"),
+    ("zaken", "ZAKEN", 5020, "Zaken + Catalogi + Documenten + Besluiten"),
     ("klantinteracties", "KLANTINTERACTIES", 5030, "Open Klant"),
     ("objecten", "OBJECTEN", 5040, "Objects API"),
     ("bag", "BAG", 5050, "BAG adressen"),
@@ -92,11 +95,14 @@ def sources_roots(servers: dict) -> dict[str, str]:
         "kvk_api_root": servers["kvk"].api_root,
         "zaken_api_root": servers["zaken"].zaken_api_root,
         "catalogi_api_root": servers["zaken"].catalogi_api_root,
+        "documenten_api_root": servers["zaken"].documenten_api_root,
+        "besluiten_api_root": servers["zaken"].besluiten_api_root,
         "klantinteracties_api_root": servers["klantinteracties"].api_root,
         "contactgegevens_api_root": servers["klantinteracties"].contactgegevens_api_root,
         "objecten_api_root": servers["objecten"].api_root,
         "objecttype_url": servers["objecten"].objecttype_url,
         "company_objecttype_url": servers["objecten"].company_objecttype_url,
+        "vergunning_objecttype_url": servers["objecten"].vergunning_objecttype_url,
         "bag_api_root": servers["bag"].api_root,
         "inkomensregister_api_root": servers["generic"].api_root,
     }
@@ -111,11 +117,14 @@ def sources_roots_at(host: str, ports: dict[str, int]) -> dict[str, str]:
         "kvk_api_root": f"{url['kvk']}/api/",
         "zaken_api_root": f"{url['zaken']}{ZAKEN_PREFIX}/",
         "catalogi_api_root": f"{url['zaken']}{CATALOGI_PREFIX}/",
+        "documenten_api_root": f"{url['zaken']}{DOCUMENTEN_PREFIX}/",
+        "besluiten_api_root": f"{url['zaken']}{BESLUITEN_PREFIX}/",
         "klantinteracties_api_root": f"{url['klantinteracties']}{KLANTINTERACTIES_PREFIX}/",
         "contactgegevens_api_root": f"{url['klantinteracties']}{CONTACTGEGEVENS_PREFIX}/",
         "objecten_api_root": f"{url['objecten']}{OBJECTEN_PATH}",
         "objecttype_url": f"{url['objecten']}{OBJECTTYPE_URL_PATH}",
         "company_objecttype_url": f"{url['objecten']}{COMPANY_OBJECTTYPE_URL_PATH}",
+        "vergunning_objecttype_url": f"{url['objecten']}{VERGUNNING_OBJECTTYPE_URL_PATH}",
         "bag_api_root": f"{url['bag']}{BAG_PATH}",
         "inkomensregister_api_root": f"{url['generic']}{GENERIC_PREFIX}/",
     }

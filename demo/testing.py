@@ -22,7 +22,7 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 SOURCE_PORT_FLAGS = (
     "--brp-port", "--kvk-port", "--zaken-port", "--klantinteracties-port",
-    "--objecten-port", "--bag-port", "--generic-port",
+    "--objecten-port", "--bag-port", "--generic-port", "--citizen-issuer-port",
 )
 
 

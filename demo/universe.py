@@ -100,6 +100,11 @@ COMPANY = {
     ],
 }
 
+# A parent and her minor child from the official BRP test set, for the self-service demo of acting
+# for a child (machtigen): the child's BRP `gezag` (EenhoofdigOuderlijkGezag) names the parent.
+GEZAGHOUDER = {"bsn": "999999126", "voornamen": "Manon", "geslachtsnaam": "Maasland"}
+MINOR_CHILD = {"bsn": "999970021", "voornamen": "Maya", "geslachtsnaam": "Maasland", "geboortedatum": "2015-02-01"}
+
 # Every nummeraanduiding the BAG demo must resolve: the persons' and the vestigingen's.
 ADDRESSES = [p["adres"] for p in PERSONS] + [v["adres"] for v in COMPANY["vestigingen"]]
 
@@ -109,3 +114,31 @@ OBJECT_BSN_ATTRIBUTE = "bsn"
 # The objecttype of the company's registrations in the Objecten demo, and its KVK attribute.
 COMPANY_OBJECTTYPE_URL_PATH = "/objecttypes/api/v2/objecttypes/c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f"
 OBJECT_KVK_ATTRIBUTE = "kvkNummer"
+
+# --- the objects behind the addresses (the object views: adresbeeld, zaakbeeld) ------------------
+# The BAG objects are invented: every address has one verblijfsobject in one pand (BAG ids derived
+# from the adresseerbaar object id, see demo/servers/bag_objecten.py). What sets some of them
+# apart: use, size and the year the pand was built; the rest are dwellings.
+BAG_OBJECTS = {
+    # Boterdiep 31, Suzanne Moulin's home: a dakkapel permit, an enforcement case and an objection.
+    "0599010000208579": {"gebruiksdoelen": ["woonfunctie"], "oppervlakte": 112, "bouwjaar": "1932"},
+    # Boterdiep 33, the bakery next door (the company's hoofdvestiging).
+    "0599010000208580": {"gebruiksdoelen": ["winkelfunctie"], "oppervlakte": 146, "bouwjaar": "1932"},
+    # Turfmarkt 77, the company's nevenvestiging.
+    "0518010000583569": {"gebruiksdoelen": ["winkelfunctie"], "oppervlakte": 64, "bouwjaar": "1995"},
+}
+BAG_BOUWJAAR_BY_WOONPLAATS = {"Rotterdam": "1926", "'s-Gravenhage": "1978", "Utrecht": "1890"}
+# The address the object story is about, and how the Zaken API names BAG objects: by the URL of the
+# object at Kadaster's BAG API (a zaakobject's `object`), the same whichever BAG server IKO asks.
+OBJECT_STORY_ADDRESS = PERSONS[0]["adres"]
+KADASTER_BAG_ROOT = "https://api.bag.kadaster.nl/lvbag/individuelebevragingen/v2/"
+
+# The objecttype of the permits registered in the Objecten demo, and the data attribute holding
+# the BAG nummeraanduiding id of the address a permit is for.
+VERGUNNING_OBJECTTYPE_URL_PATH = "/objecttypes/api/v2/objecttypes/e5f6a7b8-c9d0-4e1f-8a2b-3c4d5e6f7a8b"
+OBJECT_ADRES_ATTRIBUTE = "adres.nummeraanduidingIdentificatie"
+
+
+def pand_identificatie(adresseerbaar_object: str) -> str:
+    """The demo's pand id of an adresseerbaar object: same gemeentecode and number, code 10."""
+    return f"{adresseerbaar_object[:4]}10{adresseerbaar_object[-10:]}"

@@ -66,6 +66,8 @@ def test_the_klantbeeld_shows_a_test_person_from_brp_zaken_open_klant_objecten_b
     zaken = {z["identificatie"]: z for z in persoon["zaken"]}
     assert set(zaken) == {
         "ZAAK-2025-0000000101", "ZAAK-2024-0000000087", "ZAAK-2025-0000000214", "ZAAK-2025-0000000176",
+        # About her home at Boterdiep 31: the dakkapel permit, the enforcement request, her objection.
+        "ZAAK-2025-0000000301", "ZAAK-2025-0000000302", "ZAAK-2025-0000000303",
     }
     assert zaken["ZAAK-2025-0000000101"]["zaaktype"] == {"omschrijving": "Aanvraag parkeervergunning"}
     assert zaken["ZAAK-2025-0000000101"]["status"]["omschrijving"] == "In behandeling"

@@ -9,6 +9,7 @@ vendored specs came from.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,10 +22,23 @@ FORBIDDEN = re.compile(
 )
 
 
+def _repository_files():
+    """The files of the repository: tracked or new, never what .gitignore leaves out (the install's
+    egg-info copies the README, the venv, caches); without git, every file outside SKIPPED_DIRS."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                                cwd=ROOT, capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        yield from (path for path in ROOT.rglob("*")
+                    if not any(part in SKIPPED_DIRS for part in path.relative_to(ROOT).parts))
+        return
+    yield from (ROOT / name for name in listed.decode().split("\0") if name)
+
+
 def _checked_files():
-    for path in ROOT.rglob("*"):
+    for path in _repository_files():
         relative = path.relative_to(ROOT)
-        if any(part in SKIPPED_DIRS for part in relative.parts) or not path.is_file():
+        if not path.is_file():
             continue
         if path.suffix not in SUFFIXES or relative in ALLOWED:
             continue

@@ -1,6 +1,6 @@
 """Purpose binding end to end through the API: deny by default for every principal, narrowed
-grants, citizen self-service, group and role grants, valid from/until, and the purpose headers
-that go to the BRP. Deny by default, and the purpose goes with every call."""
+grants, no citizen from the staff issuer, group and role grants, valid from/until, and the purpose
+headers that go to the BRP. Deny by default, and the purpose goes with every call."""
 
 from __future__ import annotations
 
@@ -154,7 +154,8 @@ def test_a_narrowed_grant_also_cuts_a_profile_with_an_output_transform(authed_ap
     assert ProcessingRecord.objects.get().fields_withheld == ["geboren"]
 
 
-# --- self-service ----------------------------------------------------------------------------------
+# --- self-service: citizens come only from the citizens' issuer --------------------------------------
+# (Citizens' own views, through the citizens' issuer, are in test_self_service_view.py.)
 
 
 @pytest.fixture
@@ -167,50 +168,48 @@ def self_service(oidc, profile, purpose, brp_source):
 
 
 def citizen_token(provider, bsn=BSN, **claims) -> str:
+    """A token of the STAFF issuer that names a citizen, as a portal might wrongly pass on."""
     return provider.access_token(azp=PORTAL, bsn=bsn, preferred_username=bsn, **claims)
 
 
-def test_self_service_with_another_citizens_bsn_is_refused_and_logged(api, self_service, oidc):
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {citizen_token(oidc)}")
-
+def refused_without_a_call(api, bsn):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as sources:
         sources.add_passthru("http://127.0.0.1")
-        response = view(api, bsn=OTHER_BSN)
+        response = view(api, bsn=bsn)
         outgoing = [c for c in sources.calls if "brp.example.org" in c.request.url]
-
-    assert response.status_code == 403
-    assert response.json()["code"] == "not-own-subject"
     assert outgoing == []
-    record = ProcessingRecord.objects.get()
-    assert (record.outcome, record.reason) == ("denied", "self-service-subject-mismatch")
-    assert record.subject_pseudonym == subject_pseudonym(subject_type="bsn", value=OTHER_BSN)
-    assert (record.actor, record.actor_type, record.calling_system) == (f"self-service:{PORTAL}", "self_service", PORTAL)
-    assert BSN not in json.dumps([record.actor, record.on_behalf_of, record.calling_system])
+    return response
 
 
-def test_self_service_with_the_citizens_own_bsn_answers_with_burgerzelf_as_user(api, self_service, oidc):
+def test_a_staff_issuer_token_that_names_a_citizen_is_refused_on_the_staff_paths_with_nothing_called(
+    api, self_service, oidc,
+):
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {citizen_token(oidc)}")
 
-    with responses.RequestsMock() as sources:
-        sources.add_passthru("http://127.0.0.1")
-        sources.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
-        response = view(api)
-        sent = sources.calls[-1].request
+    response = refused_without_a_call(api, OTHER_BSN)
 
-    assert response.status_code == 200, response.content
-    assert response.json()["data"]["persoon"]["naam"] == {"volledigeNaam": "Suzanne Moulin"}
-    assert sent.headers["x-gebruiker"] == "BurgerZelf"
-    assert sent.headers["x-doelbinding"] == "BRPACT-AlgemeneTaken"
-    assert ProcessingRecord.objects.get().on_behalf_of == "BurgerZelf"
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "invalid-token"
+    assert "citizens' issuer" in response.json()["detail"]
+    assert BSN not in response.content.decode()
+    assert not ProcessingRecord.objects.exists()
 
 
-def test_a_citizens_token_with_a_staff_role_still_sees_only_its_own_data(api, self_service, oidc, profile, purpose):
+def test_a_staff_issuer_token_that_names_a_citizen_does_not_get_even_that_citizens_own_data(api, self_service, oidc):
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {citizen_token(oidc)}")
+
+    assert refused_without_a_call(api, BSN).status_code == 401
+
+
+def test_a_staff_issuer_token_that_names_a_citizen_is_refused_whatever_staff_role_it_carries(
+    api, self_service, oidc, profile, purpose,
+):
     Grant.objects.create(kind="role", role="kcc", profile=profile, purpose=purpose)
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {citizen_token(oidc)}")  # the test user has role kcc
 
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as sources:
-        sources.add_passthru("http://127.0.0.1")
-        assert view(api, bsn=OTHER_BSN).status_code == 403
+    assert refused_without_a_call(api, OTHER_BSN).status_code == 401
+    assert refused_without_a_call(api, BSN).status_code == 401
 
 
 # --- group and role grants -------------------------------------------------------------------------
@@ -269,7 +268,9 @@ def test_the_profile_list_and_schema_use_the_same_grants_for_every_kind_of_princ
         return names, api.get("/api/v1/profiles/klantbeeld/schema").status_code
 
     assert listing_and_schema(HTTP_AUTHORIZATION=f"Bearer {oidc.access_token()}") == (["klantbeeld"], 200)
-    assert listing_and_schema(HTTP_AUTHORIZATION=f"Bearer {citizen_token(oidc)}") == (["klantbeeld"], 200)
+    # A staff-issuer token that names a citizen is nobody's, self-service grant for its portal or not.
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {citizen_token(oidc)}")
+    assert api.get("/api/v1/profiles").status_code == 401
     assert listing_and_schema(HTTP_AUTHORIZATION=f"Bearer {oidc.access_token(resource_access={})}") == ([], 404)
     api.credentials()
     api.force_login(user)

@@ -7,7 +7,10 @@ Implements, in HAL JSON, the address part of BAG IB 2.6.0
 - `GET adressen?postcode=&huisnummer=[&huisletter=&huisnummertoevoeging=&exacteMatch=]` and
   `GET adressen?adresseerbaarObjectIdentificatie=` (`bevraagAdressen`), paged with `page` and
   `pageSize` (10-100), the list under `_embedded.adressen`;
-- `GET info` (`getInfo`).
+- `GET info` (`getInfo`);
+- the verblijfsobject and pand behind every address: `GET adresseerbareobjecten/{id}`,
+  `GET adresseerbareobjecten?nummeraanduidingIdentificatie=` and `GET panden/{id}`, built in
+  `demo/servers/bag_objecten.py`.
 
 The addresses are every entry of `demo.universe.ADDRESSES` (the persons' and the vestigingen's),
 plus two invented neighbours of St.-Jacobsstraat 1A (1 and 1B) so that `exacteMatch` makes a
@@ -29,8 +32,18 @@ from http import HTTPStatus
 from typing import Any, Mapping
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from demo.universe import ADDRESSES
+from demo.universe import ADDRESSES, pand_identificatie
 
+from .bag_objecten import (
+    ADRESSEERBAAR_OBJECT_RE,
+    NUMMERAANDUIDING_RE as OBJECT_NUMMERAANDUIDING_RE,
+    OBJECT_LIST_PARAMS,
+    PAND_RE,
+    build_objecten,
+    hal_object,
+    hal_pand,
+    objecten_with_address,
+)
 from .base import DemoRequestHandler, DemoServer, ProblemError, fault_settings_from_env
 
 API_PATH = "/lvbag/individuelebevragingen/v2/"
@@ -107,7 +120,7 @@ def build_adressen() -> list[dict[str, Any]]:
             "openbareRuimteIdentificatie": openbare_ruimte,
             "woonplaatsIdentificatie": WOONPLAATSEN[a["woonplaats"]],
             "adresseerbaarObjectIdentificatie": a["adresseerbaarObjectIdentificatie"],
-            "pandIdentificaties": [f"{gemeente}10{a['adresseerbaarObjectIdentificatie'][-10:]}"],
+            "pandIdentificaties": [pand_identificatie(a["adresseerbaarObjectIdentificatie"])],
             "adresregel5": regel5,
             "adresregel6": regel6,
         }
@@ -160,6 +173,10 @@ class BagHandler(DemoRequestHandler):
             self._send_hal(*self._list(query))
         elif rest.startswith("adressen/") and rest.count("/") == 1:
             self._send_hal(self._one(rest.split("/", 1)[1]))
+        elif rest == "adresseerbareobjecten":
+            self._send_hal(*self._objecten(query))
+        elif rest.startswith(("adresseerbareobjecten/", "panden/")) and rest.count("/") == 1:
+            self._send_hal(self._object_or_pand(*rest.split("/")), {"Content-Crs": "epsg:28992"})
         else:
             raise ProblemError(404)
 
@@ -264,6 +281,40 @@ class BagHandler(DemoRequestHandler):
                 return False
         return True
 
+    def _object_or_pand(self, resource: str, identificatie: str) -> dict[str, Any]:
+        pattern, name = (PAND_RE, "identificatie") if resource == "panden" else (
+            ADRESSEERBAAR_OBJECT_RE, "adresseerbaarObjectIdentificatie")
+        if not pattern.match(identificatie):
+            invalid = _Invalid()
+            invalid.add(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
+            invalid.raise_if_any()
+        table, render = (self.demo.panden, hal_pand) if resource == "panden" else (self.demo.verblijfsobjecten, hal_object)
+        found = table.get(identificatie)
+        if found is None:
+            raise ProblemError(404)
+        return render(self.demo.api_root, found)
+
+    def _objecten(self, query: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
+        invalid = _Invalid()
+        for name in sorted(set(query) - OBJECT_LIST_PARAMS):
+            invalid.add(name, "unknownParam", "Parameter is niet verwacht.")
+        value = {name: values[-1] for name, values in query.items()}
+        nummeraanduiding = value.get("nummeraanduidingIdentificatie")
+        if nummeraanduiding is not None and not OBJECT_NUMMERAANDUIDING_RE.match(nummeraanduiding):
+            invalid.add("nummeraanduidingIdentificatie", "pattern", "Waarde voldoet niet aan patroon ^[0-9]{4}20[0-9]{10}$.")
+        page = self._integer(value, "page", 1, 10**6, invalid) or 1
+        size = self._integer(value, "pageSize", 10, 100, invalid) or 20
+        invalid.raise_if_any()
+        if nummeraanduiding is None:
+            raise ProblemError(400, "Ten minste één parameter moet worden opgegeven.", code="paramsRequired")
+        found = objecten_with_address(self.demo.verblijfsobjecten, nummeraanduiding)
+        window = found[(page - 1) * size : page * size]
+        last = max(1, -(-len(found) // size))
+        body: dict[str, Any] = {"_links": self._page_links(query, page, last, "adresseerbareobjecten")}
+        if window:
+            body["_embedded"] = {"adresseerbareObjecten": [hal_object(self.demo.api_root, v) for v in window]}
+        return body, {"X-Pagination-Page": str(page), "X-Pagination-Limit": str(size)}
+
     # -- HAL -------------------------------------------------------------------------------
     def _hal_adres(self, adres: dict[str, Any]) -> dict[str, Any]:
         root = self.demo.api_root
@@ -277,10 +328,10 @@ class BagHandler(DemoRequestHandler):
         }
         return {**adres, "_links": links}
 
-    def _page_links(self, query: dict[str, list[str]], page: int, last: int) -> dict[str, Any]:
+    def _page_links(self, query: dict[str, list[str]], page: int, last: int, resource: str = "adressen") -> dict[str, Any]:
         def href(number: int) -> dict[str, str]:
             params = {**query, "page": [str(number)]}
-            return {"href": f"{self.demo.api_root}adressen?{urlencode(params, doseq=True)}"}
+            return {"href": f"{self.demo.api_root}{resource}?{urlencode(params, doseq=True)}"}
 
         links = {"self": href(page), "first": href(1), "last": href(last)}
         if page > 1:
@@ -323,6 +374,7 @@ class BagDemoServer(DemoServer):
         self.api_key = api_key
         self.adressen = build_adressen()
         self.adressen_by_id = {a["nummeraanduidingIdentificatie"]: a for a in self.adressen}
+        self.verblijfsobjecten, self.panden = build_objecten(self.adressen)
 
     @property
     def api_root(self) -> str:

@@ -3,7 +3,7 @@ one port, under ``/klantinteracties/api/v1/`` and ``/contactgegevens/api/v1/`` a
 
 Specs: ``tests/specs/klantinteracties/openapi.yaml`` (Klantinteracties API 0.9.0, Open Klant
 2.18) and ``tests/specs/contactgegevens/openapi.yaml`` (Contactgegevens API 1.1.1). Served,
-read only (other methods answer 405):
+read only (other methods answer 405) except ``POST maak-klantcontact`` (klantinteracties_write.py):
 
 * Klantinteracties: ``partijen`` (the ``partijIdentificator__*`` and ``subIdentificatorVan__*``
   filters, soortPartij, indicatieActief, ...; ``expand`` betrokkenen, betrokkenen.hadKlantcontact,
@@ -48,6 +48,7 @@ from urllib.parse import parse_qs, urlencode
 
 from demo.universe import COMPANY, PERSONS, PERSONS_BY_BSN
 
+from .klantinteracties_write import maak_klantcontact
 from .base import DemoRequestHandler, DemoServer, FaultSettings, ProblemError, fault_settings_from_env
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "klantinteracties.json"
@@ -611,6 +612,8 @@ class KlantinteractiesRequestHandler(DemoRequestHandler):
             raise ProblemError(404, "Niet gevonden.", code="not_found")
         self._authenticate()
         resource, _, key = rest.partition("/")
+        if (api, resource, self.command) == ("klantinteracties", "maak-klantcontact", "POST"):
+            return maak_klantcontact(self)  # the one write (klantinteracties_write.py)
         if (api, resource) not in ROUTES or "/" in key:
             raise ProblemError(404, "Niet gevonden.", code="not_found")
         if self.command != "GET":

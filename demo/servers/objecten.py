@@ -6,7 +6,9 @@ objects of the demo objecttype (`OBJECTTYPE_URL_PATH`, BSN in `OBJECT_BSN_ATTRIB
 parkeervergunning, an afvalpas or a WMO-voorziening, and some also have objects of a second
 objecttype (meldingen openbare ruimte) that also carry a `bsn`, so that the `type` filter matters.
 The demo company (`COMPANY`) has registrations of a third objecttype (`COMPANY_OBJECTTYPE_URL_PATH`,
-KVK number in `OBJECT_KVK_ATTRIBUTE`), such as a bedrijfsafvalcontract per vestiging.
+KVK number in `OBJECT_KVK_ATTRIBUTE`), such as a bedrijfsafvalcontract per vestiging. Permits are
+registered per address in a fourth objecttype (`VERGUNNING_OBJECTTYPE_URL_PATH`, the BAG
+nummeraanduiding id in `OBJECT_ADRES_ATTRIBUTE`), each naming its zaak and its holder.
 
 Like the real API it filters on `type`, `data_attr` (repeatable, `key__operator__value`, nested
 keys with `__`), the deprecated `data_attrs`, `typeVersion` and `data_icontains`, selects
@@ -32,12 +34,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from demo.universe import (
+    ADDRESSES,
     COMPANY,
     COMPANY_OBJECTTYPE_URL_PATH,
+    OBJECT_ADRES_ATTRIBUTE,
     OBJECT_BSN_ATTRIBUTE,
     OBJECT_KVK_ATTRIBUTE,
     OBJECTTYPE_URL_PATH,
     PERSONS,
+    VERGUNNING_OBJECTTYPE_URL_PATH,
 )
 
 from .base import DemoRequestHandler, DemoServer, ProblemError, fault_settings_from_env
@@ -75,12 +80,36 @@ BEDRIJFSREGISTRATIES = [
      {"vestigingsnummer": "000059218555", "object": "uithangbord", "geldigTot": "2027-03-31"}, "2022-04-01"),
 ]
 
+# (nummeraanduiding id, permit data, startAt) of the permits objecttype: the permits at the
+# addresses of the object story (Boterdiep 31 and the bakery at Boterdiep 33).
+VERGUNNINGEN = [
+    ("0599200000219678", {"vergunning": "omgevingsvergunning", "activiteit": "plaatsen dakkapel",
+                          "zaak": "ZAAK-2025-0000000301", "houder": {"bsn": "999993653"}, "status": "verleend",
+                          "geldigVanaf": "2025-03-29"}, "2025-03-29"),
+    ("0599200000219679", {"vergunning": "omgevingsvergunning", "activiteit": "verbouwen winkel",
+                          "zaak": "ZAAK-2025-0000000140", "houder": {"kvkNummer": "90004760"}, "status": "aangevraagd"},
+     "2025-04-01"),
+    ("0599200000219679", {"vergunning": "terrasvergunning", "activiteit": "terras op de stoep",
+                          "zaak": "ZAAK-2025-0000000176", "houder": {"kvkNummer": "90004760"}, "status": "aangevraagd"},
+     "2025-05-20"),
+]
+
+
+def _with_address(path: str, value: str, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with `value` at the dotted `path` (the objecttype's address attribute)."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        return {head: value, **data}
+    return {**data, head: _with_address(rest, value, data.get(head, {}))}
+
 
 def build_objects(base_url: str) -> list[dict[str, Any]]:
     """The demo objects, with URLs on this server; the same uuids on every start."""
     objecttype = base_url + OBJECTTYPE_URL_PATH
     other = base_url + OTHER_OBJECTTYPE_URL_PATH
     company = base_url + COMPANY_OBJECTTYPE_URL_PATH
+    vergunning = base_url + VERGUNNING_OBJECTTYPE_URL_PATH
+    addresses = {a["nummeraanduidingIdentificatie"] for a in ADDRESSES}
     known = {p["bsn"] for p in PERSONS}
     vestigingen = {v["vestigingsnummer"] for v in COMPANY["vestigingen"]}
     rows = [
@@ -92,12 +121,17 @@ def build_objects(base_url: str) -> list[dict[str, Any]]:
     ] + [
         (company, {OBJECT_KVK_ATTRIBUTE: kvk, "registratie": soort, "status": "actief", **extra}, start)
         for kvk, soort, extra, start in BEDRIJFSREGISTRATIES
+    ] + [
+        (vergunning, _with_address(OBJECT_ADRES_ATTRIBUTE, nummeraanduiding, data), start)
+        for nummeraanduiding, data, start in VERGUNNINGEN
     ]
     objects = []
     # New rows go at the end: an object's uuid is derived from its number.
     for number, (type_url, data, start) in enumerate(rows, start=1):
         if type_url == company:
             assert data[OBJECT_KVK_ATTRIBUTE] == COMPANY["kvkNummer"] and data["vestigingsnummer"] in vestigingen
+        elif type_url == vergunning:
+            assert data["adres"]["nummeraanduidingIdentificatie"] in addresses
         else:
             assert data["bsn" if type_url == other else OBJECT_BSN_ATTRIBUTE] in known
         object_uuid = str(uuid.uuid5(_NAMESPACE, f"object-{number}"))
@@ -295,6 +329,7 @@ class ObjectenDemoServer(DemoServer):
         self.objects = build_objects(self.base_url)
         self.objecttypes = {
             self.objecttype_url, self.base_url + OTHER_OBJECTTYPE_URL_PATH, self.company_objecttype_url,
+            self.vergunning_objecttype_url,
         }
 
     @property
@@ -310,6 +345,11 @@ class ObjectenDemoServer(DemoServer):
     def company_objecttype_url(self) -> str:
         """The objecttype of the company's registrations (KVK number in `OBJECT_KVK_ATTRIBUTE`)."""
         return self.base_url + COMPANY_OBJECTTYPE_URL_PATH
+
+    @property
+    def vergunning_objecttype_url(self) -> str:
+        """The objecttype of the permits per address (BAG id in `OBJECT_ADRES_ATTRIBUTE`)."""
+        return self.base_url + VERGUNNING_OBJECTTYPE_URL_PATH
 
 
 def start_objecten_server(

@@ -1,4 +1,5 @@
-"""Demo ZGW Zaken API 1.5 and Catalogi API 1.3 server on 127.0.0.1, one port, two API roots.
+"""Demo ZGW Zaken API 1.5 and Catalogi API 1.3 server on 127.0.0.1, with the Documenten API 1.4 and
+Besluiten API 1.1 of the same zaken: one port, four API roots, as Open Zaak serves them.
 
 Specs: ``tests/specs/zgw-zaken/openapi.yaml`` (Zaken 1.5.1 as served by Open Zaak) and
 ``tests/specs/zgw-catalogi/openapi.yaml`` (Catalogi 1.3.1). The API roots are
@@ -9,9 +10,12 @@ as in Open Zaak. Served, read only:
   ``ordering``; ``expand`` with Open Zaak's nested ``_expand``), ``GET zaken/{uuid}``,
   ``GET rollen`` (filters on betrokkeneIdentificatie, zaak, betrokkeneType,
   omschrijvingGeneriek), ``GET rollen/{uuid}``, ``GET statussen`` (filter zaak),
-  ``GET statussen/{uuid}``;
+  ``GET statussen/{uuid}``, ``POST zaken/_zoek`` (``uuid__in``, with ``expand``), and the zaak's
+  ``zaakobjecten`` and ``zaakinformatieobjecten`` (zaken_relaties.py);
 * Catalogi: ``GET zaaktypen``, ``GET zaaktypen/{uuid}``, ``GET statustypen``,
-  ``GET statustypen/{uuid}``.
+  ``GET statustypen/{uuid}``, and the informatieobjecttypen and besluittypen of the dossiers;
+* Documenten (``/documenten/api/v1/``, documenten.py) and Besluiten (``/besluiten/api/v1/``,
+  besluiten.py): the documents (metadata) and besluiten of the zaken, built in zgw_dossiers.py.
 
 Like the real API, unknown query parameters are ignored, and so is a filter with an empty value:
 the answer then holds every record (so a misspelt filter leaks everyone, which connectors must
@@ -48,11 +52,22 @@ import jwt
 
 from demo.universe import COMPANY, PERSONS_BY_BSN
 
+from . import besluiten as besluiten_api
+from . import documenten as documenten_api
+from . import zaken_relaties
 from .base import DemoRequestHandler, DemoServer, FaultSettings, ProblemError, fault_settings_from_env
+from .zgw_dossiers import BESLUITEN_PREFIX, DOCUMENTEN_PREFIX, ZgwDossiers
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "zaken.json"
 ZAKEN_PREFIX = "/zaken/api/v1"
 CATALOGI_PREFIX = "/catalogi/api/v1"
+# The APIs of this server: API root path and version.
+APIS = {
+    "zaken": (ZAKEN_PREFIX, "1.5.1"),
+    "catalogi": (CATALOGI_PREFIX, "1.3.1"),
+    "documenten": (DOCUMENTEN_PREFIX, "1.4.2"),
+    "besluiten": (BESLUITEN_PREFIX, "1.1.0"),
+}
 DEFAULT_PORT = 5020
 DEFAULT_PAGE_SIZE = 2
 MAX_PAGE_SIZE = 500
@@ -298,6 +313,11 @@ class ZakenDataset:
                 "statutaireNaam": COMPANY["naam"],
                 "bezoekadres": "",
             }
+        elif "afdeling" in spec:
+            rol["betrokkeneType"] = "organisatorische_eenheid"
+            rol["betrokkeneIdentificatie"] = {
+                "identificatie": spec["afdeling"], "naam": spec["naam"], "isGehuisvestIn": "",
+            }
         else:
             rol["betrokkeneType"] = "medewerker"
             rol["betrokkeneIdentificatie"] = {
@@ -342,6 +362,9 @@ ROL_FILTERS: dict[str, Callable[[dict, str], bool]] = {
         for field in ("kvkNummer", "innNnpId", "vestigingsNummer")
     },
     "betrokkeneIdentificatie__medewerker__identificatie": _by_identificatie("medewerker", "identificatie"),
+    "betrokkeneIdentificatie__organisatorischeEenheid__identificatie": _by_identificatie(
+        "organisatorische_eenheid", "identificatie"
+    ),
     "betrokkeneType": lambda rol, value: rol["betrokkeneType"] == value,
     "omschrijvingGeneriek": lambda rol, value: rol["omschrijvingGeneriek"] == value,
 }
@@ -384,18 +407,20 @@ class ZakenRequestHandler(DemoRequestHandler):
 
     def handle_demo_request(self) -> None:
         path = self.request_path.rstrip("/")
-        if path.startswith(ZAKEN_PREFIX + "/"):
-            api, version, rest = "zaken", "1.5.1", path[len(ZAKEN_PREFIX) + 1 :]
-        elif path.startswith(CATALOGI_PREFIX + "/"):
-            api, version, rest = "catalogi", "1.3.1", path[len(CATALOGI_PREFIX) + 1 :]
+        for api, (prefix, version) in APIS.items():
+            if path.startswith(prefix + "/"):
+                rest = path[len(prefix) + 1 :]
+                break
         else:
             raise ProblemError(404, "Niet gevonden.", code="not_found")
         self.api_version = version
-        if self.command != "GET":
-            raise ProblemError(405, "Methode niet toegestaan.", code="method_not_allowed", headers={"Allow": "GET"})
+        resource, _, key = rest.partition("/")
+        # Reading only; the `_zoek` operations read with a POST body.
+        method = "POST" if key == "_zoek" else "GET"
+        if self.command != method:
+            raise ProblemError(405, "Methode niet toegestaan.", code="method_not_allowed", headers={"Allow": method})
         self._authenticate()
         self.query = parse_qs(self.path.partition("?")[2], keep_blank_values=True)
-        resource, _, key = rest.partition("/")
         route = ROUTES.get((api, resource))
         if route is None or "/" in key:
             raise ProblemError(404, "Niet gevonden.", code="not_found")
@@ -525,6 +550,9 @@ class ZakenRequestHandler(DemoRequestHandler):
     def zaken(self, key: str) -> None:
         self._check_accept_crs()
         expand = self._expand_values()
+        if key == "_zoek":
+            self._zaken_zoek(expand)
+            return
         if key:
             zaak = self.data.zaken.get(key)
             if zaak is None:
@@ -542,6 +570,18 @@ class ZakenRequestHandler(DemoRequestHandler):
                 urls = {r["zaak"] for r in self.data.rollen.values() if predicate(r, value)}
                 zaken = [z for z in zaken if z["url"] in urls]
         zaken = self._ordered(zaken)
+        self.paginate([self._expanded(z, expand) for z in zaken], crs=True)
+
+    def _zaken_zoek(self, expand: list[str]) -> None:
+        """`POST zaken/_zoek` with `uuid__in` (the only search field this demo knows)."""
+        if (self.headers.get("Content-Crs") or "").upper() != CRS:
+            raise ProblemError(412, "Content-Crs ontbreekt.", code="missing-content-crs", detail=f"Stuur Content-Crs: {CRS}.")
+        body = self.read_json_body()
+        uuids = body.get("uuid__in") if isinstance(body, dict) else None
+        if not isinstance(uuids, list) or not all(isinstance(u, str) for u in uuids):
+            raise invalid_param("uuid__in", "invalid", "Geef een lijst van UUIDs.")
+        wanted = {u.lower() for u in uuids}
+        zaken = self._ordered([z for key, z in self.data.zaken.items() if key in wanted])
         self.paginate([self._expanded(z, expand) for z in zaken], crs=True)
 
     def _ordered(self, zaken: list[dict]) -> list[dict]:
@@ -611,6 +651,9 @@ ROUTES: dict[tuple[str, str], Callable[[ZakenRequestHandler, str], None]] = {
     ("zaken", "statussen"): ZakenRequestHandler.statussen,
     ("catalogi", "zaaktypen"): ZakenRequestHandler.zaaktypen,
     ("catalogi", "statustypen"): ZakenRequestHandler.statustypen,
+    **zaken_relaties.ROUTES,
+    **documenten_api.ROUTES,
+    **besluiten_api.ROUTES,
 }
 
 
@@ -636,7 +679,9 @@ class ZakenServer(DemoServer):
         self.client_id = client_id
         self.secret = secret
         super().__init__(ZakenRequestHandler, port, name="ZAKEN", faults=faults, **kwargs)
-        self.dataset = ZakenDataset(self.base_url, load_cast())
+        cast = load_cast()
+        self.dataset = ZakenDataset(self.base_url, cast)
+        self.dossiers = ZgwDossiers(self.base_url, self.dataset.zaken, cast)
 
     @property
     def zaken_api_root(self) -> str:
@@ -645,6 +690,14 @@ class ZakenServer(DemoServer):
     @property
     def catalogi_api_root(self) -> str:
         return f"{self.base_url}{CATALOGI_PREFIX}/"
+
+    @property
+    def documenten_api_root(self) -> str:
+        return f"{self.base_url}{DOCUMENTEN_PREFIX}/"
+
+    @property
+    def besluiten_api_root(self) -> str:
+        return f"{self.base_url}{BESLUITEN_PREFIX}/"
 
 
 def start_zaken_server(
@@ -687,7 +740,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(f"Zaken demo server: {len(server.dataset.zaken)} zaken", flush=True)
     print(f"  Zaken API root:    {server.zaken_api_root}", flush=True)
-    print(f"  Catalogi API root: {server.catalogi_api_root}   (Ctrl+C stops)", flush=True)
+    print(f"  Catalogi API root: {server.catalogi_api_root}", flush=True)
+    print(f"  Documenten API root: {server.documenten_api_root}", flush=True)
+    print(f"  Besluiten API root: {server.besluiten_api_root}   (Ctrl+C stops)", flush=True)
     server.serve_forever()
 
 

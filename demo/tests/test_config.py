@@ -25,11 +25,14 @@ ROOTS = {
     "kvk_api_root": "http://127.0.0.1:5012/api/",
     "zaken_api_root": "http://127.0.0.1:5020/zaken/api/v1/",
     "catalogi_api_root": "http://127.0.0.1:5020/catalogi/api/v1/",
+    "documenten_api_root": "http://127.0.0.1:5020/documenten/api/v1/",
+    "besluiten_api_root": "http://127.0.0.1:5020/besluiten/api/v1/",
     "klantinteracties_api_root": "http://127.0.0.1:5030/klantinteracties/api/v1/",
     "contactgegevens_api_root": "http://127.0.0.1:5030/contactgegevens/api/v1/",
     "objecten_api_root": "http://127.0.0.1:5040/api/v2/",
     "objecttype_url": "http://127.0.0.1:5040/objecttypes/api/v2/objecttypes/a",
     "company_objecttype_url": "http://127.0.0.1:5040/objecttypes/api/v2/objecttypes/b",
+    "vergunning_objecttype_url": "http://127.0.0.1:5040/objecttypes/api/v2/objecttypes/c",
     "bag_api_root": "http://127.0.0.1:5050/lvbag/individuelebevragingen/v2/",
     "inkomensregister_api_root": "http://127.0.0.1:5090/inkomensregister/api/v1/",
 }
@@ -205,7 +208,7 @@ def test_the_demo_config_file_imports_into_an_empty_database_and_its_export_reim
     assert Service.objects.get(slug="demo-zaken").api_root == ROOTS["zaken_api_root"]
     assert ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN)).name == "Demo case system"
     assert set(Profile.objects.values_list("name", flat=True)) == {
-        "klantbeeld", "bedrijfsbeeld", "regelingentoets", "aanvraagformulier",
+        "klantbeeld", "bedrijfsbeeld", "regelingentoets", "aanvraagformulier", "mijn-omgeving",
     }
     versions = dict(Profile.objects.values_list("name", "version"))
 

@@ -85,7 +85,10 @@ INSTALLED_APPS = [
     "connectors.contrib.objecten",
     "connectors.contrib.bag",
     "connectors.contrib.generic",
+    "connectors.contrib.documenten",
+    "connectors.contrib.besluiten",
     "profiles",
+    "profiles.consent",
     "profiles.regelingen",  # app label "regelingen": regelingen, criteria, prefill attributes
     "api",
 ]
@@ -306,12 +309,6 @@ IKO_GRANT_CACHE_SECONDS = env.float(
     "IKO_GRANT_CACHE_SECONDS", default=5.0, group="privacy",
     help_text="Seconds each process reuses a caller's grants: a revocation saved on another instance takes "
     "effect within this time (`0`: read them on every request).")
-IKO_OIDC_CITIZEN_BSN_CLAIM = env.str(
-    "IKO_OIDC_CITIZEN_BSN_CLAIM", default="bsn", group="privacy",
-    help_text="Dotted path of the claim that makes a bearer token a citizen's (self-service, passed on by a "
-    "portal); it may see only the BSN it names. Empty switches it off.")
-IKO_OIDC_CITIZEN_KVK_CLAIM = env.str("IKO_OIDC_CITIZEN_KVK_CLAIM", default="kvk", group="privacy",
-                                     help_text="The same for a company's KVK number. Empty switches it off.")
 IKO_ORGANISATION_OIN = env.str(
     "IKO_ORGANISATION_OIN", default="", group="privacy",
     help_text="Your organisation's OIN (20 digits): `x-origin-oin` towards BRP gateways and `uitvoerder` in the "
@@ -374,6 +371,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"SubjectTypeEnum": "profiles.subjects.SUBJECT_TYPES"},  # type and subjectType
 }
 
 # A view request is a few hundred bytes.
@@ -495,6 +493,8 @@ IKO_ALERT_DISTINCT_SUBJECTS = env.int(
     "lookup alert is raised; `0` switches alerts off.")
 IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600, group="limits",
                                    help_text="The window of lookup alerts, in seconds.")
-
 from iko_project.settings.metrics import *  # noqa: E402,F403 - /metrics for Prometheus
 from iko_project.settings.security import *  # noqa: E402,F403 - credentials' keys, URL length limit
+from iko_project.settings.citizen import *  # noqa: E402,F403 - citizen self-service
+from iko_project.settings.citizen import citizen_issuer_check  # noqa: E402
+citizen_issuer_check(staff_issuer=IKO_OIDC_ISSUER, staff_audience=IKO_OIDC_AUDIENCE)  # noqa: F405

@@ -31,6 +31,7 @@ GROUPS: dict[str, str] = {
     "storage": "Database and files",
     "login": "Staff login, OIDC bearer tokens and passwords",
     "privacy": "Purpose binding and the processing log",
+    "citizen": "Citizen self-service: the citizens' issuer, consent and reports",
     "sources": "Sources, views and caches",
     "limits": "Request limits, rate limits and lookup alerts",
     "redis": "Redis",

@@ -7,10 +7,10 @@ principal is one of:
 - a user whose OIDC access token a case system passes on: role grants for the roles in the token
   (`IKO_OIDC_ROLES_CLAIM`), and group grants for groups of the same name (at staff login the
   roles become those groups, so one grant serves both ways in);
-- a citizen portal passing on the token of a logged-in citizen (the token carries a BSN or KVK
-  number, `IKO_OIDC_CITIZEN_*_CLAIM`): only self-service grants for that portal's client id,
-  and only for the citizen's own BSN or KVK number. Such a token never matches role or group
-  grants, whatever roles it carries.
+- a citizen portal passing on the token of a logged-in citizen (a token of the citizens' issuer,
+  api/citizen_auth.py, naming the citizen's BSN or KVK number): only self-service grants for that
+  portal's client id, and only for the citizen's own BSN or KVK number. Such a principal never
+  matches role or group grants. A token of the staff issuer that names a citizen matches nothing.
 
 Grants add up: with several grants for the profile and purpose, a grant without narrowing wins;
 otherwise the union of their fields is released. A grant outside its valid from/until period does

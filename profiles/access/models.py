@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from profiles.access.narrowing import grant_fields_outside_profile
 from profiles.definitions.models import Profile
@@ -51,6 +52,13 @@ class Purpose(models.Model):
         max_length=242,
         blank=True,
         help_text="Value for x-verwerking: verwerkingsactiviteit@detail, at most one '@'.",
+    )
+    # Consent (profiles/consent): without the subject's consent in force, a view for this purpose
+    # is refused before any source is called.
+    needs_consent = models.BooleanField(
+        _("needs consent"), default=False,
+        help_text=_("Views for this purpose are refused unless the citizen or company has given "
+                    "consent for it (and not withdrawn it)."),
     )
 
     class Meta:

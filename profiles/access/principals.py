@@ -6,10 +6,12 @@ An OIDC bearer access token's principal (`OidcPrincipal`): a case system such as
 user behind it: the principal is the token's subject, with the roles read from the configured
 claim (`IKO_OIDC_ROLES_CLAIM`). Grants can name those roles, or Django groups of the same name.
 
-A citizen's token, passed on by a self-service portal, carries the citizen's own BSN or KVK number
-(`IKO_OIDC_CITIZEN_BSN_CLAIM`, `IKO_OIDC_CITIZEN_KVK_CLAIM`): such a principal only matches
-self-service grants, and only for that subject (profiles.access.grants). Its name in the
-processing log is the portal, never the citizen's username, which may be the BSN itself.
+Citizens come only from the citizens' issuer (api/citizen_auth.py): the self-service services
+resolve their grants for a `Principal` of kind `self_service` that names the portal and the
+citizen's own BSN or KVK number, and only that subject matches (profiles.access.grants). A token of
+the staff issuer that names a citizen (`IKO_OIDC_CITIZEN_BSN_CLAIM`, `IKO_OIDC_CITIZEN_KVK_CLAIM`)
+is never a citizen and never staff: it is nobody here, and the front doors refuse it. Its name in
+the processing log is its client, never its username, which may be the BSN itself.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ class OidcPrincipal:
     roles: frozenset[str] = frozenset()
     issuer: str = ""
     client_id: str = ""  # the `azp` (or `client_id`) claim: the system that obtained the token
-    # A citizen's own identifiers from the token, e.g. (("bsn", "999993653"),); empty for staff.
-    citizen_ids: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # The claim that names a citizen in this staff-issuer token (e.g. "bsn"); empty for staff.
+    citizen_claim: str = ""
     claims: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     # What DRF's permission classes and Django code ask of request.user.
@@ -57,15 +59,15 @@ class OidcPrincipal:
     id = None
 
     @property
-    def is_citizen(self) -> bool:
-        return bool(self.citizen_ids)
+    def names_citizen(self) -> bool:
+        return bool(self.citizen_claim)
 
     @property
     def name(self) -> str:
-        """The actor as written to the processing log: `oidc:<username>`, or for a citizen's
-        token `self-service:<portal client id>` (never the citizen's username or BSN)."""
-        if self.is_citizen:
-            return f"self-service:{self.client_id or 'unknown-portal'}"
+        """The actor as written to the processing log: `oidc:<username>`, or for a token that
+        names a citizen `oidc-client:<client id>` (never its username, which may be a BSN)."""
+        if self.names_citizen:
+            return f"oidc-client:{self.client_id or 'unknown-client'}"
         return f"oidc:{self.username}"
 
     def get_username(self) -> str:
@@ -75,7 +77,7 @@ class OidcPrincipal:
         return role in self.roles
 
     def __str__(self) -> str:
-        return self.name if self.is_citizen else self.username
+        return self.name if self.names_citizen else self.username
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class Principal:
     user_id: int | None = None
     roles: frozenset[str] = frozenset()
     client_id: str = ""  # the OIDC client (azp) that obtained the token
-    # Self-service only: the citizen's own identifiers from the token, e.g. (("bsn", "999993653"),).
+    # Self-service only: the citizen's own identifiers from the citizens' issuer's token,
+    # e.g. (("bsn", "999993653"),).
     citizen_ids: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
     default_purpose_code: str = ""
 
@@ -114,8 +117,9 @@ def principal_of(obj: Any) -> Principal:
         default = obj.default_purpose.code if obj.default_purpose_id else ""
         return Principal(kind="api_client", api_client_id=obj.pk, default_purpose_code=default)
     if isinstance(obj, OidcPrincipal):
-        if obj.citizen_ids:
-            return Principal(kind="self_service", client_id=obj.client_id, citizen_ids=tuple(obj.citizen_ids))
+        if obj.names_citizen:
+            # Deny by default: a staff-issuer token never acts as a citizen, nor with its roles.
+            return NOBODY
         return Principal(kind="oidc", roles=frozenset(obj.roles), client_id=obj.client_id)
     if obj is not None and getattr(obj, "is_authenticated", False) and getattr(obj, "pk", None):
         return Principal(kind="user", user_id=obj.pk)

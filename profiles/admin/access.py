@@ -17,7 +17,7 @@ class PurposeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "processing_activity_id"]
     search_fields = ["code", "name", "legal_basis"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "legal_basis", "processing_activity_id"]}),
+        (None, {"fields": ["code", "name", "legal_basis", "processing_activity_id", "needs_consent"]}),
         ("Towards the BRP (protocollering)", {"fields": ["brp_doelbinding_consult", "brp_doelbinding_search", "brp_verwerking"]}),
     ]
 

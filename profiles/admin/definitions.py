@@ -33,7 +33,7 @@ class RelationInline(admin.StackedInline):
     fieldsets = [
         (None, {"fields": [("name", "order"), "parent", ("source", "operation"), "input_expression"]}),
         ("Fields", {"fields": ["fields", "release_fields"]}),
-        ("Shape and limits", {"fields": ["output_transform", ("max_calls", "required")]}),
+        ("Shape and limits", {"fields": ["output_transform", ("max_calls", "required"), "needs_consent"]}),
     ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -73,6 +73,7 @@ PURPOSE_KEYS = {
     "name": "name", "legalBasis": "legal_basis", "processingActivityId": "processing_activity_id",
     "brpDoelbindingConsult": "brp_doelbinding_consult", "brpDoelbindingSearch": "brp_doelbinding_search",
     "brpVerwerking": "brp_verwerking",
+    "needsConsent": "needs_consent",
 }
 SEARCH_ACTION_KEYS = {
     "title": "title", "description": "description", "operation": "operation", "criteria": "criteria",

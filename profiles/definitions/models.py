@@ -153,6 +153,13 @@ class Relation(models.Model):
         default=False,
         help_text="If this relation fails, the whole view fails (502/504) instead of answering partially.",
     )
+    # Consent (profiles/consent): without the subject's consent in force, this relation (and
+    # everything below it) is not called and the view reports it as consent_required.
+    needs_consent = models.BooleanField(
+        _("needs consent"), default=False,
+        help_text=_("This relation is only called when the citizen or company has given consent for "
+                    "it; otherwise the view reports it as consent_required and calls nothing."),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -32,7 +32,8 @@ PROFILE_KEYS = {"name": "name", "title": "title", "description": "description",
                 "alwaysPassMarkers": "always_pass_markers"}
 RELATION_KEYS = {"name": "name", "operation": "operation", "inputExpression": "input_expression",
                  "outputTransform": "output_transform", "fields": "fields", "releaseFields": "release_fields",
-                 "maxCalls": "max_calls", "required": "required", "order": "order"}
+                 "maxCalls": "max_calls", "required": "required", "order": "order",
+                 "needsConsent": "needs_consent"}
 SEARCH_ACTION_KEYS = {"name": "name", "title": "title", "description": "description", "operation": "operation",
                       "criteria": "criteria", "columns": "columns", "identifierColumn": "identifier_column",
                       "identifierType": "identifier_type", "brpDoelbinding": "brp_doelbinding",

@@ -21,3 +21,10 @@ class RegelingenConfig(AppConfig):
         # Their sections of the configuration document (`manage.py config_export`, `config_import`).
         configuration_sections_register(names=configuration.SECTIONS, export=configuration.sections_export,
                                         import_document=configuration.sections_import)
+
+        # A regeling that needs consent needs it for its purpose: citizens can then give that consent.
+        from profiles.consent.selectors import consent_purpose_need_register
+
+        from .consent import regeling_needs_consent_for
+
+        consent_purpose_need_register(regeling_needs_consent_for)

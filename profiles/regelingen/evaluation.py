@@ -15,8 +15,9 @@ answer or a record.
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from profiles.definitions.expressions import ExpressionError, evaluate_all
 from profiles.definitions.jq_paths import WHOLE_VIEW
@@ -77,6 +78,8 @@ class RegelingResult:
     outcome: Outcome
     reason: Reason | None = None
     sources: tuple[str, ...] = ()  # the failed sources, for SOURCE_FAILED
+    # The relations its criteria read that were not called for want of consent, for CONSENT_REQUIRED.
+    withheld: tuple[str, ...] = ()
     criteria: list[CriterionResult] = field(default_factory=list)
 
     @property
@@ -87,6 +90,8 @@ class RegelingResult:
         """Why it could not be evaluated, in words; names of sources and criteria only."""
         if self.reason is Reason.SOURCE_FAILED:
             return f"A source the criteria read gave no answer: {', '.join(self.sources)}."
+        if self.reason is Reason.CONSENT_REQUIRED and self.withheld:
+            return f"Data its criteria read needs consent that is not in force: {', '.join(self.withheld)}."
         if self.reason is Reason.CONSENT_REQUIRED:
             return f"This regeling is evaluated only with consent for purpose {self.rule.purpose_code}."
         if self.reason is Reason.FIELDS_NOT_GRANTED:
@@ -117,12 +122,19 @@ def criterion_evaluate(criterion: CriterionRule, data: Any) -> CriterionResult:
     return CriterionResult(criterion, None, f"The predicate gave a {type(answer).__name__}, not true or false.")
 
 
-def regeling_evaluate(*, rule: RegelingRule, data: Any, failed: Mapping[str, str]) -> RegelingResult:
+def regeling_evaluate(*, rule: RegelingRule, data: Any, failed: Mapping[str, str],
+                      withheld: Collection[str] = ()) -> RegelingResult:
     """The outcome of one regeling over the view's data.
 
     `failed` maps the relations that gave no answer (error, timeout, skipped) to their source;
-    `data` None means the view as a whole has no data (every source failed, or its transform).
+    `withheld` names the relations not called for want of consent; a regeling that reads either is
+    not evaluated, never "not eligible". `data` None means the view as a whole has no data (every
+    source failed, or its transform).
     """
+    unconsented = sorted(name for name in rule.relations if name in withheld)
+    if unconsented:
+        return RegelingResult(rule=rule, outcome=Outcome.NOT_EVALUATED, reason=Reason.CONSENT_REQUIRED,
+                              withheld=tuple(unconsented))
     broken = sorted({failed[name] for name in rule.relations if name in failed})
     if broken:
         return not_evaluated(rule, Reason.SOURCE_FAILED, tuple(broken))

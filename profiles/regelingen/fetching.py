@@ -22,6 +22,7 @@ from profiles.access.context import call_context_build
 from profiles.access.grants import GrantDecision
 from profiles.access.narrowing import plan_narrow
 from profiles.access.principals import Caller
+from profiles.consent.prune import consent_plan_prune, consent_view_report
 from profiles.definitions.fields import select_fields
 from profiles.engine.execute import FAILED_STATUSES, RelationOutcome
 from profiles.engine.inflight import view_execute_merged, view_key
@@ -39,6 +40,8 @@ class Fetched:
     relations: dict[str, RelationOutcome]
     outcome: str  # ProcessingRecord.Outcome
     complete: bool
+    # Relations not called for want of the subject's consent (profiles.consent), with their source.
+    consent_withheld: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def failed(self) -> dict[str, str]:
@@ -50,16 +53,22 @@ def profile_fetch(*, profile, subject: Subject, caller: Caller, decision: GrantD
                   fields: tuple[str, ...] | None, trace: TraceContext, registry: Registry,
                   started: float) -> Fetched:
     """Fetch the profile's data for this subject under the decision's purpose, asking the sources
-    only for `fields` (None: everything the decision allows). Writes no record: the caller does."""
+    only for `fields` (None: everything the decision allows). Writes no record: the caller does.
+
+    As in a view, a relation that needs consent the subject has not given (in force) is not called
+    at all (profiles.consent); `consent_withheld` names it and its source reports `consent_required`.
+    """
     context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace)
     transform = profile.output_transform.strip()
     narrowed = dataclasses.replace(decision, fields=fields)
+    # With a profile transform the view's paths are the transform's: the plan cannot be cut.
+    pruned = consent_plan_prune(plan=plan_narrow(profile_plan(profile=profile, registry=registry),
+                                                 None if transform else fields),
+                                profile=profile, subject=subject)
     result = view_execute_merged(
-        merge_key=view_key(profile=profile, subject=subject, purpose_code=decision.purpose_code,
-                           caller=caller, decision=narrowed),
-        # With a profile transform the view's paths are the transform's: the plan cannot be cut.
-        roots=plan_narrow(profile_plan(profile=profile, registry=registry),
-                          None if transform else fields),
+        merge_key=(*view_key(profile=profile, subject=subject, purpose_code=decision.purpose_code,
+                             caller=caller, decision=narrowed), pruned.key),
+        roots=pruned.plan,
         subject=subject,
         context=context,
         registry=registry,
@@ -71,12 +80,15 @@ def profile_fetch(*, profile, subject: Subject, caller: Caller, decision: GrantD
     data = result.data if http_status == 200 else None
     if data is not None and fields is not None:
         data = select_fields(data, fields) or {}
+    sources = view_sources_summary(result.traces, result.relations)
+    consent_view_report(body={"relations": {}, "sources": sources}, pruned=pruned)
     return Fetched(
         data=data,
-        sources=view_sources_summary(result.traces, result.relations),
+        sources=sources,
         relations=result.relations,
         outcome=outcome,
         complete=result.complete,
+        consent_withheld={name: source for name, (source, _) in pruned.withheld.items()},
     )
 
 

@@ -6,7 +6,7 @@
 The attribute names are configured per profile (`PrefillAttribute`: name -> path in the view ->
 source), so a form can show "known to the municipality (source, date)" and leave the field out.
 
-A prefill is a view: the same grant resolution, the same processing record (action `prefill`),
+A prefill is a view: the same grant resolution and consent, the same processing record (action `prefill`),
 fail closed. It is narrowed to the attributes' paths, so the sources are asked only for what the
 form needs and the record lists only what was released. What a form shows is shown to the person
 filling it in, so only a self-service grant (a citizen's own data, through the portal that passes
@@ -28,6 +28,7 @@ from connectors.registry import registry as default_registry
 from profiles.access.config_cache import config_cached
 from profiles.access.grants import grant_resolve, purpose_get
 from profiles.access.principals import Caller
+from profiles.consent.prune import consent_purpose_missing
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.records import elapsed_ms, processing_record_base
 from profiles.processing_log.sinks import processing_record_write
@@ -93,6 +94,11 @@ def prefill_build(*, profile, subject: Subject, caller: Caller, purpose_code: st
                 grant_id=decision.grant_id)
         mismatch = decision.reason == "self-service-subject-mismatch"
         raise ViewDenied(decision.detail, code="not-own-subject" if mismatch else "no-grant")
+    # As for views: a purpose that needs consent is refused without one, before any call.
+    if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code), subject=subject):
+        _refuse(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code, purpose=purpose,
+                trace=trace, started=started, reason="consent-required", grant_id=decision.grant_id)
+        raise ViewDenied(missing_consent, code="consent-required")
     record = processing_record_base(profile=profile, subject=subject, caller=caller,
                                     purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
                                     action="prefill", started_at=started_at)

@@ -7,13 +7,15 @@ How a request goes (`suggestions_build`):
    client (a portal's or the KCC's system), a staff user or role, or a self-service portal for the
    citizen's own BSN. Without any of them: 403, nothing fetched, a denial record per purpose.
    Purposes the caller has no grant for are left out of the answer.
-2. A regeling that needs consent is evaluated only when the `ConsentCheck` says consent is in
-   force; one whose criteria read fields the grant narrows away is not evaluated either. Both are
-   reported as "could not be evaluated", with the reason.
+2. A regeling that needs consent (marked so, or evaluated under a purpose marked so) is evaluated
+   only when the `ConsentCheck` says consent is in force; one whose criteria read fields the grant
+   narrows away is not evaluated either. Both are reported as "could not be evaluated", with the
+   reason.
 3. The sources are asked only for the fields the remaining criteria read (and the grant allows),
    under the regelingen' purpose (BRP doelbinding and all). The data is not released to the caller.
+   As in a view, a relation that needs consent not in force is not called (profiles.consent).
 4. Each regeling is evaluated (`evaluation.py`); a failed source it reads makes it "could not be
-   evaluated", never "not eligible".
+   evaluated", never "not eligible", and so does a relation not called for want of consent.
 5. One processing record per purpose, with the regelingen evaluated and the counts of their
    outcomes beside it (`records.py`); fail closed.
 6. Only when the caller names a `dataPurpose` is the data behind the suggestions (the fields the
@@ -158,8 +160,11 @@ def regelingen_evaluate(*, profile, subject: Subject, caller: Caller, rules: tup
         if not decision.allowed:
             continue
         pending = []
+        # As for views: a purpose marked "needs consent" needs it for every regeling evaluated under it.
+        purpose_needs = bool(getattr(purpose_get(code=code), "needs_consent", False))
         for rule in group:
-            if rule.needs_consent and not consent_check(subject=subject, purpose_code=code, regeling=rule.name):
+            needs = rule.needs_consent or purpose_needs
+            if needs and not consent_check(subject=subject, purpose_code=code, regeling=rule.name):
                 by_name[rule.name] = not_evaluated(rule, Reason.CONSENT_REQUIRED)
             elif not _granted(rule, decision):
                 by_name[rule.name] = not_evaluated(rule, Reason.FIELDS_NOT_GRANTED)
@@ -181,7 +186,8 @@ def regelingen_evaluate(*, profile, subject: Subject, caller: Caller, rules: tup
             )
             fetched[code] = result
             for rule in pending:
-                by_name[rule.name] = regeling_evaluate(rule=rule, data=result.data, failed=result.failed)
+                by_name[rule.name] = regeling_evaluate(rule=rule, data=result.data, failed=result.failed,
+                                                       withheld=result.consent_withheld)
             evaluated_fields.extend(f for f in fields_read if f not in evaluated_fields)
         released = released_paths(result.data) if (release_to_caller and result and result.data) else []
         suggestion_record_write(

@@ -29,23 +29,17 @@ from profiles.access.context import call_context_build
 from profiles.access.grants import GrantDecision, grant_exists, grant_resolve, purpose_get
 from profiles.access.narrowing import grant_withheld_paths, plan_marker_paths, plan_narrow
 from profiles.access.principals import Caller
+from profiles.consent.prune import consent_plan_prune, consent_purpose_missing, consent_view_report
 from profiles.definitions.fields import released_paths, select_fields
 from profiles.definitions.models import Profile
 from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
 from profiles.engine.inflight import view_execute_merged, view_key
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.records import elapsed_ms, processing_record_base, processing_record_deny
-from profiles.processing_log.sinks import processing_record_complete, processing_record_open
-from profiles.refusals import InvalidSubject, PurposeMissing
+from profiles.processing_log.sinks import processing_record_complete, processing_record_open, processing_record_write
+from profiles.refusals import InvalidSubject, PurposeMissing, ViewDenied
 from profiles.subjects import Subject
 from profiles.tracing import TraceContext, trace_from_header
-
-
-# x-gebruiker when citizens look at their own data (the gateway convention).
-SELF_SERVICE_USER = "BurgerZelf"
-
-
-
 
 
 @dataclass
@@ -191,6 +185,14 @@ def view_build(
                                         started=started)
         _view_observed(record=record, purpose=purpose, outcome="denied", http_status=403, started=started)
         raise denied
+    # Consent (profiles/consent): a purpose that needs it is refused without one, before any call.
+    if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code), subject=subject):
+        processing_record_write(subject=subject, fields={
+            **record, "outcome": ProcessingRecord.Outcome.DENIED, "reason": "consent-required",
+            "grant_id": decision.grant_id, "http_status": 403, "duration_ms": elapsed_ms(started),
+        })
+        _view_observed(record=record, purpose=purpose, outcome="denied", http_status=403, started=started)
+        raise ViewDenied(missing_consent, code="consent-required")
 
     view, _ = view_run(
         profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
@@ -219,7 +221,11 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
     # Identical views in flight at the same moment share one computation (engine/inflight.py).
     merge_key = None if decision is None else view_key(
         profile=profile, subject=subject, purpose_code=purpose_code, caller=caller, decision=decision)
-    roots = plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields)
+    # Consent (profiles/consent): relations that need it are not called at all without it.
+    pruned = consent_plan_prune(plan=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
+                                profile=profile, subject=subject)
+    merge_key = merge_key and (*merge_key, pruned.key)
+    roots = pruned.plan
     # Fail closed, before any source is asked: without a record, no source provides anything.
     opened = processing_record_open(
         subject=subject, fields={**record, "sources": {name: "pending" for name in _plan_sources(roots)}},
@@ -257,7 +263,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
         fields={
             "sources": {name: s["status"] for name, s in sources.items()},
             "fields_released": released,
-            "fields_withheld": withheld,
+            "fields_withheld": withheld + sorted(pruned.withheld),
             "grant_id": decision.grant_id if decision else None,
             "outcome": outcome,
             "http_status": http_status,
@@ -279,6 +285,7 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
             for name, o in result.relations.items()
         },
     }
+    consent_view_report(body=body, pruned=pruned)
     return ViewResult(http_status=http_status, body=body), result
 
 

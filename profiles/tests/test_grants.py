@@ -24,6 +24,7 @@ from profiles.access.grants import (
 )
 from profiles.access.narrowing import grant_fields_outside_profile, plan_narrow, profile_release_paths
 from profiles.models import Grant, Profile, Purpose, Relation
+from profiles.services.self_service.citizen import Citizen
 from profiles.subjects import Subject
 
 BSN = "999993653"
@@ -51,11 +52,16 @@ def staff_user(kcc_group):
     return user
 
 
-def token_user(*roles, client_id="valtimo", **citizen) -> OidcPrincipal:
+def token_user(*roles, client_id="valtimo", citizen_claim="") -> OidcPrincipal:
     return OidcPrincipal(
         subject="sub-1", username="j.jansen", roles=frozenset(roles), client_id=client_id,
-        citizen_ids=tuple(citizen.items()),
+        citizen_claim=citizen_claim,
     )
+
+
+def citizen_login(bsn: str, portal: str):
+    """The principal of a citizen's login at a portal (a token of the citizens' issuer)."""
+    return Citizen(subjects=(Subject("bsn", bsn),), portal=portal).grant_principal(Subject("bsn", bsn))
 
 
 # --- who -------------------------------------------------------------------------------------------
@@ -99,12 +105,12 @@ def test_nobody_and_unknown_principals_get_nothing_without_a_query(profile, purp
 
 def test_self_service_allows_only_the_citizens_own_bsn_from_the_portal_it_names(profile, purpose):
     Grant.objects.create(kind="self_service", portal_client_id="mijn-gemeente", profile=profile, purpose=purpose)
-    citizen = token_user(client_id="mijn-gemeente", bsn=BSN)
+    citizen = citizen_login(BSN, "mijn-gemeente")
 
     own = grant_resolve(principal=citizen, profile=profile, purpose_code="klantcontact", subject=Subject("bsn", BSN))
     other = grant_resolve(principal=citizen, profile=profile, purpose_code="klantcontact", subject=Subject("bsn", OTHER_BSN))
     other_portal = grant_resolve(
-        principal=token_user(client_id="another-portal", bsn=BSN), profile=profile,
+        principal=citizen_login(BSN, "another-portal"), profile=profile,
         purpose_code="klantcontact", subject=Subject("bsn", BSN),
     )
 
@@ -113,15 +119,22 @@ def test_self_service_allows_only_the_citizens_own_bsn_from_the_portal_it_names(
     assert not other_portal.allowed and other_portal.reason == "no-grant"
 
 
-def test_a_citizens_token_never_matches_role_or_group_grants_whatever_roles_it_carries(profile, purpose, kcc_group):
+def test_a_staff_issuer_token_that_names_a_citizen_matches_no_grant_at_all_whatever_roles_it_carries(
+    profile, purpose, kcc_group,
+):
+    # Citizens come only from the citizens' issuer: such a token is neither staff nor a citizen.
     Grant.objects.create(kind="role", role="kcc", profile=profile, purpose=purpose)
     Grant.objects.create(kind="group", group=kcc_group, profile=profile, purpose=purpose)
-    citizen = token_user("kcc", client_id="valtimo", bsn=BSN)
+    Grant.objects.create(kind="self_service", portal_client_id="mijn-gemeente", profile=profile, purpose=purpose)
+    token = token_user("kcc", client_id="mijn-gemeente", citizen_claim="bsn")
 
-    decision = grant_resolve(principal=citizen, profile=profile, purpose_code="klantcontact", subject=Subject("bsn", OTHER_BSN))
+    decisions = [
+        grant_resolve(principal=token, profile=profile, purpose_code="klantcontact", subject=Subject("bsn", bsn))
+        for bsn in (BSN, OTHER_BSN)
+    ]
 
-    assert principal_of(citizen).kind == "self_service"
-    assert not decision.allowed
+    assert principal_of(token).kind == "none"
+    assert not any(decision.allowed for decision in decisions)
 
 
 # --- when ------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Spec: tests/specs/bag-individuele-bevragingen/openapi.yaml (BAG IB 2.6.0, Kadast
 - `adres_zoeken`: `GET adressen?postcode=&huisnummer=[&huisletter=&huisnummertoevoeging=]
   &exacteMatch=true` (`bevraagAdressen`), the list under `_embedded.adressen`, paged with `page`
   and `pageSize` up to the `max_adressen` cap.
+- `adresseerbaar_object` and `pand`: the objects behind an address, see objects.py.
 
 Parameters are checked before any call (a nummeraanduiding id is 16 digits with object-type code
 20 at positions 5-6; a Dutch postcode is four digits, the first not 0, and two letters); invalid
@@ -38,6 +39,7 @@ from ...options import Integer, Options
 from ...params import Param
 from ...registry import register
 from .fields import ADRES_FIELDS
+from .objects import OBJECT_OPERATIONS, object_operation_run
 
 ADRES = "adres"
 ADRES_ZOEKEN = "adres_zoeken"
@@ -144,11 +146,15 @@ class BagConnector(Connector):
             ),
             many=True,
         ),
+        # The adresseerbaar object and the pand behind an address: see objects.py.
+        **OBJECT_OPERATIONS,
     }
 
     # --- calling -------------------------------------------------------------------------
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
         operation = self.operation(request.operation)
+        if operation.name in OBJECT_OPERATIONS:
+            return object_operation_run(self, operation.name, request.params)
         if operation.name == ADRES:
             return self._adres(request.params)
         return self._adres_zoeken(request.params)

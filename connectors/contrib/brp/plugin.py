@@ -9,7 +9,8 @@ Operations (each a `type` of the query):
 - `RaadpleegMetBurgerservicenummer` (subject "bsn"): one `Persoon`. `burgerservicenummer` is
   always in `fields`, so the answer can be checked to be about the person asked for.
 - `ZoekMetGeslachtsnaamEnGeboortedatum`, `ZoekMetPostcodeEnHuisnummer`,
-  `ZoekMetNaamEnGemeenteVanInschrijving`, `ZoekMetNummeraanduidingIdentificatie` (no subject;
+  `ZoekMetNaamEnGemeenteVanInschrijving`, `ZoekMetNummeraanduidingIdentificatie`,
+  `ZoekMetAdresseerbaarObjectIdentificatie` (the residents at an address; no subject;
   the spec's parameters, see `search.py`): a list of `PersoonBeperkt`, possibly empty. `fields`
   holds exactly the fields asked for. Parameters are checked against the spec before sending.
 

@@ -11,7 +11,15 @@ values: these are personal data.
 A search answers `PersoonBeperkt` objects, which have far fewer fields than a `Persoon`
 (`fields.PERSOON_BEPERKT_FIELDS`). The query's `fields` are exactly the fields asked for, minus
 the automatic ones; unlike consulting, no `burgerservicenummer` is added, since there is no
-subject to check the answer against.
+subject to check the answer against. So the residents at an address (`ZoekMetNummeraanduiding
+Identificatie`, `ZoekMetAdresseerbaarObjectIdentificatie`) can be counted by asking for
+`burgerservicenummer` alone, without any name. (`ZoekMetAdresseerbaarObjectIdentificatie` answers
+`GezagPersoonBeperkt`: the same fields plus `gezag`, which is not offered.)
+
+Unlike the ZGW APIs, the BRP refuses a query whose required parameter is missing or malformed
+(400) instead of ignoring it, and the answer's `type` is checked to be the query's. A
+`PersoonBeperkt` carries no BAG id, so the persons found cannot be checked one by one against the
+address; their address lines are only in the answer when `adressering` is asked for.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ ZOEK_MET_GESLACHTSNAAM_EN_GEBOORTEDATUM = "ZoekMetGeslachtsnaamEnGeboortedatum"
 ZOEK_MET_POSTCODE_EN_HUISNUMMER = "ZoekMetPostcodeEnHuisnummer"
 ZOEK_MET_NAAM_EN_GEMEENTE_VAN_INSCHRIJVING = "ZoekMetNaamEnGemeenteVanInschrijving"
 ZOEK_MET_NUMMERAANDUIDING_IDENTIFICATIE = "ZoekMetNummeraanduidingIdentificatie"
+ZOEK_MET_ADRESSEERBAAR_OBJECT_IDENTIFICATIE = "ZoekMetAdresseerbaarObjectIdentificatie"
 
 # PersonenQuery.fields: 1 to 130 paths.
 MAX_FIELDS = 130
@@ -46,6 +55,7 @@ SPEC_PATTERNS = {
     "huisnummertoevoeging": r"^[a-zA-Z0-9 \-]{1,4}$",
     "gemeenteVanInschrijving": r"^[0-9]{4}$",
     "nummeraanduidingIdentificatie": r"^(?!0{16})[0-9]{16}$",
+    "adresseerbaarObjectIdentificatie": r"^(?!0{16})[0-9]{16}$",  # AdresseerbaarObjectIdentificatieFilter
 }
 
 
@@ -87,6 +97,13 @@ SEARCH_TYPES: dict[str, SearchType] = {
             ZOEK_MET_NUMMERAANDUIDING_IDENTIFICATIE,
             "Persons living at a BAG nummeraanduiding (PersoonBeperkt).",
             ("nummeraanduidingIdentificatie",),
+            ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
+        ),
+        # The residents of a verblijfsobject, ligplaats or standplaats: all its addresses at once.
+        SearchType(
+            ZOEK_MET_ADRESSEERBAAR_OBJECT_IDENTIFICATIE,
+            "Persons living in a BAG adresseerbaar object (PersoonBeperkt).",
+            ("adresseerbaarObjectIdentificatie",),
             ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
         ),
     )
@@ -163,6 +180,9 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
     "gemeenteVanInschrijving": _digits(4, "a gemeentecode of 4 digits"),
     "nummeraanduidingIdentificatie": _digits(
         16, "a BAG nummeraanduiding id of 16 digits (not all zeros)", not_all_zeros=True
+    ),
+    "adresseerbaarObjectIdentificatie": _digits(
+        16, "a BAG adresseerbaar object id of 16 digits (not all zeros)", not_all_zeros=True
     ),
     "inclusiefOverledenPersonen": _boolean,
 }

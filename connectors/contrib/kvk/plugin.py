@@ -11,7 +11,8 @@ server serves all operations even though the spec files declare their servers di
 Auth is the server's business: configure it in zgw_consumers as API key auth with header key
 `apikey`. KVK has no field selection; `geoData=true` (the BAG ids of each address) is asked for
 only when an allowed field needs it, unless the `geo_data` option says otherwise. KVK answers are
-checked to be about the number asked for; HAL links in the data are never followed.
+checked to be about the number asked for; HAL links in the data are never followed. The
+vestigingen at an address (`vestigingen_op_adres`) are in adres.py.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ...http import HttpResponse, SourceHttp
 from ...listing import ListRequest, Page, Paging, answer_json, collect
 from ...options import Choice, Integer, Options
 from ...registry import register
+from .adres import ADRES_OPERATIONS, vestigingen_op_adres
 from .errors import describe, fouten, kvk_error
 from .fields import BASISPROFIEL_FIELDS, VESTIGINGSPROFIEL_FIELDS, ZOEKEN_FIELDS, needs_geo_data
 from .params import IDENTIFIER_PARAMS, ZOEKEN_PARAMETERS, ZOEKEN_PARAMS, required_identifier, zoeken_query
@@ -101,11 +103,15 @@ class KvkConnector(Connector):
             params=("vestigingsnummer",),
             parameters=(IDENTIFIER_PARAMS["vestigingsnummer"],),
         ),
+        # The vestigingen at an address: see adres.py.
+        **ADRES_OPERATIONS,
     }
 
     # --- calling -------------------------------------------------------------------------
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
         operation = self.operation(request.operation)
+        if operation.name in ADRES_OPERATIONS:
+            return vestigingen_op_adres(self, request)
         if operation.name == "zoeken":
             return self._zoeken(request)
         if operation.name == "basisprofiel":

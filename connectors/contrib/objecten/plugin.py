@@ -6,6 +6,9 @@ source's `data_attribute` option, a dotted path inside the objecttype's data (`e
 which the API writes with double underscores (`eigenaar__bsn`). `data_attr` (one expression per
 parameter) replaces the deprecated comma-separated `data_attrs`.
 
+The objects that refer to an address (`objecten_op_adres`, option `adres_attribute`) are in
+adres.py.
+
 The Objects API ignores query parameters it does not know and then returns every object, so
 each object that comes back is checked: its `type` must be the configured objecttype and its
 `record.data[<key>]` must be the subject; others are dropped and counted in `detail`. A
@@ -32,6 +35,8 @@ from ...http import SourceHttp
 from ...listing import ListRequest, Paging, answer_json, collect, drf_page
 from ...options import Integer, Options, Text, Url
 from ...registry import register
+from .adres import ADRES_OPERATION, OBJECTEN_OP_ADRES, objecten_op_adres
+from .data import data_attr_filter, value_at
 from .fields import OBJECT_FIELDS, fields_to_request
 
 OBJECTEN = "objecten"
@@ -49,18 +54,6 @@ DATA_ATTRIBUTE_RE = re.compile(rf"^{_KEY_PART}(?:\.{_KEY_PART})*$")
 SUBJECT_VALUE_RE = re.compile(r"^[A-Za-z0-9]+$")
 
 
-def data_attr_filter(data_attribute: str, value: str) -> str:
-    return "__".join([*data_attribute.split("."), "exact", value])
-
-
-def value_at(data: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(data, dict) or part not in data:
-            return None
-        data = data[part]
-    return data
-
-
 class ObjectenOptions(Options):
     messages = {"integer": "'{name}' must be a whole number from {minimum} to {maximum}.",
                 "range": "'{name}' must be a whole number from {minimum} to {maximum}{got}."}
@@ -68,14 +61,27 @@ class ObjectenOptions(Options):
         "required": "Give 'objecttype': the URL of the objecttype whose objects to show.",
         "url": "'objecttype' must be an http(s) URL of an objecttype.",
     })
-    data_attribute = Text(required=True, pattern=DATA_ATTRIBUTE_RE.pattern, messages={
-        "required": "Give 'data_attribute': the key in the object's data that holds the BSN or KVK "
-        "number (for example 'bsn' or 'eigenaar.kvkNummer').",
+    data_attribute = Text(pattern=DATA_ATTRIBUTE_RE.pattern, messages={
         "text": "Give 'data_attribute': the key in the object's data that holds the BSN or KVK number.",
         "pattern": "'data_attribute' may only hold letters, digits, single underscores and dots "
         "between keys (for example 'bsn' or 'eigenaar.kvk_nummer').",
     })
+    # The key in the object's data that holds the BAG nummeraanduiding id (see adres.py).
+    adres_attribute = Text(pattern=DATA_ATTRIBUTE_RE.pattern, messages={
+        "text": _("Give 'adres_attribute': the key in the object's data that holds the BAG nummeraanduiding id."),
+        "pattern": _("'adres_attribute' may only hold letters, digits, single underscores and dots between keys "
+                     "(for example 'adres.nummeraanduiding_id')."),
+    })
     max_objects = Integer(default=100, minimum=1, maximum=1000, help=_("the most objects one call returns"))
+
+    def check(self) -> list[str]:
+        if not self.data_attribute and not self.adres_attribute:
+            return [str(_(
+                "Give 'data_attribute': the key in the object's data that holds the BSN or KVK "
+                "number (for example 'bsn' or 'eigenaar.kvkNummer'), or 'adres_attribute' for "
+                "objects found by address."
+            ))]
+        return []
 
 
 def matches_subject(value: Any, subject: str) -> bool:
@@ -98,12 +104,25 @@ class ObjectenConnector(Connector):
             fields=OBJECT_FIELDS,
             many=True,
         ),
+        # The objects that refer to an address: see adres.py.
+        OBJECTEN_OP_ADRES: ADRES_OPERATION,
     }
+
+    @classmethod
+    def operations_for(cls, options: Mapping[str, Any]) -> Mapping[str, Operation]:
+        """The subject operation with a `data_attribute`, the address operation with an
+        `adres_attribute`: a source offers what its options can look up."""
+        wanted = {OBJECTEN: "data_attribute", OBJECTEN_OP_ADRES: "adres_attribute"}
+        return {name: op for name, op in cls.operations.items() if (options or {}).get(wanted[name])}
 
     # --- calling -------------------------------------------------------------------------
     def fetch(self, request: ConnectorRequest) -> ConnectorResult:
         self.operation(request.operation)
         options = self.options
+        if request.operation == OBJECTEN_OP_ADRES:
+            return objecten_op_adres(self, request)
+        if not options.data_attribute:
+            raise ConnectorError("This Objecten source has no data_attribute: it cannot find objects by subject.")
         subject = self._subject(request.params)
         fields = fields_to_request(tuple(request.fields), options.data_attribute)
         params = {

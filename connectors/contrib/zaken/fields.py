@@ -23,7 +23,11 @@ The paths also decide which extra lookups a call makes: no zaaktype name is fetc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+
+# A zaak URL is the Zaken API root plus `zaken/<uuid>`, nothing else.
+ZAAK_PATH = re.compile(r"zaken/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 ZAAK_SCALARS: tuple[str, ...] = (
     "url",

@@ -10,6 +10,8 @@ Operations (each zaak in the compact shape of fields.py):
 - `zaken_van_bedrijf` (subject "kvk"):
   `GET zaken?rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer=<kvk>`;
 - `zaak` (param "url"): `GET <url>` for a URL of a zaak under the Zaken server's API root;
+- the operations keyed on an object or on one zaak (`zaken_over_object`, `statussen_van_zaak`,
+  `rollen_van_zaak`, `zaakobjecten_van_zaak`, `gerelateerde_zaken`): see objects.py;
 - `zaken_op_identificatie` (params "identificatie", optional "bronorganisatie"):
   `GET zaken?identificatie=<id>[&bronorganisatie=<rsin>]`, a list (an identificatie is unique
   per bronorganisatie only). Every zaak returned must carry exactly that identificatie (and
@@ -59,10 +61,13 @@ from .fields import (
     ROL_KEYS,
     SUBJECT_ZAAK_FIELDS,
     ZAAK_FIELDS,
+    ZAAK_PATH,
     needs_status,
     needs_statustype,
     needs_zaaktype,
 )
+from .objects import OBJECT_OPERATIONS, object_operation_run
+from .handler import AFDELING_OPERATION, BEHANDELENDE_AFDELING, afdeling_fetch
 from .options import ZakenOptions
 from .session import JSON_HEADERS, ZAKEN_HEADERS, ZakenSession
 from .shape import compact_zaak
@@ -77,8 +82,6 @@ IDENTIFICATIE = re.compile(r"[^\x00-\x1f\x7f]{1,40}")
 RSIN = re.compile(r"[0-9]{9}")
 # Rollen read per allowed zaak at most when confirming ownership.
 ROLLEN_PER_ZAAK = 3
-# A zaak URL is the Zaken API root plus `zaken/<uuid>`, nothing else.
-ZAAK_PATH = re.compile(r"zaken/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
@@ -175,6 +178,9 @@ class ZakenConnector(Connector):
             ),
             many=True,
         ),
+        # Keyed on an object or on one zaak: see objects.py.
+        **OBJECT_OPERATIONS,
+        BEHANDELENDE_AFDELING: AFDELING_OPERATION,  # handler.py
     }
 
     def _options(self) -> ZakenOptions:
@@ -188,6 +194,10 @@ class ZakenConnector(Connector):
             return self._zaak(session, request)
         if operation.name == ZAKEN_OP_IDENTIFICATIE:
             return self._zaken_op_identificatie(session, request)
+        if operation.name in OBJECT_OPERATIONS:
+            return object_operation_run(session, request, expand_values(session.options, tuple(request.fields)))
+        if operation.name == BEHANDELENDE_AFDELING:
+            return afdeling_fetch(session, request)
         return self._zaken_of(session, SUBJECTS[operation.name], request)
 
     def _zaken_of(self, session: ZakenSession, subject: Subject, request: ConnectorRequest) -> ConnectorResult:

@@ -136,3 +136,17 @@ def answer_sources(rsps, bsn: str, *, inkomens_status: int = 200) -> None:
 def rsps():
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
+
+
+def citizen_login(settings, bsn: str, portal: str, level_of_assurance: str = "midden"):
+    """The request user of a citizen's login of the citizens' issuer at a portal (self-service on)."""
+    from api.citizen_auth import CitizenPrincipal
+    from profiles.services.self_service.citizen import Citizen
+    from profiles.subjects import Subject
+
+    settings.IKO_CITIZEN_ISSUER = "https://broker.example.org"
+    settings.IKO_CITIZEN_AUDIENCE = ["iko-self-service"]
+    return CitizenPrincipal(
+        citizen=Citizen(subjects=(Subject("bsn", bsn),), portal=portal, level_of_assurance=level_of_assurance),
+        issuer=settings.IKO_CITIZEN_ISSUER, token_subject=f"pairwise-{bsn}",
+    )

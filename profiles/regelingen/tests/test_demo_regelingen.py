@@ -25,9 +25,11 @@ def demo(db):
     try:
         demo_configure(
             brp_api_root=brp.api_root, kvk_api_root=unused("kvk"), zaken_api_root=zaken.zaken_api_root,
-            catalogi_api_root=zaken.catalogi_api_root, klantinteracties_api_root=unused("klantinteracties"),
+            catalogi_api_root=zaken.catalogi_api_root, documenten_api_root=zaken.documenten_api_root,
+            besluiten_api_root=zaken.besluiten_api_root, klantinteracties_api_root=unused("klantinteracties"),
             contactgegevens_api_root=unused("contactgegevens"), objecten_api_root=unused("objecten"),
             objecttype_url=unused("objecttypes") + "a", company_objecttype_url=unused("objecttypes") + "b",
+            vergunning_objecttype_url=unused("objecttypes") + "c",
             bag_api_root=unused("bag"), inkomensregister_api_root=inkomens.api_root,
         )
         yield

@@ -6,9 +6,10 @@ import pytest
 from profiles.models import Grant, ProcessingRecord
 from profiles.regelingen.models import PrefillAttribute
 
-from .conftest import INKOMENS_ROOT, MEREL, PERSONEN_URL, PERSONS, SUZANNE, VERMOGENS
+from .conftest import INKOMENS_ROOT, MEREL, PERSONEN_URL, PERSONS, SUZANNE, VERMOGENS, citizen_login
 
 URL = "/api/v1/profiles/regelingentoets/prefill"
+SELF_SERVICE_URL = "/api/v1/self-service/profiles/regelingentoets/prefill"
 
 
 @pytest.fixture
@@ -31,8 +32,8 @@ def staff(db, toets, purpose):
     return user, grant
 
 
-def prefill(api, bsn=MEREL, **extra):
-    return api.post(URL, {"subject": {"type": "bsn", "value": bsn}, "purpose": "klantcontact", **extra}, format="json")
+def prefill(api, bsn=MEREL, url=URL, **extra):
+    return api.post(url, {"subject": {"type": "bsn", "value": bsn}, "purpose": "klantcontact", **extra}, format="json")
 
 
 def answer(rsps, bsn=MEREL, vermogen_status=200):
@@ -102,15 +103,13 @@ def test_staff_without_a_grant_are_refused_and_the_denial_is_logged(api, attribu
 
 
 @pytest.mark.parametrize("citizen_bsn, status", [(MEREL, 200), (SUZANNE, 403)])
-def test_a_citizen_prefills_only_their_own_form(api, toets, purpose, attributes, rsps, citizen_bsn, status):
-    from profiles.access.principals import OidcPrincipal
-
+def test_a_citizen_prefills_only_their_own_form(api, toets, purpose, attributes, rsps, citizen_bsn, status, settings):
+    # Citizens come only from the citizens' issuer, on the self-service paths.
     Grant.objects.create(kind=Grant.Kind.SELF_SERVICE, portal_client_id="formulieren", profile=toets, purpose=purpose)
-    api.force_authenticate(user=OidcPrincipal(subject="s", username="u", client_id="formulieren",
-                                              citizen_ids=(("bsn", citizen_bsn),)))
+    api.force_authenticate(user=citizen_login(settings, citizen_bsn, "formulieren"))
     answer(rsps)
 
-    response = prefill(api)
+    response = prefill(api, url=SELF_SERVICE_URL)
 
     assert response.status_code == status
     if status == 403:

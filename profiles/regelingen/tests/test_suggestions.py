@@ -12,13 +12,14 @@ from profiles.models import Grant, ProcessingRecord, Purpose
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.regelingen.models import SuggestionRecord
 
-from .conftest import INKOMENS, INKOMENS_ROOT, MEREL, PERSONEN_URL, SUZANNE, VERMOGENS, answer_sources
+from .conftest import INKOMENS, INKOMENS_ROOT, MEREL, PERSONEN_URL, SUZANNE, VERMOGENS, answer_sources, citizen_login
 
 URL = "/api/v1/profiles/regelingentoets/suggestions"
+SELF_SERVICE_URL = "/api/v1/self-service/profiles/regelingentoets/suggestions"
 
 
-def suggest(api, bsn=MEREL, **extra):
-    return api.post(URL, {"subject": {"type": "bsn", "value": bsn}, **extra}, format="json")
+def suggest(api, bsn=MEREL, url=URL, **extra):
+    return api.post(url, {"subject": {"type": "bsn", "value": bsn}, **extra}, format="json")
 
 
 def names(items):
@@ -245,16 +246,14 @@ def test_regelingen_under_a_purpose_the_caller_has_no_grant_for_are_left_out(
 
 @pytest.mark.parametrize("citizen_bsn, status", [(MEREL, 200), (SUZANNE, 403)])
 def test_a_citizen_portal_gets_suggestions_for_the_citizens_own_bsn_only(
-    api, regelingen, toets, proactief, rsps, citizen_bsn, status
+    api, regelingen, toets, proactief, rsps, citizen_bsn, status, settings
 ):
-    from profiles.access.principals import OidcPrincipal
-
+    # Citizens come only from the citizens' issuer, on the self-service paths.
     Grant.objects.create(kind=Grant.Kind.SELF_SERVICE, portal_client_id="mijn-portaal", profile=toets, purpose=proactief)
-    citizen = OidcPrincipal(subject="s", username="burger", client_id="mijn-portaal", citizen_ids=(("bsn", citizen_bsn),))
-    api.force_authenticate(user=citizen)
+    api.force_authenticate(user=citizen_login(settings, citizen_bsn, "mijn-portaal"))
     answer_sources(rsps, MEREL)
 
-    response = suggest(api, bsn=MEREL)
+    response = suggest(api, bsn=MEREL, url=SELF_SERVICE_URL)
 
     assert response.status_code == status
     if status == 403:

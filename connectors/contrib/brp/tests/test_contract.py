@@ -130,6 +130,7 @@ def test_the_parameter_patterns_are_the_specs_verbatim():
         "voornamenOptioneel": "VoornamenOptioneelFilter", "voorvoegsel": "VoorvoegselFilter", "geslacht": "GeslachtFilter",
         "postcode": "Postcode", "huisletter": "Huisletter", "huisnummertoevoeging": "Huisnummertoevoeging",
         "gemeenteVanInschrijving": "GemeenteVanInschrijving", "nummeraanduidingIdentificatie": "NummeraanduidingIdentificatieFilter",
+        "adresseerbaarObjectIdentificatie": "AdresseerbaarObjectIdentificatieFilter",
     }
     assert SPEC_PATTERNS == {name: components()[schema]["pattern"] for name, schema in schemas.items()}
 
@@ -155,6 +156,7 @@ def test_the_contract_check_is_not_vacuous():
     assert schema_errors("ZoekMetPostcodeEnHuisnummer", {"type": "ZoekMetPostcodeEnHuisnummer", "huisnummer": 31, "fields": fields})
     assert schema_errors("ZoekMetGeslachtsnaamEnGeboortedatum", {"type": "ZoekMetGeslachtsnaamEnGeboortedatum", "geslachtsnaam": "Moulin", "geboortedatum": "1985-02-30", "fields": fields})
     assert schema_errors("ZoekMetNummeraanduidingIdentificatie", {"type": "ZoekMetNummeraanduidingIdentificatie", "nummeraanduidingIdentificatie": "0000000000000000", "fields": fields})
+    assert schema_errors("ZoekMetAdresseerbaarObjectIdentificatie", {"type": "ZoekMetAdresseerbaarObjectIdentificatie", "fields": fields})
     assert "straat" not in properties_of({"$ref": "#/components/schemas/ZoekMetPostcodeEnHuisnummer"})
     assert not path_exists("PersoonBeperkt", "verblijfplaats.verblijfadres")
     assert schema_errors("PersoonBeperkt", dict(SUZANNE, burgerservicenummer="99999365"))

@@ -54,12 +54,20 @@ SEARCHES = [
         {"nummeraanduidingIdentificatie": 599200000219678},
         {"nummeraanduidingIdentificatie": "0599200000219678"},
     ),
+    (
+        "ZoekMetAdresseerbaarObjectIdentificatie",
+        {"adresseerbaarObjectIdentificatie": "0599010000208579", "inclusiefOverledenPersonen": True,
+         "gemeenteVanInschrijving": "0599"},
+        {"adresseerbaarObjectIdentificatie": "0599010000208579", "inclusiefOverledenPersonen": True,
+         "gemeenteVanInschrijving": "0599"},
+    ),
 ]
 MINIMAL = {
     "ZoekMetGeslachtsnaamEnGeboortedatum": {"geslachtsnaam": "Moulin", "geboortedatum": "1985-12-01"},
     "ZoekMetPostcodeEnHuisnummer": {"postcode": "3077AW", "huisnummer": 31},
     "ZoekMetNaamEnGemeenteVanInschrijving": {"geslachtsnaam": "Moulin", "voornamen": "Suzanne", "gemeenteVanInschrijving": "0599"},
     "ZoekMetNummeraanduidingIdentificatie": {"nummeraanduidingIdentificatie": "0599200000219678"},
+    "ZoekMetAdresseerbaarObjectIdentificatie": {"adresseerbaarObjectIdentificatie": "0599010000208579"},
 }
 
 
@@ -224,6 +232,8 @@ INVALID = [
     ("ZoekMetNaamEnGemeenteVanInschrijving", {"gemeenteVanInschrijving": 599}, None),  # padded: valid
     ("ZoekMetNummeraanduidingIdentificatie", {"nummeraanduidingIdentificatie": "0000000000000000"}, "must be a BAG nummeraanduiding id"),
     ("ZoekMetNummeraanduidingIdentificatie", {"nummeraanduidingIdentificatie": "059920000021967"}, "must be a BAG nummeraanduiding id"),
+    ("ZoekMetAdresseerbaarObjectIdentificatie", {"adresseerbaarObjectIdentificatie": "0000000000000000"}, "must be a BAG adresseerbaar object id"),
+    ("ZoekMetAdresseerbaarObjectIdentificatie", {"adresseerbaarObjectIdentificatie": "0599-01-0000208579"}, "must be a BAG adresseerbaar object id"),
 ]
 
 
@@ -340,3 +350,22 @@ def test_a_search_action_is_validated_against_the_declared_parameters_and_fields
     with pytest.raises(ValidationError, match="cannot deliver"):
         action(columns=[{"name": "bsn", "field": "burgerservicenummer"},
                         {"name": "adres", "field": "verblijfplaats.verblijfadres"}]).full_clean()
+
+
+@pytest.mark.parametrize(
+    "operation, params",
+    [
+        ("ZoekMetNummeraanduidingIdentificatie", {"nummeraanduidingIdentificatie": "0599200000219678"}),
+        ("ZoekMetAdresseerbaarObjectIdentificatie", {"adresseerbaarObjectIdentificatie": "0599010000208579"}),
+    ],
+)
+@responses.activate
+def test_the_residents_at_an_address_can_be_counted_without_asking_for_any_name(brp_source, operation, params):
+    responses.post(PERSONEN_URL, json=answer(operation, {"burgerservicenummer": "999993653"}, {"burgerservicenummer": "999993847"}),
+                   content_type=JSON_UTF8)
+
+    result = run(brp_source, operation, params, fields=("burgerservicenummer",), context=CONTEXT)
+
+    assert sent_body() == {"type": operation, **params, "fields": ["burgerservicenummer"]}
+    assert result.status is Status.OK and len(result.data) == 2
+    assert result.fields_requested == ("burgerservicenummer",)

@@ -42,9 +42,9 @@ def sent_path(index=0):
 # --- registration and options ------------------------------------------------------------
 
 
-def test_the_connector_is_registered_as_kvk_with_three_operations():
+def test_the_connector_is_registered_as_kvk_with_its_four_operations():
     assert registry["kvk"] is KvkConnector
-    assert set(KvkConnector.operations) == {"zoeken", "basisprofiel", "vestigingsprofiel"}
+    assert set(KvkConnector.operations) == {"zoeken", "basisprofiel", "vestigingsprofiel", "vestigingen_op_adres"}
     assert KvkConnector.operations["zoeken"].many is True
     assert KvkConnector.operations["zoeken"].subject_types == ("kvk",)
     assert "postcode" in KvkConnector.operations["zoeken"].params

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0008_profile_preview_permission'),
+        ('profiles', '0009_profile_preview_permission'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0006_api_clients_and_lookup_alerts_join_profiles'),
+        ('profiles', '0007_consent_flags'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0007_processing_record_pending'),
+        ('profiles', '0008_processing_record_pending'),
     ]
 
     operations = [

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from connectors.registry import registry
 from profiles.access.api_clients import ApiClient
+from profiles.access.grants import grant_fields_union
 from profiles.access.principals import OidcPrincipal, principal_of
 from profiles.definitions.schema import profile_output_schema
 from profiles.refusals import Refusal
@@ -80,14 +81,18 @@ class ProfileSchemaView(APIView):
     @extend_schema(
         operation_id="profile_schema",
         summary="The JSON Schema of a profile's view data (for building widgets)",
+        description="Only what your grants on the profile release: a narrowed grant sees the fields it releases.",
         responses={200: OpenApiResponse(description="A JSON Schema (2020-12)."), 401: PROBLEM, 404: PROBLEM},
     )
     def get(self, request, name: str):
         profile = profile_get_active(name=name)
-        # Deny by default: only callers with a grant on the profile learn its shape.
-        if profile is None or not profile_is_granted_to(profile=profile, principal=principal_of(request.user)):
+        principal = principal_of(request.user)
+        # Deny by default: only callers with a grant on the profile learn its shape, and only as
+        # far as their grants release it.
+        if profile is None or not profile_is_granted_to(profile=profile, principal=principal):
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r} for you.", request)
-        return Response(profile_output_schema(profile, registry=registry))
+        fields = grant_fields_union(principal=principal, profile=profile)
+        return Response(profile_output_schema(profile, registry=registry, fields=fields))
 
 
 class ProfileViewView(APIView):

@@ -335,3 +335,36 @@ def test_the_profile_schema_describes_the_released_fields(authed_api, grant):
 
 def test_the_profile_schema_is_not_shown_without_a_grant(authed_api, profile):
     assert authed_api.get("/api/v1/profiles/klantbeeld/schema").status_code == 404
+
+
+@pytest.mark.parametrize("on_behalf_of", [
+    "medewerker-42\r\nactor: api-client:admin", "medewerker\n42", "medewerker\t42",
+    "medewerker-\u202e24", "\u2066medewerker\u2069", "medewerker\u2028", "medewerker\x00",
+])
+@responses.activate
+def test_an_on_behalf_of_with_line_breaks_or_bidirectional_controls_is_a_400_and_fetches_nothing(
+        authed_api, grant, on_behalf_of):
+    from profiles.models import ProcessingRecord
+
+    response = authed_api.post("/api/v1/profiles/klantbeeld/view", {
+        "subject": {"type": "bsn", "value": "999993653"}, "purpose": "klantcontact", "onBehalfOf": on_behalf_of,
+    }, format="json")
+
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["invalidParams"][0]["name"] == "onBehalfOf"
+    assert len(responses.calls) == 0 and ProcessingRecord.objects.count() == 0
+
+
+@responses.activate
+def test_an_ordinary_on_behalf_of_with_accents_and_spaces_is_taken(authed_api, grant):
+    from profiles.models import ProcessingRecord
+
+    responses.post("https://brp.example.org/haalcentraal/api/brp/personen",
+                   json={"type": "RaadpleegMetBurgerservicenummer", "personen": []})
+
+    response = authed_api.post("/api/v1/profiles/klantbeeld/view", {
+        "subject": {"type": "bsn", "value": "999993653"}, "purpose": "klantcontact", "onBehalfOf": "José Müller ",
+    }, format="json")
+
+    assert response.status_code == 200
+    assert ProcessingRecord.objects.get().on_behalf_of == "José Müller"

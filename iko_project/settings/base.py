@@ -486,7 +486,6 @@ for _name in ("IKO_RATE_LIMIT_CLIENT", "IKO_RATE_LIMIT_USER"):
     except ValueError as _exc:
         raise ImproperlyConfigured(f"{_name}: {_exc}") from None
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["api.throttling.PrincipalRateThrottle"]
-
 # Subject lookup alerts (profiles/processing_log/alerts.py).
 IKO_ALERT_DISTINCT_SUBJECTS = env.int(
     "IKO_ALERT_DISTINCT_SUBJECTS", default=300, group="limits",
@@ -494,8 +493,8 @@ IKO_ALERT_DISTINCT_SUBJECTS = env.int(
     "lookup alert is raised; `0` switches alerts off.")
 IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600, group="limits",
                                    help_text="The window of lookup alerts, in seconds.")
-
 from iko_project.settings.metrics import *  # noqa: E402,F403 - /metrics for Prometheus
+from iko_project.settings.security import *  # noqa: E402,F403 - credentials' keys, URL length limit
 from iko_project.settings.citizen import *  # noqa: E402,F403 - citizen self-service
 from iko_project.settings.citizen import citizen_issuer_check  # noqa: E402
 citizen_issuer_check(staff_issuer=IKO_OIDC_ISSUER, staff_audience=IKO_OIDC_AUDIENCE)  # noqa: F405

@@ -17,7 +17,8 @@ parent ends without items was asked for nothing: its early call is not waited fo
 still listed among the calls made (the processing record names every source that was asked).
 
 Assembling: each relation's data is cut down to its release fields (whatever a source sends
-beyond them never leaves IKO), its children's results are placed in each item under their names,
+beyond them never leaves IKO; the source's markers about the data are added back when the
+profile passes them on always), its children's results are placed in each item under their names,
 and then its output transform (JQ) shapes it. Finally the profile's transform shapes the view.
 The call records (`EngineResult.calls`) say when each distinct call ran and which calls it waited
 for, without parameters or data.
@@ -37,7 +38,7 @@ from connectors.registry import Registry
 from connectors.runner import CallSet, SourceCall
 
 from profiles.definitions.expressions import ExpressionError, evaluate_all, evaluate_one, needs_only_subject
-from profiles.definitions.fields import select_fields
+from profiles.definitions.fields import markers_pass_on, select_fields
 from profiles.subjects import Subject
 
 FAILED_STATUSES = frozenset({Status.ERROR, Status.TIMEOUT, Status.SKIPPED})
@@ -70,6 +71,9 @@ class RelationPlan:
     children: list["RelationPlan"] = field(default_factory=list)
     # A child whose input needs only the subject: its call starts with the top-level relations.
     early: bool = False
+    # The operation's markers, passed on with the released data (the profile's
+    # always_pass_markers); empty otherwise.
+    markers: tuple[str, ...] = ()
 
 
 def plan_profile(profile, *, registry: Registry) -> list[RelationPlan]:
@@ -99,6 +103,7 @@ def plan_profile(profile, *, registry: Registry) -> list[RelationPlan]:
             required=relation.required,
             unavailable=unavailable,
             early=relation.parent_id is not None and needs_only_subject(relation.input_expression.strip()),
+            markers=tuple(operation.markers) if operation and getattr(profile, "always_pass_markers", False) else (),
         )
     roots = []
     for relation in relations:
@@ -467,6 +472,7 @@ def _assemble(node: Node, outcomes: dict[str, RelationOutcome], subject: dict[st
         released = select_fields(item, node.plan.release_fields)
         if released is None:
             continue  # not an object: nothing of it may be released
+        released = markers_pass_on(item, released, node.plan.markers)
         for name, child in node.children.get(index, {}).items():
             released[name] = _assemble(child, outcomes, subject)
         released_items.append(released)

@@ -112,13 +112,6 @@ def _database_write(fields: dict[str, Any]) -> int:
                 with transaction.atomic(using=connection.alias):
                     return _insert(connection, fields)
             return _insert(connection, fields)  # autocommit: one statement, nothing to roll back
-
-
-def _database_write(fields: dict[str, Any]) -> int:
-    try:
-        # A savepoint: a failed insert must not break the caller's transaction.
-        with transaction.atomic():
-            return ProcessingRecord.objects.create(**fields).pk
     except DatabaseError as exc:
         logger.error("The processing record could not be written to the database (%s).", type(exc).__name__)
         raise ProcessingLogUnavailable(type(exc).__name__) from None

@@ -74,12 +74,13 @@ def test_a_processing_record_that_cannot_be_written_is_counted_as_a_failure_and_
         authed_api, grant, monkeypatch):
     from django.db import DatabaseError
 
-    from profiles.models import ProcessingRecord
+    from profiles.processing_log import sinks
 
-    def broken(**kwargs):
+    def broken(connection, fields):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(ProcessingRecord.objects, "create", broken)
+    # The record is written with one prepared INSERT (sinks._insert), not the ORM's create.
+    monkeypatch.setattr(sinks, "_insert", broken)
     responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
     failures, writes, complete = (sample("iko_processing_log_write_failures_total"),
                                   sample("iko_processing_log_write_duration_seconds_count"), views("complete"))

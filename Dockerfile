@@ -30,7 +30,7 @@ WORKDIR /app
 COPY --from=build /venv /venv
 COPY --from=build /app /app
 # collectstatic needs settings but no real secrets.
-RUN IKO_SECRET_KEY=build IKO_PSEUDONYM_KEY=build python manage.py collectstatic --noinput --verbosity 0
+RUN IKO_SECRET_KEY=build IKO_PSEUDONYM_KEY=build IKO_SECRETS_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc= python manage.py collectstatic --noinput --verbosity 0
 USER iko
 EXPOSE 8000
 # Liveness only: readiness (/_healthz/readyz) is for the orchestrator, which knows the database.

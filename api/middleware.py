@@ -10,7 +10,9 @@
 - `RequestSizeLimitMiddleware`: refuses a body larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` with 413
   problem+json before anything reads it. Django enforces that setting only for form data and
   `request.body`; DRF's JSON parser reads the stream itself, so without this a JSON body of any
-  size would be parsed.
+  size would be parsed. A path and query string longer than `IKO_MAX_URL_BYTES` gets 414
+  problem+json (Django itself has no such limit; gunicorn's, above it, answers in the same form:
+  iko_project/gunicorn_errors.py).
 """
 
 from __future__ import annotations
@@ -67,6 +69,18 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        url_limit = settings.IKO_MAX_URL_BYTES
+        url_length = len(request.get_full_path().encode())
+        if url_length > url_limit:
+            return JsonResponse(
+                problem(
+                    status_code=414, code="uri-too-long", title="URI too long",
+                    detail=f"The path and query string are {url_length} bytes; IKO takes at most {url_limit}. "
+                    "Send fewer or shorter parameters, or use the POST API, which takes them in the body.",
+                ),
+                status=414,
+                content_type=CONTENT_TYPE,
+            )
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -38,7 +38,7 @@ from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from profiles.access.principals import OidcPrincipal
+from profiles.access.principals import OidcPrincipal, end_user_text_unsafe
 
 logger = logging.getLogger(__name__)
 
@@ -274,6 +274,9 @@ def principal_from_token(token: str) -> OidcPrincipal:
     """Validate a bearer access token and return its principal (raises TokenInvalid)."""
     claims = token_validate(token, audience=bearer_audience())
     username = claims.get(settings.IKO_OIDC_USERNAME_CLAIM)
+    if end_user_text_unsafe(str(username or claims["sub"])):
+        # The user's name goes into processing records, logs and x-gebruiker: never forged lines.
+        raise TokenInvalid("unsafe-claim", "The token's user name holds control or bidirectional formatting characters.")
     return OidcPrincipal(
         subject=claims["sub"],
         username=str(username) if username else claims["sub"],

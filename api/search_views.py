@@ -14,14 +14,14 @@ from rest_framework.views import APIView
 
 from profiles.access.principals import principal_of
 from profiles.refusals import Refusal
-from profiles.services.search import search_action_describe, search_action_get, search_actions_of, search_run
+from profiles.services.search import search_action_get, search_actions_describe, search_run
 from profiles.services.selectors import profile_is_granted_to
 from profiles.services.view import profile_get_active
 
 from .problems import problem_response
 from .tracing import request_trace
 from .service_problems import service_refusal_problem, sources_failed_problem
-from .serializers import SourceStatusSerializer, StrictCharField, StrictSlugField, SubjectSerializer
+from .serializers import EndUserField, SourceStatusSerializer, StrictSlugField, SubjectSerializer
 from .views import PROBLEM, caller_from_request
 
 
@@ -34,9 +34,10 @@ class SearchRequestSerializer(serializers.Serializer):
     purpose = StrictSlugField(
         required=False, max_length=50, help_text="Purpose code; your default purpose if left out."
     )
-    onBehalfOf = StrictCharField(
+    onBehalfOf = EndUserField(
         required=False, allow_blank=True, max_length=242,
-        help_text="The end user the calling system acts for; goes into the processing log.",
+        help_text="The end user the calling system acts for; goes into the processing log. Line breaks, "
+        "control and bidirectional formatting characters are refused.",
     )
 
 
@@ -110,11 +111,13 @@ class ProfileSearchListView(APIView):
     )
     def get(self, request, name: str):
         profile = profile_get_active(name=name)
-        # Deny by default: only callers with a grant on the profile learn its searches.
-        if profile is None or not profile_is_granted_to(profile=profile, principal=principal_of(request.user)):
+        principal = principal_of(request.user)
+        # Deny by default: only callers with a grant on the profile learn its searches, and only
+        # the columns their grants release.
+        if profile is None or not profile_is_granted_to(profile=profile, principal=principal):
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r} for you.", request)
-        actions = [search_action_describe(action) for action in search_actions_of(profile=profile)]
-        return Response({"profile": profile.name, "searchActions": actions})
+        return Response({"profile": profile.name,
+                         "searchActions": search_actions_describe(profile=profile, principal=principal)})
 
 
 class ProfileSearchView(APIView):

@@ -1,11 +1,27 @@
 """Request and response shapes of the API (camelCase JSON, as the API Design Rules ask)."""
 
+import copy
+
 from rest_framework import serializers
 
+from profiles.access.principals import end_user_text_unsafe
 from profiles.subjects import SUBJECT_TYPES
 
 
-class StrictStringMixin:
+class CopiedCheaply:
+    """DRF gives every serializer instance its own copy of the declared fields by calling each
+    field's __init__ again, validators and all: for the small view request that was most of the
+    time its validation took. A field not yet bound to a serializer is copied shallowly instead:
+    what __init__ set up (validators, choices, messages) is not changed afterwards and is shared,
+    and what binding sets (name, parent, source) is set on the copy only."""
+
+    def __deepcopy__(self, memo):
+        if self.parent is not None or self.field_name is not None:
+            return super().__deepcopy__(memo)  # a bound field: DRF's own way
+        return copy.copy(self)
+
+
+class StrictStringMixin(CopiedCheaply):
     """Takes JSON strings only. DRF's CharField turns a number into text, which the OpenAPI
     document (`type: string`) does not allow, and a BSN sent as a number has lost its leading
     zero already (found by tests/test_api_fuzz.py)."""
@@ -24,8 +40,32 @@ class StrictSlugField(StrictStringMixin, serializers.SlugField):
     pass
 
 
+class CheapChoiceField(CopiedCheaply, serializers.ChoiceField):
+    pass
+
+
+class EndUserField(StrictCharField):
+    """The end user a calling system acts for (`onBehalfOf`): it goes into the processing record
+    and, towards the BRP, into x-gebruiker, so line breaks, control characters and bidirectional
+    formatting characters are refused (400), never stripped or stored."""
+
+    default_error_messages = {
+        **StrictCharField.default_error_messages,
+        "unsafe": "May not contain line breaks, control characters or bidirectional formatting characters.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if end_user_text_unsafe(value):
+            self.fail("unsafe")
+        return value.strip(" ")
+
+
 class SubjectSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=list(SUBJECT_TYPES), help_text="bsn or kvk.")
+    type = CheapChoiceField(choices=list(SUBJECT_TYPES), help_text="bsn or kvk.")
     value = StrictCharField(max_length=20, help_text="The identifier, e.g. a BSN.")
 
 
@@ -34,9 +74,10 @@ class ViewRequestSerializer(serializers.Serializer):
     purpose = StrictSlugField(
         required=False, max_length=50, help_text="Purpose code; the client's default if left out."
     )
-    onBehalfOf = StrictCharField(
+    onBehalfOf = EndUserField(
         required=False, allow_blank=True, max_length=242,
-        help_text="The end user (e.g. employee id) the calling system acts for; goes into the processing log.",
+        help_text="The end user (e.g. employee id) the calling system acts for; goes into the processing log. "
+        "Line breaks, control and bidirectional formatting characters are refused.",
     )
 
 
@@ -50,6 +91,12 @@ class SourceStatusSerializer(serializers.Serializer):
     retrievedAt = serializers.DateTimeField(allow_null=True)
     detail = serializers.CharField(allow_blank=True)
     calls = serializers.IntegerField(help_text="How many calls this view made to the source.")
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Sentences to show with this source's data, whatever its status. A source whose answers "
+        "IKO cannot check to be about the subject (configured as unchecked) says so here on every result: "
+        "treat its data with care. Empty for a source whose every answer is checked.",
+    )
 
 
 class RelationStatusSerializer(serializers.Serializer):

@@ -19,7 +19,8 @@ can point its IKO Server URL at this IKO and work unchanged (docs/integrator/ind
   operation by its name or one of the source's aliases (profiles/services/aliases.py). A search
   answers `{"type", "results": [...], "totalElements"}` (the rows are the first array); a detail
   call of a single-object operation answers the object. Query parameters are passed only as the
-  operation declares them (through the alias's mapping of names).
+  operation declares them (through the alias's mapping of names), and only about one subject or
+  as a search action (profiles/services/endpoints.py, `endpoint_route`).
 
 Both: authentication as everywhere (API-client token, or the case worker's OIDC bearer token
 that Valtimo passes on), the default purpose of the caller's grant (Valtimo sends none), grants
@@ -225,7 +226,11 @@ class EndpointView(APIView):
             "operation one of the source's operations. Query parameters: only those the operation "
             "declares (others are refused); `[a, b]` and repeated keys give a list. Allowed when "
             "you hold a grant (default purpose) on an active profile that uses this source "
-            "operation; the answer holds only the fields those profiles release. A search answers "
+            "operation, and only about one subject (a `bsn` or `kvk` parameter, which the source's "
+            "answers are checked against) or with the criteria of one of that profile's search "
+            "actions; an object's id (a zaak URL, a BAG id) is never taken from the caller: 403 "
+            "`not-subject-bound`, or `source-unchecked` for a source whose answers cannot be "
+            "checked. The answer holds only the fields those profiles release. A search answers "
             '`{"type", "results": [...], "totalElements"}`.'
         ),
         responses={200: FREE_FORM, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
@@ -269,8 +274,8 @@ class EndpointDetailView(EndpointView):
         summary="Valtimo front door: one operation of one source for one identifier",
         description=(
             "As the search form, with the identifier in the path: it fills the operation's subject "
-            "(a BSN or KVK number) or its first parameter. A single-object operation answers the "
-            "object itself."
+            "(a BSN or KVK number) or its first parameter (allowed only as a search action's "
+            "criterion). A single-object operation answers the object itself."
         ),
         responses={200: FREE_FORM, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
                    502: PROBLEM, 503: PROBLEM, 504: PROBLEM},

@@ -5,12 +5,14 @@ Personal identifiers travel in POST bodies, never in URLs (docs/integrator/index
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors.registry import registry
 from profiles.access.api_clients import ApiClient
+from profiles.access.grants import grant_fields_union
 from profiles.access.principals import OidcPrincipal, principal_of
 from profiles.definitions.schema import profile_output_schema
 from profiles.refusals import Refusal
@@ -23,6 +25,7 @@ from profiles.services.view import (
 from profiles.subjects import subject_parse
 
 from .problems import problem_response
+from .timing import server_timing
 from .tracing import request_trace
 from .service_problems import service_refusal_problem, sources_failed_problem
 from .serializers import ProfileListSerializer, ViewRequestSerializer, ViewResponseSerializer
@@ -78,14 +81,18 @@ class ProfileSchemaView(APIView):
     @extend_schema(
         operation_id="profile_schema",
         summary="The JSON Schema of a profile's view data (for building widgets)",
+        description="Only what your grants on the profile release: a narrowed grant sees the fields it releases.",
         responses={200: OpenApiResponse(description="A JSON Schema (2020-12)."), 401: PROBLEM, 404: PROBLEM},
     )
     def get(self, request, name: str):
         profile = profile_get_active(name=name)
-        # Deny by default: only callers with a grant on the profile learn its shape.
-        if profile is None or not profile_is_granted_to(profile=profile, principal=principal_of(request.user)):
+        principal = principal_of(request.user)
+        # Deny by default: only callers with a grant on the profile learn its shape, and only as
+        # far as their grants release it.
+        if profile is None or not profile_is_granted_to(profile=profile, principal=principal):
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r} for you.", request)
-        return Response(profile_output_schema(profile, registry=registry))
+        fields = grant_fields_union(principal=principal, profile=profile)
+        return Response(profile_output_schema(profile, registry=registry, fields=fields))
 
 
 class ProfileViewView(APIView):
@@ -122,4 +129,7 @@ class ProfileViewView(APIView):
                 request, http_status=result.http_status, sources=result.body["sources"],
                 trace_id=result.body["traceId"], detail="None of the profile's sources gave an answer; see sources.",
             )
-        return Response(result.body)
+        response = Response(result.body)
+        if settings.IKO_SERVER_TIMING and result.calls:
+            response["Server-Timing"] = server_timing(result.calls)
+        return response

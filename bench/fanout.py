@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,23 +32,14 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import (  # noqa: E402  (bench/ is not a package)
+    REPO, cpu_seconds, free_port, percentile, rss_mb, start_instance, worker_pids,
+)
+
 TOKEN = "iko_bench_token"
 BSN = "999993653"
 HANG_TIMEOUT = 0.5
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def start_sources(count: int, latency_ms: float) -> tuple[subprocess.Popen, list[int], int]:
@@ -101,42 +91,6 @@ profile("hanging", {ports[:1] + [hang_port]}, [5.0, {HANG_TIMEOUT}])
     subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=REPO, env=env, check=True)
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = dict(env, IKO_BIND=f"127.0.0.1:{port}", IKO_WORKERS=str(workers), IKO_THREADS=str(threads))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "python:iko_project.gunicorn_conf", "iko_project.wsgi"],
-        cwd=REPO, env=env, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/admin/login/", timeout=5)
-            return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / CLK_TCK
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def one_view(session: requests.Session, base: str, profile: str) -> dict:
     started = time.perf_counter()
     response = session.post(
@@ -185,7 +139,7 @@ def main() -> None:
     try:
         configure_iko(env, ports, hang_port)
         port = free_port()
-        gunicorn = start_gunicorn(env, port, args.workers, args.threads)
+        gunicorn = start_instance(env, port, args.workers, args.threads, Path(tmp) / "gunicorn.log")
         base = f"http://127.0.0.1:{port}"
         run_load(base, "fanout", 100, 8)  # warm-up: imports, connections, compiled expressions
 

@@ -27,105 +27,21 @@ import platform
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import fanout  # noqa: E402  (bench/ is not a package; fanout.py holds the shared helpers)
-
-REPO = fanout.REPO
-
-
-# --- database and environment (also used by bench/scaleout.py) ---------------------------------
-
-
-class ThrowawayDatabase:
-    """A PostgreSQL database made for one run and dropped after it."""
-
-    def __init__(self, server_url: str, prefix: str):
-        import psycopg
-
-        self.psycopg = psycopg
-        parts = urlsplit(server_url)
-        if parts.scheme not in ("postgres", "postgresql"):
-            raise SystemExit(f"--database must be sqlite or a postgres:// URL, not {server_url!r}")
-        self.admin_url = urlunsplit(parts._replace(scheme="postgresql"))
-        self.name = f"{prefix}_{os.getpid()}"
-        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
-
-    def __enter__(self) -> ThrowawayDatabase:
-        with self.psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
-            conn.execute(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with self.psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
-def iko_env(var_dir: str, database_url: str | None, **extra: str) -> dict[str, str]:
-    """The environment of a production-mode IKO for a benchmark (throw-away keys, no access log)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "IKO_ENV", "IKO_DEBUG"} and not k.startswith("IKO_")}
-    static = Path(var_dir) / "static"
-    static.mkdir(parents=True, exist_ok=True)
-    env.update(
-        DJANGO_SETTINGS_MODULE="iko_project.settings.base", IKO_ENV="production",
-        IKO_SECRET_KEY="bench-secret-key-" + "x" * 40, IKO_PSEUDONYM_KEY="bench-pseudonym-key-" + "y" * 40,
-        IKO_VAR_DIR=var_dir, IKO_STATIC_ROOT=str(static), IKO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        IKO_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
-        # A benchmark measures capacity, not the limits: one client makes all the views. The limit
-        # stays on (high), so its counting is part of the cost measured.
-        IKO_RATE_LIMIT_CLIENT="1000000/minute",
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    env.update(extra)
-    return env
-
-
-def start_instance(env: dict[str, str], port: int, workers: int, threads: int, log: Path,
-                   timeout: float = 120) -> subprocess.Popen:
-    """IKO under gunicorn, as fanout.start_gunicorn, but with its log in a file and a clear error
-    (the log's tail) when it does not come up."""
-    env = dict(env, IKO_BIND=f"127.0.0.1:{port}", IKO_WORKERS=str(workers), IKO_THREADS=str(threads))
-    with open(log, "ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "python:iko_project.gunicorn_conf", "iko_project.wsgi"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            requests.get(f"http://127.0.0.1:{port}/admin/login/", timeout=5)
-            return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    if process.poll() is None:
-        process.kill()
-    tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
-    raise RuntimeError(f"gunicorn on port {port} did not start; its log ({log}):\n{tail}")
-
-
-def env_options(pairs: list[str]) -> dict[str, str]:
-    options = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise SystemExit(f"--env wants NAME=VALUE, not {pair!r}")
-        options[name] = value
-    return options
+import fanout  # noqa: E402  (bench/ is not a package)
+from harness import (  # noqa: E402
+    ThrowawayDatabase, cpu_seconds, env_options, free_port, iko_env, percentile, rss_mb, start_instance,
+    worker_pids,
+)
 
 
 def view_once(session: requests.Session, base: str, profile: str = "fanout", timeout: float = 30) -> dict:
@@ -165,7 +81,7 @@ def is_error(result: dict) -> bool:
 def pcts(values: list[float]) -> dict[str, float]:
     if not values:
         return {}
-    return {f"p{p}": round(fanout.percentile(values, p), 1) for p in (50, 90, 95, 99)} | {"max": round(max(values), 1)}
+    return {f"p{p}": round(percentile(values, p), 1) for p in (50, 90, 95, 99)} | {"max": round(max(values), 1)}
 
 
 # --- the load ------------------------------------------------------------------------------------
@@ -262,24 +178,24 @@ def main() -> int:
         env = iko_env(tmp, database.url if database else None, **env_options(args.env))
         sources, ports, hang_port = fanout.start_sources(args.sources, args.latency_ms)
         fanout.configure_iko(env, ports, hang_port)
-        port = fanout.free_port()
+        port = free_port()
         gunicorn = start_instance(env, port, args.workers, args.threads, Path(tmp) / "gunicorn.log")
         base = f"http://127.0.0.1:{port}"
-        pids = fanout.worker_pids(gunicorn.pid)
+        pids = worker_pids(gunicorn.pid)
         samples: list[dict] = []
         next_sample = [0]
 
         def sample(done: int) -> None:
             if done >= next_sample[0] or (done >= args.views and samples[-1]["views"] != done):
-                current = fanout.worker_pids(gunicorn.pid)
+                current = worker_pids(gunicorn.pid)
                 samples.append({"views": done, "pids": current,
-                                "rss_mb": {pid: round(fanout.rss_mb(pid), 1) for pid in current}})
+                                "rss_mb": {pid: round(rss_mb(pid), 1) for pid in current}})
                 next_sample[0] = (done // args.sample_every + 1) * args.sample_every
 
-        cpu_before = fanout.cpu_seconds(pids)
+        cpu_before = cpu_seconds(pids)
         load = Load(base, args.views, args.concurrency)
         seconds = load.run(sample)
-        cpu_ms_per_view = (fanout.cpu_seconds([p for p in pids if Path(f"/proc/{p}").exists()]) - cpu_before) / args.views * 1000
+        cpu_ms_per_view = (cpu_seconds([p for p in pids if Path(f"/proc/{p}").exists()]) - cpu_before) / args.views * 1000
 
         results = load.results
         errors = [r for r in results if is_error(r)]

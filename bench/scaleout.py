@@ -48,9 +48,9 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fanout  # noqa: E402
-from load import Load, ThrowawayDatabase, env_options, iko_env, is_error, pcts, start_instance, view_once  # noqa: E402
+from harness import REPO, ThrowawayDatabase, env_options, free_port, iko_env, start_instance  # noqa: E402
+from load import Load, is_error, pcts, view_once  # noqa: E402
 
-REPO = fanout.REPO
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 
 
@@ -177,7 +177,7 @@ def main() -> int:
             sources, ports, hang_port = fanout.start_sources(args.sources, args.latency_ms)
             fanout.configure_iko(env, ports, hang_port)
             redis_used = redis_supported(env)
-            port_a, port_b, port_nginx = fanout.free_port(), fanout.free_port(), fanout.free_port()
+            port_a, port_b, port_nginx = free_port(), free_port(), free_port()
             instance_a = start_instance(env, port_a, args.workers, args.threads, tmp / "a.log")
             running.append(instance_a)
             instance_b = start_instance(env, port_b, args.workers, args.threads, tmp / "b.log")

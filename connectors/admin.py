@@ -2,7 +2,8 @@
 
 Servers are zgw_consumers' `Service`, with its own admin screen; IKO replaces that screen's form
 and connection test with ones that refuse a server IKO cannot use (connectors/servers.py) and
-report a 400 or 404 answer as a warning rather than a success. Sources and servers both have a
+report a 400 or 404 answer as a warning rather than a success, and shows a server's secret and
+API key only as set or not set (connectors/admin_credentials.py). Sources and servers both have a
 "Test the connection" action on their list, and a link on their page.
 """
 
@@ -20,7 +21,16 @@ from zgw_consumers.admin import ServiceAdmin
 from zgw_consumers.models import NLXConfig, Service
 
 from .aliases import OperationAlias
+from .admin_credentials import (
+    CREDENTIAL_STATUS_FIELDS,
+    CredentialField,
+    credential_is_set,
+    credential_status_text,
+    credentials_prepare,
+    credentials_resolve,
+)
 from .base import CheckResult
+from .credentials import CREDENTIAL_FIELDS
 from .models import Source
 from .probes import server_check, source_check
 from .reference_aliases import ALIAS_KEYS, reference_aliases_for
@@ -150,11 +160,17 @@ class SourceAdmin(TestConnectionMixin, admin.ModelAdmin):
 
 
 class ServerForm(forms.ModelForm):
-    """zgw_consumers' server form, refusing what IKO cannot use (connectors.servers). The admin
-    builds the fields from the model when it shows the form."""
+    """zgw_consumers' server form, refusing what IKO cannot use (connectors.servers), with
+    write-only credentials (connectors/admin_credentials.py). The admin builds the fields from the
+    model when it shows the form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        credentials_prepare(self)
 
     def clean(self):
         cleaned = super().clean()
+        credentials_resolve(self, cleaned)
         # The instance is updated from the form only after clean(): check a copy with the values.
         candidate = copy.copy(self.instance)
         concrete = {f.name for f in Service._meta.concrete_fields}
@@ -192,9 +208,34 @@ class ServerAdmin(TestConnectionMixin, ServiceAdmin):
                 label=db_field.verbose_name.capitalize(), required=False,
                 help_text=_("IKO does not call through an NLX outway yet: leave this empty."),
             )
+        if db_field.name in CREDENTIAL_FIELDS:
+            # Write-only: the page says whether it is set and never shows it.
+            return CredentialField(label=db_field.verbose_name.capitalize(), required=False,
+                                   help_text=db_field.help_text)
         if isinstance(db_field, models.URLField):
             kwargs["assume_scheme"] = "https"  # a URL typed without a scheme is meant as https
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if self.has_change_permission(request, obj):
+            return fields
+        # View only: Django would show each field's value as text; the credentials only as set or not.
+        return [CREDENTIAL_STATUS_FIELDS.get(field, field) for field in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if self.has_change_permission(request, obj):
+            return readonly
+        return readonly + tuple(CREDENTIAL_STATUS_FIELDS.values())
+
+    @admin.display(description=_("Secret"))
+    def secret_status(self, obj):
+        return credential_status_text(credential_is_set(obj, "secret"))
+
+    @admin.display(description=_("Header value"))
+    def header_value_status(self, obj):
+        return credential_status_text(credential_is_set(obj, "header_value"))
 
     @admin.display(description=_("Connection"))
     def get_connection_check(self, obj):

@@ -9,7 +9,10 @@ class ConnectorsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from . import credentials
         from .http import install_log_redaction
 
         # Again after Django's logging setup, in case the settings replaced the loggers' filters.
         install_log_redaction()
+        # Servers' secrets and API keys are encrypted at rest and decrypted when loaded.
+        credentials.connect_signals()

@@ -63,6 +63,9 @@ class Operation:
     # Why this operation cannot check that what comes back belongs to the subject, when it
     # cannot; every result then carries this as a warning. Empty: every item is checked.
     unchecked: str = ""
+    # Parameters that take an object rather than a simple value: an item a parent relation
+    # already fetched, so the operation need not ask for it again (it still checks it).
+    item_params: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         declared = {param.name: param for param in self.parameters}

@@ -13,6 +13,8 @@ view that uses the source:
   outway, connection check path; see connectors/servers.py);
 - `connectors.W001`: a server a source uses lacks the credentials its auth type needs (they may
   be set later, e.g. from the environment, but until then every call is refused).
+- `connectors.W101` and `W102` (connectors/credentials.py): server credentials stored
+  unencrypted, or encrypted with a key that is no longer in `IKO_SECRETS_KEY`.
 Checks that need the database run only when `manage.py check --database` asks for it.
 """
 

@@ -15,11 +15,15 @@ Every call goes through `SourceHttp.request`, which
 - keeps URLs out of the logs: urllib3 logs every request line at DEBUG (and a failing one at
   WARNING), with path and query, which hold KVK numbers, BAG ids and other identifiers. Its log
   records are rewritten here (`RedactOutgoingUrls`), so `IKO_LOG_LEVEL=DEBUG` shows that a call
-  was made, to which host, and its status, but not what it was about.
+  was made, to which host, and its status, but not what it was about;
+- makes an identical GET (same server configuration, URL, parameters and headers) once within
+  one view: while a view's calls run, `SharedGets` hands its answer (or failure) to every
+  connector that asks for it again, also to one that asks while the first request is under way.
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
@@ -28,10 +32,12 @@ import time
 from http.cookiejar import DefaultCookiePolicy
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import requests
 import urllib3
+from requests.structures import CaseInsensitiveDict
+from requests.utils import requote_uri
 from ape_pie import APIClient
 from django.conf import settings
 from zgw_consumers.client import build_client
@@ -200,6 +206,86 @@ def clients_close() -> None:
     _clients.by_fingerprint = {}
 
 
+# --- one answer per identical GET within a view ---------------------------------------------------
+class _SharedAnswer:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.response: HttpResponse | None = None
+        self.error: BaseException | None = None
+
+
+class SharedGets:
+    """The GET answers of one view, by request. Lives as long as the view; never shared between
+    views, so no answer outlives the request that needed it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answers: dict[tuple, _SharedAnswer] = {}
+
+    def get(self, key: tuple, send, wait_seconds: float) -> HttpResponse:
+        with self._lock:
+            answer = self._answers.get(key)
+            first = answer is None
+            if first:
+                answer = self._answers[key] = _SharedAnswer()
+        if first:
+            try:
+                answer.response = send()
+            except BaseException as exc:
+                answer.error = exc
+                raise
+            finally:
+                answer.done.set()
+            return answer.response
+        if not answer.done.wait(wait_seconds):
+            raise ConnectorError(f"The source did not answer within {wait_seconds:g} s.", Status.TIMEOUT)
+        if answer.error is not None:
+            raise answer.error
+        return answer.response
+
+
+_shared_gets: contextvars.ContextVar[SharedGets | None] = contextvars.ContextVar("iko_shared_gets", default=None)
+
+
+def share_gets(shared: SharedGets | None) -> None:
+    """From now on in this context, identical GETs go through `shared` (None: not shared)."""
+    _shared_gets.set(shared)
+
+
+def _share_key(service, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None,
+               max_bytes: int) -> tuple:
+    query = json.dumps(params, sort_keys=True, default=str) if params else ""
+    return (_fingerprint(service), url, query, tuple(sorted((headers or {}).items())), max_bytes)
+
+
+def _query(params: Mapping[str, Any] | None) -> str:
+    """The query string of `params` as requests writes it (a list value repeats the key, None is
+    left out), without its per-call type checks."""
+    pairs = []
+    for key, values in (params or {}).items():
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            values = [values]
+        pairs.extend((key, value) for value in values if value is not None)
+    return urlencode(pairs, doseq=True)
+
+
+def _prepared(method: str, url: str, params, json_body, headers, auth, cookies) -> requests.PreparedRequest:
+    """A prepared request as requests.Request(...).prepare() makes it, but with the URL (already
+    checked against the API root) quoted and given its query directly: requests' own URL step
+    costs more than the rest of the preparation together (runtime protocol checks)."""
+    prepared = requests.PreparedRequest()
+    prepared.prepare_method(method)
+    query = _query(params)
+    if query:
+        url = f"{url}{'&' if urlsplit(url).query else '?'}{query}"
+    prepared.url = requote_uri(url)
+    prepared.prepare_headers({name: value for name, value in headers.items() if value is not None})
+    prepared.prepare_cookies(cookies)  # the client's jar, which never keeps a cookie
+    prepared.prepare_body(None, None, json_body)
+    prepared.prepare_auth(auth)
+    return prepared
+
+
 class SourceHttp:
     """HTTP client of one source for one call."""
 
@@ -240,6 +326,13 @@ class SourceHttp:
     ) -> HttpResponse:
         _refuse_escape(path)
         url = _absolute_url(self.api_root, path)
+        shared = _shared_gets.get()
+        if shared is not None and method == "GET" and json_body is None:
+            key = _share_key(self.service, url, params, headers, self.max_bytes)
+            return shared.get(key, lambda: self._request(method, url, params, json_body, headers), self.source.timeout)
+        return self._request(method, url, params, json_body, headers)
+
+    def _request(self, method: str, url: str, params, json_body, headers) -> HttpResponse:
         timeout = self.source.timeout
         deadline = time.monotonic() + timeout
         try:
@@ -275,18 +368,18 @@ class SourceHttp:
 
     def _send(self, method, url, params, json_body, headers, timeout: float) -> requests.Response:
         client = _client_for(self.service)
-        # requests.Session.request directly: the URL is already absolute and checked above, so
-        # ape-pie's own URL handling (furl, costly per call) has nothing left to do.
-        return requests.Session.request(
-            client,
-            method,
-            url,
-            params=params,
-            json=json_body,
-            headers=telemetry.traceparent_for_source(dict(headers or {})),
-            timeout=(min(timeout, 5.0), timeout),
-            allow_redirects=False,
-            stream=True,
+        # The request is prepared here and sent with Session.send, instead of going through
+        # Session.request: the URL is already absolute and checked above, the environment was
+        # read when the client was made and cookies are never kept (see `_new_client`), so what
+        # Session.request adds per call (merging session settings and an empty cookie jar) does
+        # nothing here but cost time. The client's headers, auth (API key, ZGW JWT, OAuth2),
+        # server certificate, client certificate and proxies are applied as Session.request would.
+        merged = CaseInsensitiveDict(client.headers)
+        merged.update(telemetry.traceparent_for_source(dict(headers or {})))
+        prepared = _prepared(method, url, params, json_body, merged, client.auth, client.cookies)
+        return client.send(
+            prepared, stream=True, timeout=(min(timeout, 5.0), timeout), allow_redirects=False,
+            verify=client.verify, cert=client.cert, proxies=client.proxies,
         )
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:

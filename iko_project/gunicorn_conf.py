@@ -46,6 +46,14 @@ graceful_timeout = _env.int(
     help_text="Seconds a worker gets on SIGTERM to finish its views; keep the platform's grace period "
     "(Kubernetes terminationGracePeriodSeconds) above this plus any preStop delay.")
 keepalive = 5
+# Valtimo's table filters (containerParam, Base64 JSON) make long URLs: gunicorn's default request
+# line (4094 bytes) is too short for them. 8190 is the most gunicorn takes; IKO refuses a longer
+# path and query itself with 414 problem+json (IKO_MAX_URL_BYTES), and gunicorn's own refusal of
+# a longer line is problem+json too (iko_project/gunicorn_errors.py).
+limit_request_line = 8190
+limit_request_field_size = _env.int(
+    "IKO_MAX_HEADER_FIELD_BYTES", default=16380, group="limits",
+    help_text="Largest request header field gunicorn takes (its default is 8190); a larger one is answered 431.")
 # Access logs would hold request paths; the Valtimo paths can carry a BSN. Off by default.
 accesslog = _env.str("IKO_ACCESS_LOG", default="", group="process", default_doc="(off)",
                      help_text="Target of gunicorn's access log (`-`: standard output); its lines hold URLs, "

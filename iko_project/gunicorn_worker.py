@@ -33,6 +33,8 @@ import socket
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from iko_project.gunicorn_errors import ProblemErrors
+
 
 def socket_holders(inode: int, proc: str = "/proc") -> set[int] | None:
     """The ids of the processes that have the socket with this inode open; None without `/proc`.
@@ -79,9 +81,10 @@ def server_is_stopping(listener, *, worker_pid: int, arbiter_pid: int, proc: str
     return all(pid == worker_pid or parent_of(pid, proc) == arbiter_pid for pid in holders)
 
 
-class DrainingThreadWorker(ThreadWorker):
+class DrainingThreadWorker(ProblemErrors, ThreadWorker):
     """gunicorn's gthread worker, plus: when the server stops, take what waits in the accept
-    queue, then shut the listening socket down before finishing the running requests."""
+    queue, then shut the listening socket down before finishing the running requests. Its
+    refusals of an over-long request line or header are problem+json (gunicorn_errors.py)."""
 
     _listening_closed = False
 

@@ -41,7 +41,8 @@ def test_a_view_is_counted_and_timed_with_its_outcome_and_its_record_write_timed
 
     assert views("complete") == complete + 1
     assert sample("iko_view_duration_seconds_count", profile="klantbeeld") == timed + 1
-    assert sample("iko_processing_log_write_duration_seconds_count") == writes + 1
+    # Two writes: the record as pending before the BRP is asked, and its completion.
+    assert sample("iko_processing_log_write_duration_seconds_count") == writes + 2
 
 
 @responses.activate
@@ -73,12 +74,13 @@ def test_a_processing_record_that_cannot_be_written_is_counted_as_a_failure_and_
         authed_api, grant, monkeypatch):
     from django.db import DatabaseError
 
-    from profiles.models import ProcessingRecord
+    from profiles.processing_log import sinks
 
-    def broken(**kwargs):
+    def broken(connection, fields):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(ProcessingRecord.objects, "create", broken)
+    # The record is written with one prepared INSERT (sinks._insert), not the ORM's create.
+    monkeypatch.setattr(sinks, "_insert", broken)
     responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
     failures, writes, complete = (sample("iko_processing_log_write_failures_total"),
                                   sample("iko_processing_log_write_duration_seconds_count"), views("complete"))

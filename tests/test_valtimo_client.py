@@ -342,7 +342,8 @@ def test_the_widgets_of_one_screen_at_the_same_moment_cost_one_brp_call(grant, p
     api_client_with_token.default_purpose = purpose
     api_client_with_token.save()
     records = []
-    monkeypatch.setattr(services, "processing_record_write", lambda *, fields, subject=None: records.append(fields))
+    monkeypatch.setattr(services, "processing_record_open", lambda *, fields, subject=None: dict(fields))
+    monkeypatch.setattr(services, "processing_record_complete", lambda opened, *, fields: records.append({**opened, **fields}))
     widgets = 4
     release = threading.Event()
 

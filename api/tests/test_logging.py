@@ -90,7 +90,8 @@ def test_the_settings_pick_json_in_production_and_text_elsewhere(tmp_path):
         "print(s.LOGGING['handlers']['console']['formatter'], s.IKO_LOG_FORMAT)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("IKO_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update(IKO_VAR_DIR=str(tmp_path), IKO_SECRET_KEY="x" * 50, IKO_PSEUDONYM_KEY="y" * 50)
+    env.update(IKO_VAR_DIR=str(tmp_path), IKO_SECRET_KEY="x" * 50, IKO_PSEUDONYM_KEY="y" * 50,
+               IKO_SECRETS_KEY="dGVzdC1vbmx5LWtleS1mb3ItdGhlLXNldHRpbmdzLTE=")
 
     def formatter(**extra):
         result = subprocess.run([sys.executable, "-c", script], cwd=REPO, env={**env, **extra},

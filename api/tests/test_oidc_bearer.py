@@ -191,3 +191,11 @@ def test_the_openapi_document_describes_the_bearer_scheme(api, oidc):
 
     assert "oidcBearer:" in document
     assert "bearerFormat: JWT" in document
+
+
+@pytest.mark.parametrize("username", ["j.jansen\r\nactor: someone-else", "j.jansen\u202e", "\u2066j.jansen"])
+def test_a_token_whose_user_name_holds_line_breaks_or_bidirectional_controls_is_refused(api, oidc, username):
+    response = get_profiles(api, oidc.access_token(preferred_username=username))
+
+    assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
+    assert "control or bidirectional formatting characters" in response.json()["detail"]

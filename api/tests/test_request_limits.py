@@ -143,3 +143,18 @@ def test_the_openapi_document_describes_every_rejection_with_the_problem_schema(
     assert "Retry-After" in view["429"]["headers"]
     listing = document["paths"]["/api/v1/profiles"]["get"]["responses"]
     assert "429" in listing and "413" not in listing  # no body, no body limit
+
+
+def test_a_url_over_iko_s_limit_is_a_414_problem_from_iko_itself(authed_api, grant, settings):
+    settings.IKO_MAX_URL_BYTES = 1000
+
+    response = authed_api.get("/aggregated-data-profiles/klantbeeld?id=999993653&containerParam=" + "A" * 1000)
+
+    assert response.status_code == 414 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "uri-too-long" and "999993653" not in response.content.decode()
+
+
+def test_a_long_url_within_the_limit_goes_on_to_the_view(authed_api, grant):
+    response = authed_api.get("/aggregated-data-profiles/klantbeeld?id=999993653&containerParam=" + "A" * 6000)
+
+    assert response.status_code == 400 and response.json()["code"] == "invalid-container-param"

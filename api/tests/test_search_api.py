@@ -180,3 +180,12 @@ def test_criteria_never_appear_in_the_url_and_the_brp_receives_them_in_the_body(
     request = responses.calls[0].request
     assert "Moulin" not in request.url
     assert json.loads(request.body)["geslachtsnaam"] == "Moulin"
+
+
+def test_a_search_whose_on_behalf_of_holds_a_line_break_is_a_400(authed_api, grant, person_searches):
+    response = authed_api.post("/api/v1/profiles/klantbeeld/search/op-bsn", {
+        "criteria": {"bsn": "999993653"}, "purpose": "klantcontact", "onBehalfOf": "medewerker\r\n42",
+    }, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "onBehalfOf"

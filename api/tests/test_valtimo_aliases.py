@@ -172,6 +172,9 @@ def test_valtimo_s_address_search_runs_the_brp_postcode_search_with_its_toevoegi
     ([("burgerservicenummer", BSN), ("id", "999993847")], "id", "duplicate"),
     ([("burgerservicenummer", BSN), ("straatnaam", "Boterdiep")], "straatnaam", "unknown"),
     ([("type", "ZoekMetAdres"), ("type", "ZoekMetGeslachtsnaamEnGeboortedatum")], "type", "multiple"),
+    ([("type", "ZoekMetAdres"), ("postcode", "ABCDEF"), ("huisnummer", "31")], "postcode", "pattern"),
+    ([("type", "ZoekMetAdres"), ("postcode", "3077AW"), ("huisnummer", "31"), ("toevoeging", "TOOLONG")],
+     "toevoeging", "pattern"),
 ])
 @responses.activate
 def test_a_mistake_in_an_alias_call_is_a_400_naming_the_caller_s_parameter_and_nothing_is_fetched(

@@ -204,6 +204,29 @@ def test_one_failing_source_gives_a_partial_view(authed_api, grant, profile, brp
 
 
 @responses.activate
+def test_server_timing_lists_each_call_with_what_it_waited_for_and_no_data_when_switched_on(
+    authed_api, grant, profile, brp_service, settings
+):
+    from connectors.models import Source
+    from profiles.models import Relation
+
+    responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
+    persoon = Relation.objects.get(profile=profile, name="persoon")
+    Relation.objects.create(profile=profile, parent=persoon, name="opnieuw", source=Source.objects.get(name="brp"),
+                            operation="RaadpleegMetBurgerservicenummer", input_expression="{bsn: .burgerservicenummer}",
+                            fields=["naam.volledigeNaam"])
+    assert "Server-Timing" not in view(authed_api)  # off by default
+
+    settings.IKO_SERVER_TIMING = True
+    response = view(authed_api)
+
+    first, second = response["Server-Timing"].split(", ")
+    assert first.startswith('c0;desc="persoon brp";start=') and ";dur=" in first and "after" not in first
+    assert second.startswith('c1;desc="opnieuw brp";start=') and second.endswith(';after="c0"')
+    assert BSN not in response["Server-Timing"]
+
+
+@responses.activate
 def test_exactly_one_processing_record_per_request_and_no_source_data_in_it(authed_api, grant):
     responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
 
@@ -249,10 +272,12 @@ def test_a_callers_traceparent_is_continued(authed_api, grant):
 def test_when_the_processing_log_cannot_be_written_no_personal_data_goes_out(authed_api, grant, monkeypatch):
     from django.db import DatabaseError
 
-    def broken(**kwargs):
+    from profiles.processing_log import sinks
+
+    def broken(connection, fields):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(ProcessingRecord.objects, "create", broken)
+    monkeypatch.setattr(sinks, "_insert", broken)  # the INSERT of the record fails
     responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
 
     response = view(authed_api)
@@ -310,3 +335,36 @@ def test_the_profile_schema_describes_the_released_fields(authed_api, grant):
 
 def test_the_profile_schema_is_not_shown_without_a_grant(authed_api, profile):
     assert authed_api.get("/api/v1/profiles/klantbeeld/schema").status_code == 404
+
+
+@pytest.mark.parametrize("on_behalf_of", [
+    "medewerker-42\r\nactor: api-client:admin", "medewerker\n42", "medewerker\t42",
+    "medewerker-\u202e24", "\u2066medewerker\u2069", "medewerker\u2028", "medewerker\x00",
+])
+@responses.activate
+def test_an_on_behalf_of_with_line_breaks_or_bidirectional_controls_is_a_400_and_fetches_nothing(
+        authed_api, grant, on_behalf_of):
+    from profiles.models import ProcessingRecord
+
+    response = authed_api.post("/api/v1/profiles/klantbeeld/view", {
+        "subject": {"type": "bsn", "value": "999993653"}, "purpose": "klantcontact", "onBehalfOf": on_behalf_of,
+    }, format="json")
+
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["invalidParams"][0]["name"] == "onBehalfOf"
+    assert len(responses.calls) == 0 and ProcessingRecord.objects.count() == 0
+
+
+@responses.activate
+def test_an_ordinary_on_behalf_of_with_accents_and_spaces_is_taken(authed_api, grant):
+    from profiles.models import ProcessingRecord
+
+    responses.post("https://brp.example.org/haalcentraal/api/brp/personen",
+                   json={"type": "RaadpleegMetBurgerservicenummer", "personen": []})
+
+    response = authed_api.post("/api/v1/profiles/klantbeeld/view", {
+        "subject": {"type": "bsn", "value": "999993653"}, "purpose": "klantcontact", "onBehalfOf": "José Müller ",
+    }, format="json")
+
+    assert response.status_code == 200
+    assert ProcessingRecord.objects.get().on_behalf_of == "José Müller"

@@ -1,14 +1,21 @@
-"""Tests of the parallel runner with a fresh registry of fake connectors (no HTTP needed)."""
+"""Tests of the parallel runner with a fresh registry of fake connectors (HTTP only where a view's
+identical GETs are shared, with `responses`)."""
 
+import dataclasses
+import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import responses
 
-from connectors.base import Connector, ConnectorRequest, ConnectorResult, Operation, SourceConfig, Status
+from connectors.base import (
+    Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, SourceConfig, Status,
+)
+from connectors.http import SourceHttp
 from connectors.registry import Registry
-from connectors.runner import SourceCall, get_pool, run_calls
+from connectors.runner import CallSet, SourceCall, get_pool, run_calls, run_together
 
 
 def make_registry(log=None):
@@ -135,3 +142,135 @@ def test_registering_the_same_id_twice_is_refused():
     registry = make_registry()
     with pytest.raises(ValueError):
         registry("sleepy")(type("Again", (Connector,), {"title": "x", "operations": {}}))
+
+
+# --- one view's calls: identical GETs once, requests of one call side by side ----------------------
+def http_registry(log):
+    """A connector whose calls each GET the same path of their source's server."""
+    registry = Registry()
+
+    @registry("getter")
+    class Getter(Connector):
+        title = "Getter"
+        operations = {op: Operation(op, "", ("bsn",), ("x",)) for op in ("a", "b")}
+
+        def fetch(self, request):
+            log.append(request.operation)
+            started = request.params.get("started")
+            if started:
+                WAITING[started].set()
+            response = SourceHttp(self.source).request("GET", "ping", params={"q": "1"})
+            return ConnectorResult(Status.OK, data={"x": response.json()["n"]})
+
+    return registry
+
+
+WAITING: dict[str, threading.Event] = {}
+
+
+@responses.activate
+def test_identical_gets_of_different_calls_in_one_view_are_made_once_and_again_in_the_next(brp_source):
+    responses.get("https://brp.example.org/haalcentraal/api/brp/ping", json={"n": 1})
+    log = []
+    registry = http_registry(log)
+    config = dataclasses.replace(brp_source.to_config(), connector_id="getter")
+    calls = [SourceCall(op, config, ConnectorRequest(op, {"bsn": "999993653"}, ("x",))) for op in ("a", "b")]
+
+    first = run_calls(calls, registry=registry, deadline=time.monotonic() + 5)
+    assert sorted(log) == ["a", "b"] and len(responses.calls) == 1
+    assert first["a"].data == first["b"].data == {"x": 1}
+
+    run_calls(calls, registry=registry, deadline=time.monotonic() + 5)  # another view asks again
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_an_identical_get_asked_while_the_first_is_under_way_waits_for_its_answer(brp_source):
+    WAITING["b"] = threading.Event()
+
+    def answer_once_b_asks_too(request):
+        assert WAITING["b"].wait(5)
+        time.sleep(0.05)  # let b's request reach the shared answer before this one is in
+        return 200, {"Content-Type": "application/json"}, json.dumps({"n": 7})
+
+    responses.add_callback(responses.GET, "https://brp.example.org/haalcentraal/api/brp/ping",
+                           callback=answer_once_b_asks_too)
+    log = []
+    config = dataclasses.replace(brp_source.to_config(), connector_id="getter")
+    calls = [SourceCall("a", config, ConnectorRequest("a", {"bsn": "999993653"}, ("x",))),
+             SourceCall("b", config, ConnectorRequest("b", {"bsn": "999993653", "started": "b"}, ("x",)))]
+
+    results = run_calls(calls, registry=http_registry(log), deadline=time.monotonic() + 5)
+
+    assert len(responses.calls) == 1
+    assert results["a"].data == results["b"].data == {"x": 7}
+
+
+def test_run_together_runs_independent_requests_at_the_same_moment():
+    first, second = threading.Event(), threading.Event()
+
+    def meet(own, other):
+        own.set()
+        return other.wait(5)
+
+    assert run_together(lambda: meet(first, second), lambda: meet(second, first)) == [True, True]
+
+
+def test_run_together_does_not_wait_for_threads_when_the_pool_is_full():
+    busy = ThreadPoolExecutor(max_workers=1, thread_name_prefix="busy")
+    release = threading.Event()
+    try:
+        busy.submit(release.wait, 5)  # the only worker is taken
+        started = time.monotonic()
+        assert run_together(lambda: 1, lambda: 2, lambda: 3, pool=busy) == [1, 2, 3]
+        assert time.monotonic() - started < 1  # ran in the calling thread, not after the release
+    finally:
+        release.set()
+        busy.shutdown(wait=True)
+
+
+def test_run_together_raises_the_first_failure_once_all_have_ended():
+    ended = []
+
+    def fails(name):
+        def run():
+            ended.append(name)
+            raise ConnectorError(f"{name} failed")
+        return run
+
+    with pytest.raises(ConnectorError, match="a failed"):
+        run_together(fails("a"), lambda: ended.append("ok"), fails("b"))
+    assert sorted(ended) == ["a", "b", "ok"]
+
+
+def test_run_together_inside_a_call_waits_no_longer_than_the_calls_cutoff():
+    registry = Registry()
+    never, returned = threading.Event(), threading.Event()
+    outcome = {}
+
+    @registry("split")
+    class Split(Connector):
+        title = "Split"
+        operations = {"get": Operation("get", "", ("bsn",), ("x",))}
+
+        def fetch(self, request):
+            started = time.monotonic()
+            hanging = threading.Event()
+            try:
+                # The first waits until a worker has taken the second, which then hangs.
+                run_together(lambda: hanging.wait(5), lambda: (hanging.set(), never.wait(5)))
+            except ConnectorError as exc:
+                outcome.update(status=exc.status, seconds=time.monotonic() - started)
+            returned.set()
+            return ConnectorResult(Status.OK, data={"x": 1})
+
+    source = SourceConfig(name="s", connector_id="split", service=None, options={}, timeout=1.0)
+    calls = CallSet(registry=registry, deadline=time.monotonic() + 5)
+    signature = calls.start(SourceCall("s", source, ConnectorRequest("get", {}, ("x",))))
+    while calls.running:
+        calls.wait()
+
+    assert calls.result(signature) is not None
+    assert returned.wait(2)  # the call stopped waiting at its cutoff, freeing its thread
+    never.set()
+    assert outcome["status"] is Status.TIMEOUT and 1.0 <= outcome["seconds"] < 1.0 + 0.5

@@ -3,15 +3,19 @@
 `DemoServer` runs a `http.server.ThreadingHTTPServer` on 127.0.0.1 in a daemon thread, so
 integration tests and benchmarks can talk to a real socket. Per server it can add latency and
 fail a share of the requests (503 or 500 problem+json, or "hang": no answer until the server
-stops), set in code or through the environment:
+stops), set in code or through the environment (demo/servers/faults.py):
 
 * ``IKO_DEMO_<NAME>_LATENCY_MS``: sleep this long before answering (float, >= 0);
+* ``IKO_DEMO_<NAME>_JITTER_MS``: vary that sleep per request, uniformly by up to this much either
+  way (float, >= 0; never below zero);
 * ``IKO_DEMO_<NAME>_FAILURE_RATE``: share of requests that fail (0..1);
 * ``IKO_DEMO_<NAME>_FAIL_MODE``: how they fail: ``503`` (default), ``500`` or ``hang``.
 
 A fail mode without a failure rate fails every request that way. ``IKO_DEMO_BIND_HOST`` (``0.0.0.0``
 in a container) and ``IKO_DEMO_PUBLIC_HOST`` (the host name in the URLs a server hands out) serve
-demo sources in a container of their own (docker-compose.yml).
+demo sources in a container of their own (docker-compose.yml). Each server counts the requests it
+received (`DemoServer.requests_received`), so a test or benchmark can tell how often a source
+was asked.
 
 `DemoRequestHandler` gives handlers helpers for JSON bodies and for
 ``application/problem+json`` answers (RFC 9457 fields type/title/status/detail/instance/code)
@@ -27,15 +31,15 @@ import random
 import socket
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from .faults import FaultSettings, fault_settings_from_env  # noqa: F401  (the servers import them from here)
+
 logger = logging.getLogger(__name__)
 
-FAIL_MODES = ("503", "500", "hang")
 # A hanging request waits this long at most; stop() wakes it earlier.
 HANG_SECONDS = 3600.0
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -57,70 +61,6 @@ PROBLEM_TYPES = {
     501: _RFC9110 + "15.6.2",
     503: _RFC9110 + "15.6.4",
 }
-
-
-@dataclass(frozen=True)
-class FaultSettings:
-    """Latency and failure injection of one demo server."""
-
-    latency_ms: float = 0.0
-    failure_rate: float = 0.0
-    fail_mode: str = "503"
-
-    def __post_init__(self) -> None:
-        if self.latency_ms < 0:
-            raise ValueError("latency_ms must be >= 0")
-        if not 0.0 <= self.failure_rate <= 1.0:
-            raise ValueError("failure_rate must be between 0 and 1")
-        if self.fail_mode not in FAIL_MODES:
-            raise ValueError(f"fail_mode must be one of {', '.join(FAIL_MODES)}")
-
-    @classmethod
-    def build(
-        cls,
-        latency_ms: float | None = None,
-        failure_rate: float | None = None,
-        fail_mode: str | None = None,
-    ) -> FaultSettings:
-        """Fill in defaults. A fail mode without a rate means: every request fails that way."""
-        if failure_rate is None:
-            failure_rate = 1.0 if fail_mode else 0.0
-        return cls(
-            latency_ms=float(latency_ms or 0.0),
-            failure_rate=float(failure_rate),
-            fail_mode=str(fail_mode or "503"),
-        )
-
-
-def fault_settings_from_env(
-    name: str,
-    *,
-    latency_ms: float | None = None,
-    failure_rate: float | None = None,
-    fail_mode: str | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> FaultSettings:
-    """Fault settings for demo source `name` (e.g. "BRP"): arguments that are not None win,
-    then ``IKO_DEMO_<NAME>_LATENCY_MS`` / ``_FAILURE_RATE`` / ``_FAIL_MODE``, then defaults."""
-    env = os.environ if environ is None else environ
-    prefix = f"IKO_DEMO_{name.upper()}_"
-
-    def from_env(key: str, convert):
-        raw = env.get(prefix + key, "").strip()
-        if not raw:
-            return None
-        try:
-            return convert(raw)
-        except ValueError:
-            raise ValueError(f"{prefix}{key} is not a valid value: {raw!r}") from None
-
-    if latency_ms is None:
-        latency_ms = from_env("LATENCY_MS", float)
-    if failure_rate is None:
-        failure_rate = from_env("FAILURE_RATE", float)
-    if fail_mode is None:
-        fail_mode = from_env("FAIL_MODE", lambda value: value.lower())
-    return FaultSettings.build(latency_ms, failure_rate, fail_mode)
 
 
 class ProblemError(Exception):
@@ -202,6 +142,7 @@ class DemoServer:
         self._faults = faults or FaultSettings.build(latency_ms, failure_rate, fail_mode)
         self._random = random.Random(seed)
         self._random_lock = threading.Lock()
+        self.requests_received = 0
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
         bind = host or os.environ.get("IKO_DEMO_BIND_HOST") or "127.0.0.1"  # loopback unless told
@@ -235,10 +176,24 @@ class DemoServer:
         latency_ms: float | None = None,
         failure_rate: float | None = None,
         fail_mode: str | None = None,
+        jitter_ms: float | None = None,
     ) -> FaultSettings:
         """Replace the fault settings while running (same rules as `FaultSettings.build`)."""
-        self._faults = FaultSettings.build(latency_ms, failure_rate, fail_mode)
+        self._faults = FaultSettings.build(latency_ms, failure_rate, fail_mode, jitter_ms)
         return self._faults
+
+    def latency_seconds(self) -> float:
+        """This request's delay: the latency, varied by the jitter (never below zero)."""
+        faults = self._faults
+        if not faults.jitter_ms:
+            return faults.latency_ms / 1000.0
+        with self._random_lock:
+            offset = self._random.uniform(-faults.jitter_ms, faults.jitter_ms)
+        return max(0.0, faults.latency_ms + offset) / 1000.0
+
+    def count_request(self) -> None:
+        with self._random_lock:
+            self.requests_received += 1
 
     def should_fail(self) -> bool:
         rate = self._faults.failure_rate
@@ -377,9 +332,10 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
 
     def _inject_fault(self) -> bool:
         """Apply latency and maybe fail; True when the request has been dealt with."""
+        self.demo.count_request()
         faults = self.demo.faults
-        if faults.latency_ms:
-            self.demo.stopping.wait(faults.latency_ms / 1000.0)
+        if faults.latency_ms or faults.jitter_ms:
+            self.demo.stopping.wait(self.demo.latency_seconds())
         if not self.demo.should_fail():
             return False
         if faults.fail_mode == "hang":

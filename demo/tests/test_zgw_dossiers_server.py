@@ -216,6 +216,7 @@ def test_the_zaken_connector_finds_the_zaken_about_the_address_and_reads_the_obj
     assert statussen.data[-1]["statustype"]["isEindstatus"] is True
     assert {(r["omschrijving"], r["betrokkeneType"]) for r in rollen.data} == {
         ("Bezwaarmaker", "natuurlijk_persoon"), ("Jurist bezwaar en beroep", "medewerker"),
+        ("Behandelende afdeling", "organisatorische_eenheid"),  # the department a citizen is shown
     }
     assert [(z["identificatie"], z["aardRelatie"]) for z in gerelateerd.data] == [("ZAAK-2025-0000000302", "vervolg")]
     assert {o["objectType"] for o in objecten.data} == {"besluit", "adres"}

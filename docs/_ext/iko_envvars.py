@@ -45,6 +45,7 @@ def collect(python: str = sys.executable) -> dict:
             IKO_ENV="production",
             IKO_SECRET_KEY="throw-away-key-for-the-documentation-build",
             IKO_PSEUDONYM_KEY="throw-away-key-for-the-documentation-build",
+            IKO_SECRETS_KEY="dGhyb3ctYXdheS1rZXktZm9yLXRoZS1kb2NzLWJsZCE=",
             IKO_VAR_DIR=var_dir,
             PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
         )

@@ -134,26 +134,26 @@ DATABASES = {
                           help_text="The database, e.g. `postgres://iko:<password>@db:5432/iko`; PostgreSQL in "
                           "production, the embedded SQLite for the demo and the tests.")
 }
-# Read (and so declared) whatever the database, used only for PostgreSQL.
 _conn_max_age = env.int(
     "IKO_DB_CONN_MAX_AGE", default=60, group="storage",
-    help_text="Seconds a PostgreSQL connection is kept for reuse. Each gunicorn thread keeps one: replicas x "
-    "IKO_WORKERS x IKO_THREADS must stay below the server's `max_connections`.")
+    help_text="Seconds a database connection is kept for reuse. Each gunicorn thread keeps one: for PostgreSQL, "
+    "replicas x IKO_WORKERS x IKO_THREADS must stay below the server's `max_connections`.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh checkout has no var/ yet; SQLite cannot create the folder itself.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers run beside the one writer; IMMEDIATE avoids "database is locked"
-            # when two threads upgrade a read to a write at the same time.
+            # when two threads upgrade a read to a write at the same time. NORMAL syncs WAL at
+            # checkpoints: an IKO crash loses nothing, an OS crash the last commits (PostgreSQL).
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
     )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# One connection per thread, kept: closing SQLite's last one checkpoints and removes the WAL.
+DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
@@ -347,7 +347,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -486,7 +486,6 @@ for _name in ("IKO_RATE_LIMIT_CLIENT", "IKO_RATE_LIMIT_USER"):
     except ValueError as _exc:
         raise ImproperlyConfigured(f"{_name}: {_exc}") from None
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["api.throttling.PrincipalRateThrottle"]
-
 # Subject lookup alerts (profiles/processing_log/alerts.py).
 IKO_ALERT_DISTINCT_SUBJECTS = env.int(
     "IKO_ALERT_DISTINCT_SUBJECTS", default=300, group="limits",
@@ -494,8 +493,8 @@ IKO_ALERT_DISTINCT_SUBJECTS = env.int(
     "lookup alert is raised; `0` switches alerts off.")
 IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600, group="limits",
                                    help_text="The window of lookup alerts, in seconds.")
-
 from iko_project.settings.metrics import *  # noqa: E402,F403 - /metrics for Prometheus
+from iko_project.settings.security import *  # noqa: E402,F403 - credentials' keys, URL length limit
 from iko_project.settings.citizen import *  # noqa: E402,F403 - citizen self-service
 from iko_project.settings.citizen import citizen_issuer_check  # noqa: E402
 citizen_issuer_check(staff_issuer=IKO_OIDC_ISSUER, staff_audience=IKO_OIDC_AUDIENCE)  # noqa: F405

@@ -1,5 +1,6 @@
 """Settings of what an operator watches IKO with, read by `base.py`: `GET /metrics` for Prometheus
-(iko_project/metrics_view.py) and OpenTelemetry tracing (connectors/telemetry.py).
+(iko_project/metrics_view.py), OpenTelemetry tracing (connectors/telemetry.py) and the
+`Server-Timing` header of view answers (api/timing.py).
 
 The endpoint is off (404) unless a scraper network or a token is configured, and refuses
 everyone else (403): the series name sources and profiles, which an operator may not want public.
@@ -14,7 +15,8 @@ from iko_project.settings.envvars import DeclaredEnv
 
 env = DeclaredEnv(__name__)
 
-__all__ = ["IKO_METRICS_ALLOWED_NETWORKS", "IKO_METRICS_TOKEN", "IKO_OTLP_TRACES_ENDPOINT", "IKO_OTEL_SERVICE_NAME"]
+__all__ = ["IKO_METRICS_ALLOWED_NETWORKS", "IKO_METRICS_TOKEN", "IKO_OTLP_TRACES_ENDPOINT", "IKO_OTEL_SERVICE_NAME",
+           "IKO_SERVER_TIMING"]
 
 # --- metrics: GET /metrics for Prometheus (iko_project/metrics_view.py) ---------------------------
 # Off (404) unless one of these is set; everyone else gets 403. Networks (CIDR) the scraper comes
@@ -62,3 +64,10 @@ if IKO_OTLP_TRACES_ENDPOINT and not IKO_OTLP_TRACES_ENDPOINT.startswith(("http:/
         f"OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT: {IKO_OTLP_TRACES_ENDPOINT!r} is no http:// or https:// URL "
         "(IKO exports over OTLP/HTTP; for gRPC's port 4317 use the collector's HTTP port, 4318)."
     )
+
+# --- Server-Timing: the source calls of a view, in its answer (api/timing.py) ----------------------
+IKO_SERVER_TIMING = env.bool(
+    "IKO_SERVER_TIMING", default=False, group="metrics",
+    help_text="The view answer's `Server-Timing` header lists each source call of the view: relation and source, "
+    "start and duration (ms) and the calls it waited for; no parameters, no data. Off by default: it shows the "
+    "caller how a profile's calls depend on each other.")

@@ -229,6 +229,26 @@ def grant_exists(*, principal: Any, profile, now: datetime | None = None) -> boo
     )
 
 
+def grant_purposes(*, principal: Any, profile, now: datetime | None = None) -> list[str]:
+    """The codes of the purposes for which the principal holds a grant in force on the profile."""
+    now = now or timezone.now()
+    return sorted({
+        g.purpose.code for g in principal_grants(principal_of(principal))
+        if g.profile_id == profile.pk and g.in_force(now)
+    })
+
+
+def grant_fields_union(*, principal: Any, profile, now: datetime | None = None) -> tuple[str, ...] | None:
+    """What the principal's grants in force on the profile release together, whatever the
+    purpose: None when one of them releases everything the profile does (or there is none), else
+    the union of their paths. For describing a profile to a caller (its schema, its searches)."""
+    now = now or timezone.now()
+    grants = [g for g in principal_grants(principal_of(principal)) if g.profile_id == profile.pk and g.in_force(now)]
+    if not grants or not all(g.fields for g in grants):
+        return None
+    return tuple(dict.fromkeys(f for g in grants for f in g.fields))
+
+
 def grant_decide(*, principal: Any, profile, purpose_code: str | None, subject: Subject) -> GrantDecision:
     """`grant_resolve` for searches and endpoint calls, whose subject may be search criteria.
 

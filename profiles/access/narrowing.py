@@ -2,7 +2,11 @@
 
 A grant may release fewer fields than its profile. These functions compare a grant's paths with
 the profile's relation tree (used when a grant is saved, and to report what was withheld) and cut
-a view's plan down so that no source is asked for what the grant does not release. They read only
+a view's plan down so that no source is asked for what the grant does not release: a narrowed
+relation asks its source for the released fields plus only those that the input expressions of
+its surviving child relations read (derived from their JQ paths, profiles/definitions/jq_paths.py;
+an expression that reads its whole input, or that module cannot follow, keeps every field the
+relation asks for). They read only
 the profile's relations, so the Grant model itself can use them.
 """
 
@@ -10,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any, Iterable
+
+from profiles.definitions.jq_paths import WHOLE_VIEW, expression_read_paths
 
 
 def _covered(path: str, allowed: Iterable[str]) -> bool:
@@ -74,6 +80,18 @@ def grant_withheld_paths(*, profile, fields: Iterable[str]) -> list[str]:
     return [path for path in profile_release_paths(profile) if not _covered(path, fields)]
 
 
+def plan_marker_paths(roots: list, prefix: str = "") -> list[str]:
+    """The view paths of the markers the plan's relations pass on (`RelationPlan.markers`): a
+    narrowed grant's final cut keeps them, since a profile that passes markers on does so
+    whatever else is released."""
+    paths: list[str] = []
+    for plan in roots:
+        path = f"{prefix}{plan.name}"
+        paths.extend(f"{path}.{marker}" for marker in getattr(plan, "markers", ()))
+        paths.extend(plan_marker_paths(plan.children, f"{path}."))
+    return paths
+
+
 def plan_narrow(roots: list, fields: Iterable[str] | None) -> list:
     """The relation plans a narrowed grant needs: fewer fields asked and released, and no call at
     all to a relation none of whose fields (or children's) the grant allows.
@@ -106,8 +124,16 @@ def _plan_narrow(plan, path: str, fields: list[str]):
     ))
     if not release and not children:
         return None
-    if children:
-        asked = plan.fields  # children may need any asked field as their input
+    needed = list(release)
+    for child in children:
+        read = expression_read_paths(child.input_expression) if child.input_expression else ()
+        if WHOLE_VIEW in read:
+            needed = None  # the child's input may read any field: ask for all of them
+            break
+        needed.extend(read)
+    if needed is None:
+        asked = plan.fields
     else:
-        asked = tuple(f for f in plan.fields if _covered(f, release) or any(r.startswith(f + ".") for r in release))
+        # The released fields, and those the surviving children's input expressions read.
+        asked = tuple(f for f in plan.fields if _covered(f, needed) or any(n.startswith(f + ".") for n in needed))
     return dataclasses.replace(plan, fields=asked, release_fields=release, children=children)

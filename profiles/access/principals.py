@@ -17,6 +17,7 @@ the processing log is its client, never its username, which may be the BSN itsel
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,17 @@ from profiles.access.api_clients import ApiClient
 
 # The subject types a citizen can be in a self-service token: a person or a company.
 SELF_SERVICE_SUBJECT_TYPES = ("bsn", "kvk")
+# Unicode categories an end user's name may not hold: control characters (CR, LF, TAB...), format
+# characters (the bidirectional overrides and isolates, zero-width characters) and line and
+# paragraph separators. The name goes into processing records, log lines and the x-gebruiker
+# header towards sources, where such characters forge lines or hide what is written.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def end_user_text_unsafe(value: str) -> bool:
+    """True when an end user's name (onBehalfOf, a token's username) holds a character that may
+    not go into records, logs or headers (`UNSAFE_CATEGORIES`)."""
+    return any(unicodedata.category(character) in UNSAFE_CATEGORIES for character in value)
 
 
 @dataclass(frozen=True)

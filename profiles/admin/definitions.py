@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
+from profiles.access.grants import grant_purposes
 from profiles.access.models import Purpose
+from profiles.access.principals import principal_of
 from profiles.definitions.models import Profile, Relation
 from profiles.definitions.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import
-from profiles.refusals import InvalidSubject, ProcessingLogUnavailable
+from profiles.refusals import InvalidSubject, ProcessingLogUnavailable, ViewDenied
 from profiles.services.view import profile_preview
 from profiles.subjects import SUBJECT_TYPES, subject_parse
+
+logger = logging.getLogger(__name__)
 
 
 class RelationInline(admin.StackedInline):
@@ -40,12 +46,21 @@ class RelationInline(admin.StackedInline):
 
 class PreviewForm(forms.Form):
     subject_type = forms.ChoiceField(choices=[])
-    subject_value = forms.CharField(label="Identifier", max_length=20, help_text="For example a test BSN: 999993653.")
-    purpose = forms.ModelChoiceField(queryset=Purpose.objects.all(), help_text="The preview is logged under this purpose.")
+    subject_value = forms.CharField(label=_("Identifier"), max_length=20,
+                                    help_text=_("For example a test BSN: 999993653."))
+    purpose = forms.ModelChoiceField(
+        queryset=Purpose.objects.all(),
+        help_text=_("The purposes your grants on this profile allow; the preview is logged under it."),
+    )
 
-    def __init__(self, *args, profile: Profile, **kwargs):
+    def __init__(self, *args, profile: Profile, purpose_codes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject_type"].choices = [(t, SUBJECT_TYPES[t].label) for t in profile.subject_types if t in SUBJECT_TYPES]
+        # Offered: only the granted purposes. Any purpose is accepted, so that a preview for one
+        # that is not (or no longer) granted is refused by the grant check and logged, as a view is.
+        self.fields["purpose"].widget.choices = [("", "---------")] + [
+            (p.pk, str(p)) for p in Purpose.objects.filter(code__in=purpose_codes)
+        ]
 
     def clean(self):
         data = super().clean()
@@ -66,7 +81,8 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ["status", ("draft_of", admin.EmptyFieldListFilter)]
     search_fields = ["name", "title", "description"]
     readonly_fields = ["version", "draft_of"]
-    fields = ["name", "title", "description", "subject_types", "status", "output_transform", "version", "draft_of"]
+    fields = ["name", "title", "description", "subject_types", "status", "output_transform", "always_pass_markers",
+              "version", "draft_of"]
     inlines = [RelationInline]
     actions = ["make_draft", "publish_draft", "export_yaml"]
     change_form_template = "admin/profiles/profile/change_form.html"
@@ -83,21 +99,36 @@ class ProfileAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
+    def has_preview_permission(self, request) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.preview_profile")
+
     def preview_view(self, request, object_id):
-        profile = get_object_or_404(Profile.objects.prefetch_related("relations__source__service"), pk=object_id)
-        if not self.has_view_permission(request, profile):
-            return HttpResponseRedirect(reverse("admin:index"))
-        form = PreviewForm(request.POST or None, profile=profile)
+        """The preview: the staff user's own permission, then (like a view) a grant of the user for
+        the profile and purpose; the purpose list offers only granted purposes."""
+        profile = get_object_or_404(
+            Profile.objects.select_related("draft_of").prefetch_related("relations__source__service"), pk=object_id,
+        )
+        if not self.has_view_permission(request, profile) or not self.has_preview_permission(request):
+            logger.warning("Preview of profile %s refused: user %s lacks the preview permission.",
+                           profile.name, request.user.get_username())
+            raise PermissionDenied
+        principal = principal_of(request.user)
+        purpose_codes = grant_purposes(principal=principal, profile=profile.draft_of or profile)
+        form = PreviewForm(request.POST or None, profile=profile, purpose_codes=purpose_codes)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": profile,
-                   "title": f"Preview of {profile}", "form": form}
+                   "title": _("Preview of %(profile)s") % {"profile": profile}, "form": form,
+                   "no_grant": not purpose_codes}
         if request.method == "POST" and form.is_valid():
             try:
                 view, result = profile_preview(
-                    profile=profile, subject=form.cleaned_data["subject"], purpose=form.cleaned_data["purpose"],
+                    profile=profile, subject=form.cleaned_data["subject"],
+                    purpose_code=form.cleaned_data["purpose"].code, principal=principal,
                     username=request.user.get_username(),
                 )
             except ProcessingLogUnavailable:
-                messages.error(request, "The processing log cannot be written, so the preview shows no data.")
+                messages.error(request, _("The processing log cannot be written, so the preview shows no data."))
+            except ViewDenied as exc:
+                messages.error(request, _("Not previewed: %(reason)s") % {"reason": exc.detail})
             else:
                 context.update(
                     status=view.http_status,
@@ -111,6 +142,10 @@ class ProfileAdmin(admin.ModelAdmin):
                     relations=result.relations,
                 )
         return TemplateResponse(request, "admin/profiles/profile/preview.html", context)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_preview"] = self.has_preview_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def import_view(self, request):
         form = ImportForm(request.POST or None, request.FILES or None)

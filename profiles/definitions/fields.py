@@ -48,6 +48,33 @@ def select_fields(data: Any, paths: Iterable[str]) -> Any:
     return _select(data, _path_tree(paths))
 
 
+def markers_pass_on(item: Any, released: Any, markers: Iterable[str]) -> Any:
+    """`released` (what `select_fields` kept of `item`) with the markers `item` carries added back:
+    a source's fields about the data itself, such as the BRP's `geheimhoudingPersoonsgegevens` or
+    `inOnderzoek`. A top-level marker goes with any released item; a group's marker
+    (`naam.inOnderzoek`) only where some of that group is released. Lists are walked element by
+    element, as `select_fields` walks them."""
+    for marker in markers:
+        _marker_keep(item, released, [p for p in marker.split(".") if p])
+    return released
+
+
+def _marker_keep(source: Any, released: Any, parts: list[str]) -> None:
+    if isinstance(source, list) and isinstance(released, list):
+        kept = [s for s in source if isinstance(s, dict)]  # select_fields keeps the objects, in order
+        if len(kept) == len(released):
+            for one, into in zip(kept, released):
+                _marker_keep(one, into, parts)
+        return
+    if not isinstance(source, dict) or not isinstance(released, dict) or not parts or parts[0] not in source:
+        return
+    head, rest = parts[0], parts[1:]
+    if not rest:
+        released.setdefault(head, source[head])
+    elif head in released:
+        _marker_keep(source[head], released[head], rest)
+
+
 def released_paths(data: Any, prefix: str = "") -> list[str]:
     """The leaf paths present in released data: what the processing log records (names only)."""
     if isinstance(data, list):

@@ -45,6 +45,16 @@ class Profile(models.Model):
         help_text="Optional JQ expression that shapes the whole view's data, e.g. "
         "{naam: .persoon.naam.volledigeNaam, zaken: [.zaken[]?.omschrijving]}.",
     )
+    always_pass_markers = models.BooleanField(
+        _("always pass on data markers"),
+        default=False,
+        help_text=_(
+            "Pass on the markers a source delivers about a person's data, whatever else is released: the "
+            "BRP's geheimhoudingPersoonsgegevens (the person asked that their data is not provided to third "
+            "parties), inOnderzoek (data under investigation) and opschortingBijhouding. A group's marker "
+            "(naam.inOnderzoek) goes with that group when any of it is released."
+        ),
+    )
     draft_of = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -63,6 +73,11 @@ class Profile(models.Model):
                 condition=models.Q(draft_of__isnull=True),
                 name="unique_profile_name",
             )
+        ]
+        permissions = [
+            # A preview asks the real sources about a real subject: it needs this permission and,
+            # like any view, a grant of the staff user for the profile and purpose.
+            ("preview_profile", "Can preview a profile's view of a subject (with a grant for the purpose)"),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,8 @@ from profiles.definitions.models import Profile, Relation, SearchAction
 
 FORMAT_VERSION = 1
 PROFILE_KEYS = {"name": "name", "title": "title", "description": "description",
-                "subjectTypes": "subject_types", "status": "status", "outputTransform": "output_transform"}
+                "subjectTypes": "subject_types", "status": "status", "outputTransform": "output_transform",
+                "alwaysPassMarkers": "always_pass_markers"}
 RELATION_KEYS = {"name": "name", "operation": "operation", "inputExpression": "input_expression",
                  "outputTransform": "output_transform", "fields": "fields", "releaseFields": "release_fields",
                  "maxCalls": "max_calls", "required": "required", "order": "order",

@@ -19,6 +19,20 @@ class ProcessingRecordQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("The processing log is append-only; use the purge command for retention.")
 
+    def complete_pending(self, pk: int, **fields) -> int:
+        """Complete the pending record `pk` with its outcome: the one deliberate way to change a
+        record, once. A record is written as pending before any source is asked (so that no
+        source provides data IKO has no record of) and completed when the answer is known; only
+        the fields in `COMPLETION_FIELDS` may change, and a completed record never changes again.
+        Returns the number of records completed (0 when `pk` is not pending)."""
+        unknown = sorted(set(fields) - set(COMPLETION_FIELDS))
+        if unknown:
+            raise TypeError(f"A pending record's completion cannot change {unknown}.")
+        if fields.get("outcome") == ProcessingRecord.Outcome.PENDING:
+            raise TypeError("A completion gives the record its outcome.")
+        pending = self.model.objects.filter(pk=pk, outcome=ProcessingRecord.Outcome.PENDING)
+        return models.QuerySet.update(pending, **fields)
+
     def purge_created_before(self, cutoff, *, batch_size: int = 5000) -> int:
         """Delete the records created before `cutoff`: the one deliberate way to delete.
 
@@ -38,11 +52,21 @@ class ProcessingRecordQuerySet(models.QuerySet):
 
 # A search by name or address names no BSN or KVK number: its record has subject type "search"
 # and a keyed pseudonym of the criteria (profiles/services/search.py).
+# What the completion of a pending record may fill in: the outcome, never who, why or about whom.
+COMPLETION_FIELDS = (
+    "sources", "fields_released", "fields_withheld", "grant_id", "outcome", "reason", "http_status", "duration_ms",
+)
+
 PROCESSING_SUBJECT_TYPE_CHOICES = [*SUBJECT_TYPE_CHOICES, ("search", "Search criteria (pseudonymised)")]
 
 
 class ProcessingRecord(models.Model):
     """One processing of personal data (or a refusal to do it). Never the data itself.
+
+    Append-only. A use case that asks sources writes its record as pending before the first
+    source call and completes it once with the outcome (`complete_pending`); a refusal is written
+    complete at once. A record still pending means the request ended (a crash, a lost database)
+    after its sources were asked.
 
     One record per action and data subject, with the fields of a Logboek Dataverwerkingen record
     (tests/specs/README.md, "Processing logs"): trace and span ids (W3C), the processing activity,
@@ -55,6 +79,7 @@ class ProcessingRecord(models.Model):
         PARTIAL = "partial", "Partial view (a source failed)"
         FAILED = "failed", "No view (all sources failed)"
         DENIED = "denied", "Denied (no grant)"
+        PENDING = "pending", "Pending (sources asked; the request ended before its outcome was recorded)"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, help_text="When the action started (LDV start_time).")

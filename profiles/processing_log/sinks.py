@@ -5,6 +5,12 @@
   Verwerkingenlogging Bewerking API, `POST /verwerkingsacties`) or `both`. Every configured sink
   is required: if one cannot take the record, `ProcessingLogUnavailable` is raised and the caller
   releases no personal data (fail closed, docs/developer/architecture.md, step 8).
+- `processing_record_open` and `processing_record_complete`: for a use case that asks sources. The
+  record is written as pending *before* the first source call, so a source (the BRP protocols
+  every provision) never provides data that IKO has no record of: when the log cannot be
+  written, no source is asked at all. It is completed with the outcome afterwards (the database
+  row once, through `ProcessingRecordQuerySet.complete_pending`; the external verwerkingsactie with
+  `PUT /verwerkingsacties/{actieId}`); if that fails, nothing is released either.
 - `verwerkingsactie_from_record` maps a record onto the Verwerkingenlogging API 0.9.0
   (tests/specs/verwerkingenlogging/bewerking-api-openapi.yaml, `VerwerkingsactieUitgebreidBasis`).
   That API is built to be searched by BSN (its Inzage API answers a citizen's "who looked at my
@@ -23,12 +29,15 @@ import logging
 import threading
 import time
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, connections, router, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from connectors import metrics
@@ -61,31 +70,159 @@ def processing_log_sinks() -> tuple[str, ...]:
 
 
 def processing_record_write(*, fields: dict[str, Any], subject: Subject | None = None) -> None:
-    """Write one record to every configured sink, or raise ProcessingLogUnavailable.
+    """Write one complete record to every configured sink, or raise ProcessingLogUnavailable.
+    For what asks no source (a refusal, an inspection); a use case that asks sources uses
+    `processing_record_open` first.
 
     Every attempt is timed, and a failed one counted (`iko_processing_log_write_*`, connectors/metrics.py).
     """
-    started = time.monotonic()
-    sinks = processing_log_sinks()
-    try:
+    with _timed():
+        sinks = processing_log_sinks()
         if "database" in sinks:
             _database_write(fields)
         if "verwerkingenlogging" in sinks:
             _verwerkingenlogging_write(fields, subject)
+
+
+@contextmanager
+def _timed():
+    """Time a write to the sinks, and count it if it fails (connectors/metrics.py)."""
+    started = time.monotonic()
+    try:
+        yield
     except ProcessingLogUnavailable:
         metrics.processing_log_write_record(seconds=time.monotonic() - started, failed=True)
         raise
     metrics.processing_log_write_record(seconds=time.monotonic() - started, failed=False)
 
 
-def _database_write(fields: dict[str, Any]) -> None:
+# SQLite has one writer at a time, and a writer that finds the database locked sleeps and tries
+# again (1, 2, 5, 10, ... ms): with many threads writing records that made the slowest views
+# tens to hundreds of milliseconds slower. The threads of one process take turns here instead,
+# so only the other processes' writers can find the database locked.
+_sqlite_writer = threading.Lock()
+
+
+def _database_write(fields: dict[str, Any]) -> int:
     try:
-        # A savepoint: a failed insert must not break the caller's transaction.
-        with transaction.atomic():
-            ProcessingRecord.objects.create(**fields)
+        connection = connections[router.db_for_write(ProcessingRecord)]
+        with _one_writer(connection):
+            if connection.in_atomic_block:
+                # A savepoint: a failed insert must not break the caller's transaction.
+                with transaction.atomic(using=connection.alias):
+                    return _insert(connection, fields)
+            return _insert(connection, fields)  # autocommit: one statement, nothing to roll back
     except DatabaseError as exc:
         logger.error("The processing record could not be written to the database (%s).", type(exc).__name__)
         raise ProcessingLogUnavailable(type(exc).__name__) from None
+
+
+@contextmanager
+def _one_writer(connection) -> Iterator[None]:
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # As long as SQLite itself would wait for a locked database (its `timeout` option).
+    if not _sqlite_writer.acquire(timeout=float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))):
+        raise OperationalError("database is locked")
+    try:
+        yield
+    finally:
+        _sqlite_writer.release()
+
+
+_statements: dict[str, tuple[str, list]] = {}
+
+
+def _statement(connection) -> tuple[str, list]:
+    """The INSERT of one processing record for this kind of database, made once per process."""
+    statement = _statements.get(connection.vendor)
+    if statement is None:
+        columns = [f for f in ProcessingRecord._meta.concrete_fields if not f.primary_key]
+        table = connection.ops.quote_name(ProcessingRecord._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
+        if connection.features.can_return_columns_from_insert:
+            # The row's id, for completing a pending record (PostgreSQL, SQLite 3.35+).
+            sql += f" RETURNING {connection.ops.quote_name(ProcessingRecord._meta.pk.column)}"
+        statement = _statements[connection.vendor] = (sql, columns)
+    return statement
+
+
+def _insert(connection, fields: dict[str, Any]) -> int:
+    """One prepared INSERT instead of the ORM's save (which builds the same SQL anew each time);
+    returns the new row's id.
+
+    The record's values pass the fields' own conversions (defaults, `auto_now_add`, JSON), and
+    `post_save` is sent as the ORM would, so what listens for new records (lookup alerts) hears
+    of it. Records are never changed afterwards, except that a pending one gets its outcome once
+    (`processing_record_complete`).
+    """
+    record = ProcessingRecord(**fields)
+    sql, columns = _statement(connection)
+    values = [f.get_db_prep_save(f.pre_save(record, True), connection) for f in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        record.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+    post_save.send(sender=ProcessingRecord, instance=record, created=True, update_fields=None, raw=False,
+                   using=connection.alias)
+    return record.pk
+
+
+# --- a record written before the sources are asked ---------------------------------------------------
+
+
+@dataclass
+class OpenRecord:
+    """A record written as pending in every sink; `processing_record_complete` finishes it."""
+
+    fields: dict[str, Any]
+    subject: Subject | None
+    pk: int | None = None  # the database row
+    actie_id: str | None = None  # the external verwerkingsactie
+
+
+PENDING_FIELDS = {"outcome": ProcessingRecord.Outcome.PENDING, "http_status": 0, "duration_ms": 0.0}
+
+
+def processing_record_open(*, fields: dict[str, Any], subject: Subject | None = None) -> OpenRecord:
+    """Write the record as pending before any source is asked; raises ProcessingLogUnavailable.
+
+    `fields` are what is known before the calls (who, why, about whom, and the sources about to
+    be asked as `{name: "pending"}`)."""
+    record = OpenRecord(fields={**fields, **PENDING_FIELDS}, subject=subject)
+    with _timed():
+        sinks = processing_log_sinks()
+        if "database" in sinks:
+            record.pk = _database_write(record.fields)
+        if "verwerkingenlogging" in sinks:
+            record.actie_id = _verwerkingenlogging_write(record.fields, subject)
+    return record
+
+
+def processing_record_complete(record: OpenRecord, *, fields: dict[str, Any]) -> None:
+    """Give the pending record its outcome in every sink; raises ProcessingLogUnavailable.
+
+    `fields` are the outcome's (`models.COMPLETION_FIELDS`): sources with their status, the field
+    names released and withheld, grant, outcome, HTTP status, duration."""
+    with _timed():
+        _complete(record, fields)
+
+
+def _complete(record: OpenRecord, fields: dict[str, Any]) -> None:
+    if record.pk is not None:
+        try:
+            with transaction.atomic():
+                completed = ProcessingRecord.objects.complete_pending(record.pk, **fields)
+        except DatabaseError as exc:
+            logger.error("The processing record could not be completed (%s).", type(exc).__name__)
+            raise ProcessingLogUnavailable(type(exc).__name__) from None
+        if completed != 1:
+            logger.error("The pending processing record is gone; the outcome cannot be recorded.")
+            raise ProcessingLogUnavailable("pending record gone")
+    if record.actie_id is not None:
+        _verwerkingenlogging_write({**record.fields, **fields}, record.subject, actie_id=record.actie_id)
 
 
 # --- the external Verwerkingenlogging API ----------------------------------------------------------
@@ -174,17 +311,20 @@ def verwerkingenlogging_cache_clear() -> None:
         _service_cache.clear()
 
 
-def _verwerkingenlogging_write(fields: dict[str, Any], subject: Subject | None) -> None:
+def _verwerkingenlogging_write(fields: dict[str, Any], subject: Subject | None, *,
+                               actie_id: str | None = None) -> str:
+    """POST a new verwerkingsactie (or PUT the one `actie_id` names) and return its actieId."""
     from ape_pie import APIClient
     from zgw_consumers.client import build_client
 
     service = _verwerkingenlogging_service()
     body = verwerkingsactie_from_record(fields, subject)
     timeout = float(getattr(settings, "IKO_VERWERKINGENLOGGING_TIMEOUT_SECONDS", 5.0))
+    method, path = ("put", f"verwerkingsacties/{actie_id}") if actie_id else ("post", "verwerkingsacties")
     try:
         with build_client(service, client_factory=APIClient) as client:
-            response = client.post(
-                "verwerkingsacties", json=body, timeout=(min(timeout, 5.0), timeout), allow_redirects=False,
+            response = client.request(
+                method, path, json=body, timeout=(min(timeout, 5.0), timeout), allow_redirects=False,
                 headers={"Accept": "application/json", "Content-Type": "application/json"},
             )
     except requests.RequestException as exc:
@@ -194,3 +334,16 @@ def _verwerkingenlogging_write(fields: dict[str, Any], subject: Subject | None) 
         # The body may echo what we sent (the BSN): log only the status.
         logger.error("The Verwerkingenlogging API refused the record (HTTP %s).", response.status_code)
         raise ProcessingLogUnavailable(f"HTTP {response.status_code}")
+    if actie_id:
+        return actie_id
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    # The spec's answer names the new verwerkingsactie by its uuid; only that is ever PUT to,
+    # under the configured API root.
+    created = _uuid_or_none(answer.get("actieId", "")) if isinstance(answer, dict) else None
+    if created is None:
+        logger.error("The Verwerkingenlogging API answered without the actieId of the new record.")
+        raise ProcessingLogUnavailable("no actieId")
+    return created

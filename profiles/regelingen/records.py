@@ -16,7 +16,8 @@ from typing import Any
 from django.db import DatabaseError, transaction
 
 from profiles.processing_log.purge import processing_log_cutoff
-from profiles.processing_log.sinks import processing_record_write
+from profiles.processing_log.models import COMPLETION_FIELDS
+from profiles.processing_log.sinks import OpenRecord, processing_record_complete, processing_record_write
 from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
 
@@ -25,9 +26,10 @@ from .models import SuggestionRecord
 
 
 def suggestion_record_write(*, subject: Subject, record: dict[str, Any], results: list[RegelingResult],
-                            fields_read: list[str]) -> None:
+                            fields_read: list[str], opened: OpenRecord | None = None) -> None:
     """Write the processing record and the suggestion record beside it: both, or neither and
-    ProcessingLogUnavailable (then no answer may go out)."""
+    ProcessingLogUnavailable (then no answer may go out). `opened`: the processing record was
+    written as pending before the sources were asked; it is completed with `record`'s outcome."""
     counts = {outcome: sum(1 for r in results if r.outcome is outcome) for outcome in Outcome}
     try:
         with transaction.atomic():
@@ -43,7 +45,10 @@ def suggestion_record_write(*, subject: Subject, record: dict[str, Any], results
                 not_evaluated=counts[Outcome.NOT_EVALUATED],
                 fields_read=fields_read,
             )
-            processing_record_write(subject=subject, fields=record)
+            if opened is None:
+                processing_record_write(subject=subject, fields=record)
+            else:
+                processing_record_complete(opened, fields={k: v for k, v in record.items() if k in COMPLETION_FIELDS})
     except DatabaseError as exc:
         raise ProcessingLogUnavailable(type(exc).__name__) from None
 

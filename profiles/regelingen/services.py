@@ -41,7 +41,7 @@ from profiles.definitions.fields import released_paths, select_fields
 from profiles.definitions.models import Profile
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.records import elapsed_ms, processing_record_base
-from profiles.processing_log.sinks import processing_record_write
+from profiles.processing_log.sinks import processing_record_open, processing_record_write
 from profiles.refusals import InvalidSubject, ViewDenied
 from profiles.subjects import Subject
 from profiles.tracing import TraceContext, trace_from_header
@@ -175,7 +175,10 @@ def regelingen_evaluate(*, profile, subject: Subject, caller: Caller, rules: tup
                                         started_at=started_at)
         fields_read = list(dict.fromkeys(f for rule in pending for f in rule.fields))
         result = None
+        opened = None
         if pending:
+            # Written before the sources are asked: without a record, no source provides anything.
+            opened = processing_record_open(subject=subject, fields={**record, "grant_id": decision.grant_id})
             result = profile_fetch(
                 profile=profile, subject=subject, caller=caller, decision=decision, purpose=decision.purpose,
                 fields=paths_intersect(fields_read, decision.fields), trace=trace, registry=registry,
@@ -200,6 +203,7 @@ def regelingen_evaluate(*, profile, subject: Subject, caller: Caller, rules: tup
             },
             results=[by_name[rule.name] for rule in group],
             fields_read=fields_read,
+            opened=opened,
         )
     results = [by_name[rule.name] for rule in rules if rule.name in by_name]
     return Evaluation(results=results, fetched=fetched, evaluated_fields=evaluated_fields)

@@ -1,28 +1,44 @@
 """Endpoint calls: one operation of one source, for the Valtimo front door (`/endpoints/...`).
 
 An endpoint call (`endpoint_call`) runs one operation of one source with the parameters the
-operation declares. It is allowed only through a profile: the caller needs a grant (for its
-default purpose) on an active profile that uses that source operation, in a relation or a
-search action, and the answer holds only the fields those profiles release.
+operation declares, checked against the operation's parameter schema (`connectors.params`)
+before anything else: a caller's mistake is a 400 naming the parameter, never a source failure. It is allowed only through a profile: the caller needs a grant (for its
+default purpose) on an active profile that uses that source operation, and the answer holds only
+the fields those profiles release.
+
+A caller's parameter never stands in for the relation tree: in a profile, an object's id (a
+zaak's URL, a BAG nummeraanduiding, a partij's contactgegevens) comes from the parent's data
+through the input expression, and the front door does not let a caller name one instead. So an
+operation is reachable here in one of two ways only (`endpoint_route`):
+- **about the subject**: the call names one subject of a type the operation takes (`bsn`, `kvk`,
+  or an object subject type whose id *is* the subject), and the connector checks every item that
+  comes back against that subject. That subject is the one the processing record names. An
+  operation whose answers cannot be checked (`Operation.unchecked`) is refused;
+- **as a search action**: the parameters include the (required) criteria of a search action of a
+  granted profile on this operation (other parameters of the operation may narrow that search),
+  and the answer holds that action's columns.
+Anything else is refused with 403 (`not-subject-bound`) and the refusal is logged.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any, Mapping, Sequence
 
 from connectors import telemetry
 from connectors.base import Operation, Status
+from connectors.params import params_validate
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 from profiles.access.context import call_context_build
 from profiles.access.grants import GrantDecision
 from profiles.access.principals import Caller
 from profiles.definitions.expressions import ExpressionError, evaluate_one
-from profiles.definitions.fields import fields_within, released_paths, select_fields
+from profiles.definitions.fields import fields_within, markers_pass_on, released_paths, select_fields
 from profiles.definitions.models import Profile, SearchAction
 from profiles.processing_log.records import (
     elapsed_ms,
@@ -30,8 +46,8 @@ from profiles.processing_log.records import (
     processing_record_deny,
     processing_record_subject,
 )
-from profiles.processing_log.sinks import processing_record_write
-from profiles.refusals import InvalidSubject, PurposeMissing, SearchInvalid
+from profiles.processing_log.sinks import processing_record_complete, processing_record_open, processing_record_write
+from profiles.refusals import InvalidSubject, PurposeMissing, SearchInvalid, ViewDenied
 from profiles.services.source_calls import (
     SearchResult,
     caller_decision,
@@ -119,6 +135,83 @@ def endpoint_profiles(*, source, operation: Operation) -> list[tuple[Profile, li
     return list(found.values())
 
 
+@dataclass(frozen=True)
+class EndpointRoute:
+    """How an endpoint call is reachable: whom it is about (the processing record's subject) and
+    the profiles it may go through, with the source fields each releases."""
+
+    subject: Subject
+    profiles: list[tuple[Profile, list[str]]]
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """Why an endpoint call is not reachable: the processing record's reason and the caller's detail."""
+
+    subject: Subject
+    reason: str
+    detail: str
+
+
+def _search_subject(params: Mapping[str, Any], kinds: Mapping[str, str]) -> Subject:
+    """Whom a search is about: a BSN or KVK number criterion, else the criteria as a whole
+    (only ever recorded as a keyed pseudonym)."""
+    for name, value in params.items():
+        if kinds.get(name) in SUBJECT_TYPES and isinstance(value, str):
+            return subject_parse(subject_type=kinds[name], value=value)
+    return Subject("search", json.dumps(params, sort_keys=True, separators=(",", ":"), default=str))
+
+
+def endpoint_route(*, source, operation: Operation, params: Mapping[str, Any]) -> EndpointRoute | Unreachable:
+    """Whether (and how) the front door may make this call; see the module docstring."""
+    given = [t for t in operation.subject_types if t in params]
+    if len(given) > 1:
+        raise SearchInvalid(
+            "Give one subject.", [{"name": t, "code": "multiple", "reason": "one subject per call"} for t in given],
+        )
+    if given:
+        value = params[given[0]]
+        if not isinstance(value, str):
+            raise SearchInvalid(
+                f"Give one {given[0]}.", [{"name": given[0], "code": "multiple", "reason": "one subject per call"}],
+            )
+        subject = subject_parse(subject_type=given[0], value=value)
+        if getattr(operation, "unchecked", ""):
+            return Unreachable(
+                subject, "source-unchecked",
+                f"{operation.name} of source {source.name} cannot check that its answers belong to the "
+                "subject, so the front door does not offer it.",
+            )
+        return EndpointRoute(subject, endpoint_profiles(source=source, operation=operation))
+
+    # Not about a subject: only as the search of a search action whose criteria take these names.
+    candidates = Profile.objects.filter(status=Profile.Status.ACTIVE, draft_of__isnull=True)
+    found: dict[int, tuple[Profile, list[str]]] = {}
+    kinds: dict[str, str] = {}
+    for action in SearchAction.objects.filter(
+        source=source, operation=operation.name, profile__in=candidates
+    ).select_related("profile"):
+        criteria = {c.get("param") or c["name"]: c for c in action.criteria if isinstance(c, dict) and "name" in c}
+        required = {name for name, c in criteria.items() if c.get("required")}
+        # This action's search: its required criteria, or at least one of its criteria, are given;
+        # other parameters of the operation may narrow it (KVK's `type`), never replace it.
+        if not (required <= set(params) and set(criteria) & set(params)):
+            continue
+        profile, fields = found.get(action.profile_id, (action.profile, []))
+        identifier = [c["field"] for c in action.columns if c.get("name") == action.identifier_column]
+        found[action.profile_id] = (profile, fields + action.column_fields + identifier)
+        kinds.update({name: criteria[name].get("type", "") for name in params if name in criteria})
+    if not found:
+        takes = " or ".join(operation.subject_types) or "no subject"
+        return Unreachable(
+            _search_subject(params, {}), "not-subject-bound",
+            f"{operation.name} is not offered with the parameters {sorted(params)}: the front door "
+            f"answers only about the subject ({takes}) or with the criteria of a search action; an "
+            "object's id comes from the profile's relations, so use the profile's view.",
+        )
+    return EndpointRoute(_search_subject(params, kinds), list(found.values()))
+
+
 @telemetry.traced("iko.endpoint")
 def endpoint_call(
     *,
@@ -143,34 +236,45 @@ def endpoint_call(
     if operation is None:
         raise LookupError(operation_name)
     params = endpoint_params_clean(operation=operation, query=query)
-    subject: Subject | None = None
     if identifier is not None:
-        param, subject = _identifier_param(operation, identifier)
+        param, _ = _identifier_param(operation, identifier)
         if param in params:
             raise SearchInvalid(
                 f"Give {param} either in the path or as a query parameter, not both.",
                 [{"name": param, "code": "duplicate", "reason": "given twice"}],
             )
-        params[param] = subject.value if subject else identifier
-    if subject is None:
-        for name, value in params.items():
-            if name in SUBJECT_PARAMS and isinstance(value, str):
-                subject = Subject(SUBJECT_PARAMS[name], value)
-                break
-    if subject is None:
-        canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
-        subject = Subject("search", canonical)
+        params[param] = identifier.strip()
     if not params:
         raise SearchInvalid(
             f"Give the parameters of {operation.name}: {list(operation_accepted_params(operation))}.",
             [{"name": "query", "code": "required", "reason": "no parameters given"}],
         )
+    # The operation's parameter schema first: a caller's mistake is a 400 naming the parameter,
+    # never a failing source, and nothing is sent.
+    problems = params_validate(operation=operation, params=params)
+    if problems:
+        raise SearchInvalid("The query parameters are invalid; see invalidParams.", [p.as_dict() for p in problems])
+    endpoint_name = f"{source.connector}/{source.name}/{operation.name}"
+    route = endpoint_route(source=source, operation=operation, params=params)
+    subject = route.subject
+    if isinstance(route, Unreachable):
+        record = processing_record_base(
+            profile=SimpleNamespace(name=endpoint_name[:100], version=None), subject=subject, caller=caller,
+            purpose_code="", purpose=None, trace=trace, started_at=started_at, action="endpoint",
+        )
+        processing_record_write(
+            subject=processing_record_subject(subject),
+            fields={**record, "outcome": "denied", "reason": route.reason, "http_status": 403,
+                    "duration_ms": elapsed_ms(started)},
+        )
+        raise ViewDenied(route.detail, code=route.reason)
 
     # Allowed through any granted profile that uses this source operation; the fields add up.
     allowed_fields: list[str] = []
+    pass_markers = False
     chosen: tuple[Profile, GrantDecision, Any] | None = None
     denied: tuple[Profile, GrantDecision, Any] | None = None
-    for profile, fields in endpoint_profiles(source=source, operation=operation):
+    for profile, fields in route.profiles:
         try:
             decision, purpose = caller_decision(caller=caller, profile=profile, purpose_code=None, subject=subject)
         except PurposeMissing:
@@ -182,8 +286,8 @@ def endpoint_call(
         # release under it (search action columns included).
         narrowed = source_fields_narrowed(fields, decision_fields=decision.fields, profile=profile, source=source)
         allowed_fields.extend(f for f in narrowed if f not in allowed_fields)
+        pass_markers = pass_markers or bool(getattr(profile, "always_pass_markers", False))
         chosen = chosen or (profile, decision, purpose)
-    endpoint_name = f"{source.connector}/{source.name}/{operation.name}"
     if requested_fields is not None:
         allowed_fields = fields_within(allowed_fields, requested_fields)
     if chosen is None or not allowed_fields:
@@ -208,12 +312,19 @@ def endpoint_call(
         purpose=purpose, trace=trace, started_at=started_at, action="endpoint",
     )
     context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace)
+    # Fail closed, before the source is asked: without a record, no source provides anything.
+    opened = processing_record_open(
+        subject=processing_record_subject(subject),
+        fields={**record, "grant_id": decision.grant_id, "sources": {source.name: "pending"}},
+    )
     result = source_call_run(
         source=source, operation=operation, params=params, fields=allowed_fields, context=context,
         registry=registry, started=started,
     )
     http_status, outcome = source_http_status(result)
     data = select_fields(result.data, allowed_fields) if result.status is Status.OK else None
+    if data is not None and pass_markers:
+        data = markers_pass_on(result.data, data, operation.markers)  # as a profile's view passes them on
     released = released_paths(data) if data else []
     transform_error = ""
     if result_transform and data is not None:
@@ -224,10 +335,9 @@ def endpoint_call(
             data, released = None, []
             transform_error = f"The result transform of this operation alias failed: {exc}"
             http_status, outcome = 502, "failed"
-    processing_record_write(
-        subject=processing_record_subject(subject),
+    processing_record_complete(
+        opened,
         fields={
-            **record,
             "grant_id": decision.grant_id,
             "sources": {source.name: result.status.value},
             "fields_released": released,

@@ -18,7 +18,7 @@ from connectors.registry import registry as default_registry
 from profiles.access.grants import grant_exists, grant_resolve
 from profiles.access.principals import Caller
 from profiles.definitions.models import Profile
-from profiles.definitions.schema import JSON_SCHEMA, profile_output_schema, schema_narrow
+from profiles.definitions.schema import JSON_SCHEMA, profile_output_schema
 from profiles.refusals import PurposeMissing, ViewDenied
 
 STATUS_SCHEMA = {
@@ -45,7 +45,7 @@ def profile_front_door_schema(*, profile: Profile, caller: Caller, registry: Reg
         raise ViewDenied(f"No grant to use profile {profile.name}.", code="no-grant") from None
     if not decision.allowed:
         raise ViewDenied(decision.detail or f"No grant to use profile {profile.name}.", code="no-grant")
-    data = schema_narrow(profile_output_schema(profile, registry=registry)["properties"]["data"], decision.fields)
+    data = profile_output_schema(profile, registry=registry, fields=decision.fields)["properties"]["data"]
     properties = dict(data.get("properties") or {})
     properties["_iko"] = STATUS_SCHEMA
     return {

@@ -20,9 +20,11 @@ from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
 from connectors import telemetry
+from connectors.params import params_validate
 from connectors.registry import Registry
 from connectors.registry import registry as default_registry
 from profiles.access.context import call_context_build
+from profiles.access.grants import grant_fields_union
 from profiles.access.principals import Caller
 from profiles.definitions.fields import select_fields
 from profiles.definitions.models import Profile, SearchAction
@@ -32,7 +34,7 @@ from profiles.processing_log.records import (
     processing_record_deny,
     processing_record_subject,
 )
-from profiles.processing_log.sinks import processing_record_write
+from profiles.processing_log.sinks import processing_record_complete, processing_record_open
 from profiles.refusals import InvalidSubject, SearchInvalid
 from profiles.services.source_calls import (
     SearchResult,
@@ -60,8 +62,21 @@ def search_action_get(*, profile: Profile, name: str) -> SearchAction | None:
     return profile.search_actions.select_related("source", "source__service").filter(name=name).first()
 
 
-def search_action_describe(action: SearchAction) -> dict[str, Any]:
-    """What a client needs to build the search form and the result table."""
+def search_actions_describe(*, profile: Profile, principal) -> list[dict[str, Any]]:
+    """The profile's search actions as this principal may use them: a narrowed grant sees only
+    the columns its fields release, as its searches answer (`search_run`)."""
+    fields = grant_fields_union(principal=principal, profile=profile)
+    described = []
+    for action in search_actions_of(profile=profile):
+        allowed = source_fields_narrowed([c["field"] for c in action.columns], decision_fields=fields,
+                                         profile=profile, source=action.source)
+        described.append(search_action_describe(action, columns=[c for c in action.columns if c["field"] in allowed]))
+    return described
+
+
+def search_action_describe(action: SearchAction, *, columns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What a client needs to build the search form and the result table (`columns`: the ones
+    the caller may see; all by default)."""
     criteria = []
     for criterion in action.criteria:
         item = {
@@ -83,7 +98,7 @@ def search_action_describe(action: SearchAction) -> dict[str, Any]:
         "criteria": criteria,
         "columns": [
             {"name": c["name"], "label": c.get("label") or c["name"], "field": c["field"]}
-            for c in action.columns
+            for c in (action.columns if columns is None else columns)
         ],
         "identifier": (
             {"column": action.identifier_column, "subjectType": action.identifier_type}
@@ -218,6 +233,23 @@ def search_run(
     started = time.monotonic()
     started_at = datetime.now(timezone.utc)
     values = search_criteria_clean(action=action, criteria=criteria)
+    operation = source_operation(source=action.source, name=action.operation, registry=registry)
+    if operation is None:
+        raise SearchInvalid(
+            f"Search action {action.name} is misconfigured: its operation is not available.",
+            [{"name": "action", "code": "misconfigured", "reason": "unknown operation"}],
+        )
+    params_by_criterion = action.criterion_params()
+    params = {params_by_criterion[name]: value for name, value in values.items()}
+    # Then the operation's own parameter schema, before the grant and before any call: a value the
+    # source would refuse is the caller's mistake (400 naming the criterion), never a 502.
+    criterion_of = {param: name for name, param in params_by_criterion.items()}
+    problems = params_validate(operation=operation, params=params)
+    if problems:
+        raise SearchInvalid("The search criteria are invalid; see invalidParams.", [
+            _invalid(criterion_of.get(p.name, p.name), p.code, p.reason.replace(p.name, criterion_of.get(p.name, p.name)))
+            for p in problems
+        ])
     kinds = {c["name"]: c["type"] for c in action.criteria}
     subject = _subject_of(values, kinds)
     decision, purpose = caller_decision(caller=caller, profile=profile, purpose_code=purpose_code, subject=subject)
@@ -231,14 +263,6 @@ def search_run(
         )
 
     source = action.source
-    operation = source_operation(source=source, name=action.operation, registry=registry)
-    if operation is None:
-        raise SearchInvalid(
-            f"Search action {action.name} is misconfigured: its operation is not available.",
-            [{"name": "action", "code": "misconfigured", "reason": "unknown operation"}],
-        )
-    params_by_criterion = action.criterion_params()
-    params = {params_by_criterion[name]: value for name, value in values.items()}
     columns = [c for c in action.columns]
     allowed_fields = source_fields_narrowed(
         [c["field"] for c in columns], decision_fields=decision.fields, profile=profile, source=source,
@@ -248,6 +272,11 @@ def search_run(
     asked = [c["field"] for c in shown] + ([identifier["field"]] if identifier else [])
     context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
                                  doelbinding=action.brp_doelbinding)
+    # Fail closed, before the source is asked: without a record, no source provides anything.
+    opened = processing_record_open(
+        subject=processing_record_subject(subject),
+        fields={**record, "grant_id": decision.grant_id, "sources": {source.name: "pending"}},
+    )
     result = source_call_run(
         source=source, operation=operation, params=params, fields=asked, context=context,
         registry=registry, started=started,
@@ -275,10 +304,9 @@ def search_run(
     released_names = sorted({
         c["field"] for c in shown for row in rows if row["values"].get(c["name"]) is not None
     } | ({identifier["field"]} if identifier and any(r["subject"] for r in rows) else set()))
-    processing_record_write(
-        subject=processing_record_subject(subject),
+    processing_record_complete(
+        opened,
         fields={
-            **record,
             "grant_id": decision.grant_id,
             "sources": {source.name: result.status.value},
             "fields_released": released_names if http_status == 200 else [],

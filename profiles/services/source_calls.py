@@ -57,6 +57,7 @@ def source_status(result: ConnectorResult, source_name: str) -> dict[str, Any]:
             "retrievedAt": result.retrieved_at.isoformat() if result.retrieved_at else None,
             "detail": result.detail,
             "calls": 1,
+            "warnings": list(result.warnings),
         }
     }
 

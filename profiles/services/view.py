@@ -11,7 +11,7 @@ binding, narrowed grants, self-service); the purpose goes to the sources in the 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -27,17 +27,18 @@ from connectors.registry import registry as default_registry
 from profiles.access.config_cache import config_cached
 from profiles.access.context import call_context_build
 from profiles.access.grants import GrantDecision, grant_exists, grant_resolve, purpose_get
-from profiles.access.models import Purpose
-from profiles.access.narrowing import grant_withheld_paths, plan_narrow
+from profiles.access.narrowing import grant_withheld_paths, plan_marker_paths, plan_narrow
 from profiles.access.principals import Caller
 from profiles.consent.prune import consent_plan_prune, consent_purpose_missing, consent_view_report
 from profiles.definitions.fields import released_paths, select_fields
 from profiles.definitions.models import Profile
-from profiles.engine.execute import FAILED_STATUSES, CallTrace, EngineResult, RelationOutcome, plan_profile, worst
+from profiles.engine.execute import (
+    FAILED_STATUSES, CallRecord, CallTrace, EngineResult, RelationOutcome, plan_profile, worst,
+)
 from profiles.engine.inflight import view_execute_merged, view_key
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.records import elapsed_ms, processing_record_base, processing_record_deny
-from profiles.processing_log.sinks import processing_record_write
+from profiles.processing_log.sinks import processing_record_complete, processing_record_open, processing_record_write
 from profiles.refusals import InvalidSubject, PurposeMissing, ViewDenied
 from profiles.subjects import Subject
 from profiles.tracing import TraceContext, trace_from_header
@@ -47,6 +48,8 @@ from profiles.tracing import TraceContext, trace_from_header
 class ViewResult:
     http_status: int
     body: dict[str, Any]
+    # When each distinct source call ran and what it waited for (profiles.engine.CallRecord).
+    calls: list[CallRecord] = field(default_factory=list)
 
 
 def profile_get_active(*, name: str) -> Profile | None:
@@ -90,6 +93,9 @@ def view_sources_summary(traces: list[CallTrace], relations: dict[str, RelationO
             "retrievedAt": max(times).isoformat() if times else None,
             "detail": next((r.detail for r in results if r.status is status and r.detail), ""),
             "calls": len(results),
+            # What must be shown with the data, e.g. that the source cannot be checked to answer
+            # about the subject only (an operation marked unchecked).
+            "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
         }
     # Relations that made no call (disabled source, open circuit, failed parent) still report.
     for outcome in relations.values():
@@ -103,8 +109,21 @@ def view_sources_summary(traces: list[CallTrace], relations: dict[str, RelationO
                 "retrievedAt": current["retrievedAt"] if current else None,
                 "detail": outcome.detail,
                 "calls": current["calls"] if current else 0,
+                "warnings": current["warnings"] if current else [],
             }
     return summary
+
+
+def _plan_sources(roots: list) -> list[str]:
+    """The names of the sources a (narrowed) plan may ask, for the pending processing record."""
+    names: list[str] = []
+    stack = list(roots)
+    while stack:
+        plan = stack.pop(0)
+        if plan.source_name not in names:
+            names.append(plan.source_name)
+        stack.extend(plan.children)
+    return names
 
 
 def view_http_status(result: EngineResult) -> tuple[int, str]:
@@ -216,9 +235,14 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
     pruned = consent_plan_prune(plan=plan_narrow(profile_plan(profile=profile, registry=registry), plan_fields),
                                 profile=profile, subject=subject)
     merge_key = merge_key and (*merge_key, pruned.key)
+    roots = pruned.plan
+    # Fail closed, before any source is asked: without a record, no source provides anything.
+    opened = processing_record_open(
+        subject=subject, fields={**record, "sources": {name: "pending" for name in _plan_sources(roots)}},
+    )
     result = view_execute_merged(
         merge_key=merge_key,
-        roots=pruned.plan,
+        roots=roots,
         subject=subject,
         context=context,
         registry=registry,
@@ -237,18 +261,17 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
         withheld = grant_withheld_paths(profile=profile, fields=narrowed)
         if data is not None:
             before = released_paths(data)
-            data = select_fields(data, narrowed)
+            data = select_fields(data, [*narrowed, *plan_marker_paths(roots)])
             if data is None:
                 data = {}  # a transform's scalar output has no paths to grant: nothing of it goes out
             after = set(released_paths(data))
             withheld += [path for path in before if path not in after and path not in withheld]
     released = released_paths(data) if data else []
 
-    # Fail closed: without a processing record, no personal data leaves IKO.
-    processing_record_write(
-        subject=subject,
+    # Fail closed: without a completed processing record, no personal data leaves IKO.
+    processing_record_complete(
+        opened,
         fields={
-            **record,
             "sources": {name: s["status"] for name, s in sources.items()},
             "fields_released": released,
             "fields_withheld": withheld + sorted(pruned.withheld),
@@ -274,27 +297,37 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
         },
     }
     consent_view_report(body=body, pruned=pruned)
-    return ViewResult(http_status=http_status, body=body), result
+    return ViewResult(http_status=http_status, body=body, calls=result.calls), result
 
 
-def profile_preview(*, profile: Profile, subject: Subject, purpose: Purpose, username: str,
+def profile_preview(*, profile: Profile, subject: Subject, purpose_code: str, principal: Any, username: str,
                     registry: Registry = default_registry) -> tuple[ViewResult, EngineResult]:
-    """Run a profile (live or draft) for a test subject as an admin would see it.
+    """Run a profile (live or draft) for a subject as a staff user would see it in a view.
 
-    No grant is needed (the admin permission is the authorisation), but the processing is real,
-    so it is logged like any view, with the admin as actor.
+    Exactly like a view: the staff user (`principal`: its groups, and OIDC roles as groups of the
+    same name) needs a grant on the profile for the purpose, and the grant's narrowing applies; a
+    draft revision uses the grants of its live profile. The admin checks its own permission
+    (`profiles.preview_profile`) first. Allowed or refused, it is logged like any view (action
+    `preview`, with the staff user as actor); a refusal raises ViewDenied after its record.
     """
     started = time.monotonic()
     if subject.type not in profile.subject_types:
         raise InvalidSubject(f"Profile {profile.name} is for {', '.join(profile.subject_types)}, not {subject.type}.")
     caller = Caller(api_client=None, name=f"user:{username} (admin preview)", kind="user",
-                    system="admin", gebruiker=username)
+                    system="admin", gebruiker=username, principal=principal)
+    granted_on = profile.draft_of if profile.draft_of_id else profile
+    decision = grant_resolve(principal=principal, profile=granted_on, purpose_code=purpose_code, subject=subject)
+    purpose = decision.purpose or purpose_get(code=decision.purpose_code)
     trace = trace_from_header(None)
-    record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose.code,
+    record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code,
                                     purpose=purpose, trace=trace, action="preview")
+    if not decision.allowed:
+        raise processing_record_deny(record=record, subject=subject, decision=decision, purpose=purpose,
+                                     started=started)
     with telemetry.request_span("iko.preview", trace=trace, attributes={"iko.profile": profile.name}):
-        return view_run(profile=profile, subject=subject, purpose_code=purpose.code, caller=caller, trace=trace,
-                        record=record, registry=registry, started=started, purpose=purpose)
+        return view_run(profile=profile, subject=subject, purpose_code=decision.purpose_code, caller=caller,
+                        trace=trace, record=record, registry=registry, started=started, purpose=purpose,
+                        decision=decision)
 
 
 @telemetry.traced("iko.view")

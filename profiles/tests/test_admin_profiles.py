@@ -1,5 +1,7 @@
 """The profile admin: JQ errors in words at save, the preview, drafts, export and import."""
 
+import json
+
 import pytest
 import responses
 from django.contrib.auth import get_user_model
@@ -13,8 +15,37 @@ PERSONEN_URL = "https://brp.example.org/haalcentraal/api/brp/personen"
 
 
 @pytest.fixture
-def admin_client(client, db):
-    client.force_login(get_user_model().objects.create_superuser("beheerder", "b@example.org", "pw"))
+def admin_user(db):
+    return get_user_model().objects.create_superuser("beheerder", "b@example.org", "pw")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def preview_grant(admin_user, profile, purpose):
+    """The staff user's group may use the profile for the purpose: what a preview needs, like a view."""
+    from django.contrib.auth.models import Group
+
+    from profiles.models import Grant
+
+    group = Group.objects.create(name="kcc")
+    admin_user.groups.add(group)
+    return Grant.objects.create(kind=Grant.Kind.GROUP, group=group, profile=profile, purpose=purpose)
+
+
+@pytest.fixture
+def staff_client(client, db, profile):
+    """A staff user who may view profiles but holds no preview permission and no grant."""
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("medewerker", "m@example.org", "pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_profile"))
+    client.force_login(user)
+    client.user = user
     return client
 
 
@@ -65,7 +96,7 @@ def test_a_valid_tree_edit_is_saved(admin_client, profile):
 
 
 @responses.activate
-def test_the_preview_runs_the_profile_and_shows_each_call_with_status_duration_and_fields(admin_client, profile, purpose):
+def test_the_preview_runs_the_profile_and_shows_each_call_with_status_duration_and_fields(admin_client, profile, purpose, preview_grant):
     responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [
         {"burgerservicenummer": "999993653", "naam": {"volledigeNaam": "Suzanne Moulin"}}]})
 
@@ -83,7 +114,7 @@ def test_the_preview_runs_the_profile_and_shows_each_call_with_status_duration_a
     assert record.actor == "user:beheerder (admin preview)" and record.purpose_code == "klantcontact"
 
 
-def test_the_preview_validates_the_subject(admin_client, profile, purpose):
+def test_the_preview_validates_the_subject(admin_client, profile, purpose, preview_grant):
     response = admin_client.post(
         reverse("admin:profiles_profile_preview", args=[profile.pk]),
         {"subject_type": "bsn", "subject_value": "123", "purpose": purpose.pk},
@@ -122,3 +153,79 @@ def test_import_of_a_broken_file_says_why(admin_client, db):
     upload = SimpleUploadedFile("x.yaml", b"profile: [")
     response = admin_client.post(reverse("admin:profiles_profile_import"), {"document": upload}, follow=True)
     assert "Not imported: Not valid JSON or YAML" in response.content.decode()
+
+
+# --- the preview is a view: its own permission and a grant of the staff user ------------------------
+
+
+def preview(client, profile, purpose, bsn="999993653"):
+    return client.post(reverse("admin:profiles_profile_preview", args=[profile.pk]),
+                       {"subject_type": "bsn", "subject_value": bsn, "purpose": purpose.pk})
+
+
+@responses.activate
+def test_the_preview_needs_its_own_permission_beside_viewing_profiles(staff_client, profile, purpose):
+    page = staff_client.get(reverse("admin:profiles_profile_change", args=[profile.pk]))
+    assert page.status_code == 200 and "/preview/" not in page.content.decode()
+
+    response = preview(staff_client, profile, purpose)
+
+    assert response.status_code == 403
+    assert len(responses.calls) == 0 and ProcessingRecord.objects.count() == 0
+
+
+@responses.activate
+def test_without_a_grant_the_preview_offers_no_purpose_and_a_forged_one_is_refused_and_logged(admin_client, profile, purpose):
+    page = admin_client.get(reverse("admin:profiles_profile_preview", args=[profile.pk])).content.decode()
+    assert "You hold no grant on this profile" in page and "Run preview" not in page
+
+    response = preview(admin_client, profile, purpose)
+
+    assert "Not previewed: No grant to use profile klantbeeld for purpose klantcontact." in response.content.decode()
+    assert len(responses.calls) == 0  # the BRP never received this purpose
+    record = ProcessingRecord.objects.get()
+    assert record.action == "preview" and record.outcome == "denied" and record.reason == "no-grant"
+    assert record.actor == "user:beheerder (admin preview)"
+
+
+@responses.activate
+def test_the_purpose_list_offers_only_the_purposes_granted_to_the_staff_user(admin_client, profile, purpose, preview_grant):
+    from profiles.models import Purpose
+
+    other = Purpose.objects.create(code="handhaving", name="Handhaving")
+
+    page = admin_client.get(reverse("admin:profiles_profile_preview", args=[profile.pk])).content.decode()
+
+    assert f'<option value="{purpose.pk}">' in page and f'<option value="{other.pk}">' not in page
+    response = preview(admin_client, profile, other)
+    assert "Not previewed" in response.content.decode() and len(responses.calls) == 0
+    assert ProcessingRecord.objects.get().reason == "no-grant"
+
+
+@responses.activate
+def test_the_preview_applies_the_staff_user_s_narrowed_grant_like_a_view(admin_client, profile, purpose, preview_grant):
+    preview_grant.fields = ["persoon.naam"]
+    preview_grant.save()
+    responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [
+        {"burgerservicenummer": "999993653", "naam": {"volledigeNaam": "Suzanne Moulin"},
+         "geboorte": {"datum": {"datum": "1985-12-01"}}}]})
+
+    page = preview(admin_client, profile, purpose).content.decode()
+
+    assert "Suzanne Moulin" in page and "1985-12-01" not in page
+    # Asked: the granted field, and the BSN the BRP connector checks the answer with.
+    assert json.loads(responses.calls[0].request.body)["fields"] == ["burgerservicenummer", "naam.volledigeNaam"]
+
+
+@responses.activate
+def test_a_draft_revision_is_previewed_under_the_grants_of_its_live_profile(admin_client, profile, purpose, preview_grant):
+    from profiles.definitions.portability import profile_draft_create
+
+    draft = profile_draft_create(profile)
+    responses.post(PERSONEN_URL, json={"type": "RaadpleegMetBurgerservicenummer", "personen": [
+        {"burgerservicenummer": "999993653", "naam": {"volledigeNaam": "Suzanne Moulin"}}]})
+
+    response = preview(admin_client, draft, purpose)
+
+    assert "Suzanne Moulin" in response.content.decode()
+    assert ProcessingRecord.objects.get().outcome == "complete"

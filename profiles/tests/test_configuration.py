@@ -197,6 +197,7 @@ def test_no_secret_token_or_private_key_ever_appears_in_an_export(configured):
         for secret in forbidden:
             assert secret not in text
         assert "PRIVATE KEY" not in text
+        assert "fernet:" not in text  # nor the encrypted form the database holds
     document = configuration_to_dict()
     for server in document["servers"]:
         assert not set(server) & {"secret", "headerValue", "header_value"}

@@ -183,11 +183,15 @@ def written_records(monkeypatch):
     records: list[dict] = []
     lock = threading.Lock()
 
-    def write(*, fields, subject=None):
-        with lock:
-            records.append(dict(fields))
+    def open_record(*, fields, subject=None):
+        return dict(fields)
 
-    monkeypatch.setattr(services, "processing_record_write", write)
+    def complete(opened, *, fields):
+        with lock:
+            records.append({**opened, **fields})
+
+    monkeypatch.setattr(services, "processing_record_open", open_record)
+    monkeypatch.setattr(services, "processing_record_complete", complete)
     return records
 
 

@@ -111,6 +111,124 @@ def test_when_the_log_table_is_unavailable_no_personal_data_goes_out(authed_api,
     assert "Suzanne" not in response.content.decode() and "data" not in response.json()
     assert denied.status_code == 503  # a denial that cannot be logged is not answered either
     assert ProcessingRecord.objects.count() == 0
+    # The record is written before any source is asked: the BRP provided nothing it could protocol.
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_view_s_record_is_written_as_pending_before_the_first_source_call(authed_api, grant, monkeypatch):
+    from profiles.processing_log import sinks
+    from profiles.services import view as services
+
+    events = []
+
+    def record_open(**kwargs):
+        opened = sinks.processing_record_open(**kwargs)
+        events.append(("record", ProcessingRecord.objects.get(pk=opened.pk).outcome, opened.fields["sources"]))
+        return opened
+
+    def brp(request):
+        events.append(("brp",))
+        return 200, {}, json.dumps({"type": "RaadpleegMetBurgerservicenummer", "personen": [PERSOON]})
+
+    monkeypatch.setattr(services, "processing_record_open", record_open)
+    responses.add_callback(responses.POST, PERSONEN_URL, callback=brp)
+
+    assert view(authed_api).status_code == 200
+    assert events == [("record", "pending", {"brp": "pending"}), ("brp",)]
+    record = ProcessingRecord.objects.get()
+    assert record.outcome == "complete" and record.sources == {"brp": "ok"} and record.http_status == 200
+
+
+@responses.activate
+@pytest.mark.parametrize("call", ["search", "endpoint"])
+def test_searches_and_endpoint_calls_ask_no_source_when_the_log_table_is_unavailable(authed_api, grant, call, purpose, api_client_with_token, profile):
+    from profiles.models import SearchAction
+
+    SearchAction.objects.create(
+        profile=profile, name="op-bsn", title="Zoek op BSN", source=profile.relations.get().source,
+        operation="RaadpleegMetBurgerservicenummer", criteria=[{"name": "bsn", "type": "bsn", "required": True}],
+        columns=[{"name": "naam", "field": "naam.volledigeNaam"}],
+    )
+    api_client_with_token.default_purpose = purpose
+    api_client_with_token.save()
+    brp_answers()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE profiles_processingrecord RENAME TO profiles_processingrecord_gone")
+    try:
+        if call == "search":
+            response = authed_api.post("/api/v1/profiles/klantbeeld/search/op-bsn",
+                                       {"criteria": {"bsn": BSN}, "purpose": "klantcontact"}, format="json")
+        else:
+            response = authed_api.get(f"/endpoints/brp/brp/RaadpleegMetBurgerservicenummer/{BSN}")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE profiles_processingrecord_gone RENAME TO profiles_processingrecord")
+
+    assert response.status_code == 503 and response.json()["code"] == "processing-log-unavailable"
+    assert len(responses.calls) == 0
+
+
+def test_only_a_pending_record_is_completed_and_only_with_its_outcome(db):
+    pending = make_record(outcome="pending", http_status=0)
+    done = make_record()
+
+    assert ProcessingRecord.objects.complete_pending(pending.pk, outcome="complete", http_status=200) == 1
+    assert ProcessingRecord.objects.complete_pending(pending.pk, outcome="failed", http_status=502) == 0
+    assert ProcessingRecord.objects.complete_pending(done.pk, outcome="failed") == 0
+    with pytest.raises(TypeError):
+        ProcessingRecord.objects.complete_pending(pending.pk, actor="someone else")
+    assert ProcessingRecord.objects.get(pk=pending.pk).outcome == "complete"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_is_one_insert_with_the_fields_conversions_and_listeners_hear_of_it():
+    from django.db.models.signals import post_save
+    from django.test.utils import CaptureQueriesContext
+
+    from profiles.processing_log.sinks import processing_record_write
+
+    heard = []
+
+    def listener(sender, instance, created, **kwargs):
+        heard.append((instance.trace_id, created))
+
+    post_save.connect(listener, sender=ProcessingRecord)
+    started = timezone.now()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            processing_record_write(fields=dict(
+                action="view", started_at=started, trace_id=TRACE_ID, span_id="b" * 16, actor="Case system",
+                actor_type="api_client", purpose_code="klantcontact", profile_name="klantbeeld", profile_version=3,
+                subject_type="bsn", subject_pseudonym="c" * 64, sources={"brp": "ok"}, fields_released=["persoon.naam"],
+                outcome="complete", http_status=200, duration_ms=61.5,
+            ))
+    finally:
+        post_save.disconnect(listener, sender=ProcessingRecord)
+
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    record = ProcessingRecord.objects.get()
+    assert (record.trace_id, record.started_at, record.sources, record.fields_released, record.fields_withheld) == (
+        TRACE_ID, started, {"brp": "ok"}, ["persoon.naam"], [])
+    assert started <= record.created_at <= timezone.now() and record.reason == "" and record.grant_id is None
+    assert heard == [(TRACE_ID, True)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite has one writer at a time")
+def test_on_sqlite_the_threads_of_a_process_take_turns_and_give_up_when_sqlite_would(db, settings, monkeypatch):
+    from profiles.processing_log import sinks
+    from profiles.refusals import ProcessingLogUnavailable
+
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.05)
+    fields = dict(trace_id="d" * 32, span_id="b" * 16, actor="x", purpose_code="p", profile_name="klantbeeld",
+                  subject_type="bsn", subject_pseudonym="c" * 64, outcome="complete", http_status=200, duration_ms=1.0)
+    sinks.processing_record_write(fields=dict(fields))
+    assert ProcessingRecord.objects.count() == 1
+
+    with sinks._sqlite_writer:  # another thread of this process is writing
+        with pytest.raises(ProcessingLogUnavailable):
+            sinks.processing_record_write(fields=dict(fields))
+    assert ProcessingRecord.objects.count() == 1
 
 
 # --- retention -------------------------------------------------------------------------------------
@@ -187,17 +305,35 @@ def vlog(db, settings):
     verwerkingenlogging_cache_clear()
 
 
+def vlog_accepts(put_status: int = 200) -> str:
+    """The Verwerkingenlogging API takes a new verwerkingsactie (answering its actieId, as the spec
+    says) and its update; returns that actieId."""
+    actie_id = str(uuid.uuid4())
+    responses.post(VLOG_ROOT + "verwerkingsacties", status=201,
+                   json={"url": VLOG_ROOT + f"verwerkingsacties/{actie_id}", "actieId": actie_id})
+    responses.put(VLOG_ROOT + f"verwerkingsacties/{actie_id}", status=put_status, json={"actieId": actie_id})
+    return actie_id
+
+
 @responses.activate
 def test_records_can_go_to_a_verwerkingenlogging_api_instead_of_the_database(authed_api, grant, vlog, settings):
     settings.IKO_PROCESSING_LOG_SINK = "verwerkingenlogging"
     settings.IKO_PROCESSING_LOG_RETENTION_DAYS = 7305
     brp_answers()
-    responses.post(VLOG_ROOT + "verwerkingsacties", status=201, json={"url": VLOG_ROOT + "verwerkingsacties/1"})
+    created = vlog_accepts()
 
     response = view(authed_api, HTTP_TRACEPARENT=f"00-{TRACE_ID}-{PARENT_SPAN}-01")
 
     assert response.status_code == 200
     assert ProcessingRecord.objects.count() == 0
+    # First the pending verwerkingsactie, before the BRP is asked; then the complete one.
+    assert [(c.request.method, c.request.url) for c in responses.calls] == [
+        ("POST", VLOG_ROOT + "verwerkingsacties"), ("POST", PERSONEN_URL),
+        ("PUT", VLOG_ROOT + f"verwerkingsacties/{created}"),
+    ]
+    pending = json.loads(responses.calls[0].request.body)
+    assert pending["verwerkteObjecten"][0]["objectId"] == BSN
+    assert pending["verwerkteObjecten"][0]["verwerkteSoortenGegevens"] == [] and pending["gegevensbron"] == "brp"
     sent = responses.calls[-1].request
     assert sent.headers["Authorization"] == "Bearer vlog-token"
     body = json.loads(sent.body)
@@ -241,11 +377,46 @@ def test_when_the_verwerkingenlogging_api_refuses_the_record_no_data_goes_out(au
 def test_with_both_sinks_the_record_goes_to_the_database_and_the_api(authed_api, grant, vlog, settings):
     settings.IKO_PROCESSING_LOG_SINK = "both"
     brp_answers()
-    responses.post(VLOG_ROOT + "verwerkingsacties", status=201, json={})
+    vlog_accepts()
 
     assert view(authed_api).status_code == 200
-    assert ProcessingRecord.objects.count() == 1
-    assert len([c for c in responses.calls if "vlog.example.org" in c.request.url]) == 1
+    assert ProcessingRecord.objects.get().outcome == "complete"
+    assert [c.request.method for c in responses.calls if "vlog.example.org" in c.request.url] == ["POST", "PUT"]
+
+
+@responses.activate
+@pytest.mark.parametrize("sink", ["verwerkingenlogging", "both"])
+def test_when_the_verwerkingenlogging_api_refuses_the_pending_record_no_source_is_asked(authed_api, grant, vlog, settings, sink):
+    settings.IKO_PROCESSING_LOG_SINK = sink
+    brp_answers()
+    responses.post(VLOG_ROOT + "verwerkingsacties", status=503)
+
+    response = view(authed_api)
+
+    assert response.status_code == 503
+    assert [c.request.url for c in responses.calls] == [VLOG_ROOT + "verwerkingsacties"]
+
+
+@responses.activate
+def test_an_answer_without_the_new_actie_id_counts_as_not_written(authed_api, grant, vlog, settings):
+    settings.IKO_PROCESSING_LOG_SINK = "verwerkingenlogging"
+    brp_answers()
+    responses.post(VLOG_ROOT + "verwerkingsacties", status=201, json={"url": "https://elsewhere.example.org/x"})
+
+    assert view(authed_api).status_code == 503
+    assert not [c for c in responses.calls if c.request.url == PERSONEN_URL]
+
+
+@responses.activate
+def test_when_the_completion_cannot_be_written_no_data_goes_out(authed_api, grant, vlog, settings):
+    settings.IKO_PROCESSING_LOG_SINK = "verwerkingenlogging"
+    brp_answers()
+    created = vlog_accepts(put_status=500)
+
+    response = view(authed_api)
+
+    assert response.status_code == 503 and "Suzanne" not in response.content.decode()
+    assert responses.calls[-1].request.url == VLOG_ROOT + f"verwerkingsacties/{created}"
 
 
 def test_a_processing_activity_that_is_a_uuid_goes_out_as_its_id(settings):

@@ -152,10 +152,12 @@ def test_a_kvk_number_is_searched_as_a_company(officer, db):
 def test_when_the_search_cannot_be_logged_nothing_is_shown(officer, history, monkeypatch):
     from django.db import DatabaseError
 
-    def broken(**kwargs):
+    from profiles.processing_log import sinks
+
+    def broken(connection, fields):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(ProcessingRecord.objects, "create", broken)
+    monkeypatch.setattr(sinks, "_insert", broken)  # the INSERT of the record fails
 
     response = search(officer)
 

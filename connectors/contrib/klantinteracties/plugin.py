@@ -13,6 +13,10 @@ counted in `detail`:
 * `klantcontacten`: first the partij lookup above, then `GET klantcontacten` with the four
   `hadBetrokkene__wasPartij__partijIdentificator__*` filters and `expand=hadBetrokkenen`; a
   klantcontact is kept only if one of its betrokkenen `wasPartij` one of the subject's partijen.
+  With the parameter `partij` (an object: the partij a parent relation fetched, e.g. input
+  `{bsn: $subject.value, partij: .}`) that partij is used instead of asking for it again: it
+  must carry the subject's identificator and lie on this server, or nothing is asked; then only
+  its own klantcontacten are kept.
   Only those betrokkenen are passed on (not the other people in the same contact). The API offers
   no ordering, so IKO sorts newest first on `plaatsgevondenOp`; Open Klant lists the most recently
   registered first, so a capped list holds the latest registrations.
@@ -120,6 +124,7 @@ class KlantinteractiesConnector(Connector):
             subject_types=SUBJECTS,
             fields=KLANTCONTACT_FIELDS,
             many=True,
+            item_params=("partij",),
         ),
         "digitale_adressen": Operation(
             name="digitale_adressen",
@@ -178,11 +183,15 @@ class KlantinteractiesConnector(Connector):
 
     def _fetch_klantcontacten(self, request: ConnectorRequest) -> ConnectorResult:
         subject = subject_from_params(request.params)
-        found = self._partijen(subject)
-        notes = self._lookup_notes(found, subject)
-        if not found.items:
-            return self._no_partij(subject, notes)
-        refs = PartijRefs.of(found.items)
+        if request.params.get("partij") is not None:
+            partijen, notes = [self._given_partij(request.params["partij"], subject)], []
+        else:
+            found = self._partijen(subject)
+            notes = self._lookup_notes(found, subject)
+            if not found.items:
+                return self._no_partij(subject, notes)
+            partijen = found.items
+        refs = PartijRefs.of(partijen)
         with_onderwerpobjecten = asks_for(request.fields, "_expand.gingOverOnderwerpobjecten")
         expand = ["hadBetrokkenen"] + (["gingOverOnderwerpobjecten"] if with_onderwerpobjecten else [])
         params = subject.filters("hadBetrokkene__wasPartij__partijIdentificator__")
@@ -287,6 +296,18 @@ class KlantinteractiesConnector(Connector):
             keep=lambda partij: partij if subject.identifies(partij) else None,
             strangers=REFUSE, title=TITLE, noun="partijen", subject_label=subject.label,
         )
+
+    def _given_partij(self, partij: Any, subject: Subject) -> Mapping[str, Any]:
+        """The partij a parent relation fetched, checked as a looked-up one is: it must carry the
+        subject's identificator, and name itself by a uuid or a URL on this server."""
+        if not subject.identifies(partij):
+            raise ConnectorError(
+                f"The partij given does not carry this {subject.label}; its klantcontacten were not asked for."
+            )
+        url = partij.get("url")
+        if not (partij.get("uuid") or url) or (url and not SourceHttp(self.source).is_own_url(url)):
+            raise ConnectorError("The partij given is not one of this Open Klant server; nothing was asked for.")
+        return partij
 
     def _own_adressen(self, partij: Mapping[str, Any], subject: Subject) -> Collected:
         """The partij's digitale adressen that it provided itself: expanded, or listed."""

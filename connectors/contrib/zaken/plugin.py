@@ -23,7 +23,7 @@ the server ignored the filter, and the subject's own zaken may lie beyond what w
 view that said "ok" with few or no zaken would hide that).
 
 Subject ownership. The Zaken API ignores unknown query parameters and then returns every zaak,
-and a zaak in the list carries only URLs of its rollen, never a BSN. So after the zaken query
+and a zaak in the list carries only URLs of its rollen, never a BSN. So beside the zaken query
 the connector asks `GET rollen?betrokkeneIdentificatie__natuurlijkPersoon__inpBsn=<bsn>` (or
 `...__nietNatuurlijkPersoon__kvkNummer=<kvk>`), keeps only the rollen whose own
 `betrokkeneType` and `betrokkeneIdentificatie.inpBsn` (or `.kvkNummer`) are the subject's, and
@@ -33,14 +33,24 @@ at most 3 rollen per allowed zaak. This was preferred over `expand=rollen` (no e
 because that inlines every rol of every zaak, with other people's BSNs and names, and is an
 Open Zaak extension, while the rollen query returns only the subject's own rollen and is standard.
 
+The two lists do not wait for each other (`connectors.runner.run_together`): the first pages of
+zaken and rollen are asked for at the same moment. A next rollen page is asked for as soon as a
+zaak listed so far is not confirmed; when every zaak listed so far is, the rollen wait for the
+next zaken page before they read on. With no zaken, the one rollen page read is not used.
+
 Calls per subject: ceil(zaken / page size) + usually one rollen page, plus with
 `zaaktype_via: catalogi` one call per uncached zaaktype and statustype and one per zaak status
-(at most `max_status_lookups`). With `expand` (default) names and statuses come inline.
+(at most `max_status_lookups`). The zaaktype lookups start, all at once, as soon as the zaken
+list is in. With `expand` (default) names and statuses come inline.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
+import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +67,7 @@ from ...base import (
 from ...errors import http_error
 from ...params import Param
 from ...registry import register
+from ...runner import call_cutoff, run_together
 from .fields import (
     ROL_KEYS,
     SUBJECT_ZAAK_FIELDS,
@@ -139,6 +150,50 @@ def _foreign_in_cut_list(dropped: int, which: str, count: int | None) -> Connect
     )
 
 
+def _own(subject: Subject, value: str, rollen: list[dict]) -> tuple[dict[str, list[dict]], int]:
+    """The subject's own rollen by zaak URL, and how many rollen were someone else's."""
+    own: dict[str, list[dict]] = {}
+    strangers = 0
+    for rol in rollen:
+        if subject.owns(rol, value) and isinstance(rol.get("zaak"), str):
+            own.setdefault(rol["zaak"], []).append({key: rol.get(key) for key in ROL_KEYS})
+        else:
+            strangers += 1
+    return own, strangers
+
+
+class _Listing:
+    """The zaken read so far, shared by the thread that reads them and the one reading the rollen."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._urls: list[Any] = []
+        self._complete = False
+
+    def so_far(self, zaken: list[dict], complete: bool = False) -> bool:
+        """Called after each zaken page (as `pages`' `enough`: it never stops the reading)."""
+        with self._changed:
+            self._urls = [zaak.get("url") for zaak in zaken]
+            self._complete = self._complete or complete
+            self._changed.notify_all()
+        return False
+
+    def needs_more_rollen(self, confirmed) -> bool:
+        """True as soon as a zaak listed so far is not confirmed; False once the list is complete
+        and every zaak in it is. Until then (all confirmed so far), wait for the next zaken page."""
+        with self._changed:
+            while True:
+                if any(url not in confirmed for url in self._urls):
+                    return True
+                if self._complete:
+                    return False
+                cutoff = call_cutoff()
+                left = None if cutoff is None else cutoff - time.monotonic()
+                if left is not None and left <= 0:
+                    return False  # out of time: the zaken that are not confirmed are dropped
+                self._changed.wait(left)
+
+
 @register("zaken")
 class ZakenConnector(Connector):
     title = "ZGW Zaken"
@@ -211,11 +266,34 @@ class ZakenConnector(Connector):
         expand = expand_values(options, fields)
         if expand:
             params["expand"] = ",".join(expand)
-        zaken, cut, count = session.pages("zaken", params, limit=options.max_zaken, headers=ZAKEN_HEADERS)
+        listing = _Listing()
+
+        def read_zaken() -> tuple[list[dict], bool, int | None]:
+            answer: tuple[list[dict], bool, int | None] = ([], False, None)
+            try:
+                answer = session.pages("zaken", params, limit=options.max_zaken, headers=ZAKEN_HEADERS,
+                                       enough=listing.so_far)
+            finally:
+                listing.so_far(answer[0], complete=True)
+            self._look_up_zaaktypen(session, answer[0], fields)
+            return answer
+
+        def read_rollen() -> tuple[dict[str, list[dict]], bool, int] | ConnectorError:
+            try:
+                return self._own_rollen(rollen_session, subject, value, listing)
+            except ConnectorError as exc:
+                return exc  # fails the call only if there are zaken to confirm
+
+        # The rollen are read beside the zaken, with a session of their own (its notes are merged).
+        rollen_session = ZakenSession(self.source, options, self.title)
+        (zaken, cut, count), confirmed = run_together(read_zaken, read_rollen)
+        session.notes.update(rollen_session.notes)
         if not zaken:
             return ConnectorResult(status=Status.OK, data=[], detail="No zaken for this subject.")
+        if isinstance(confirmed, ConnectorError):
+            raise confirmed
+        rollen, rollen_cut, strangers = confirmed
 
-        rollen, rollen_cut, strangers = self._own_rollen(session, subject, value, zaken)
         kept = list({zaak["url"]: zaak for zaak in zaken if zaak.get("url") in rollen}.values())
         data = [compact_zaak(session, zaak, fields, rollen[zaak["url"]]) for zaak in kept]
 
@@ -236,33 +314,47 @@ class ZakenConnector(Connector):
         return ConnectorResult(status=Status.OK, data=data, detail=" ".join(detail))
 
     def _own_rollen(
-        self, session: ZakenSession, subject: Subject, value: str, zaken: list[dict]
+        self, session: ZakenSession, subject: Subject, value: str, listing: "_Listing"
     ) -> tuple[dict[str, list[dict]], bool, int]:
         """The subject's own rollen by zaak URL, whether the rollen list was cut, and how many
         rollen in the answer were someone else's."""
-        wanted = {zaak.get("url") for zaak in zaken}
-        own: dict[str, list[dict]] = {}
-        strangers = 0
 
-        def confirm(rollen: list[dict]) -> bool:
-            nonlocal strangers
-            strangers = 0
-            own.clear()
-            for rol in rollen:
-                if subject.owns(rol, value) and isinstance(rol.get("zaak"), str):
-                    own.setdefault(rol["zaak"], []).append({key: rol.get(key) for key in ROL_KEYS})
-                else:
-                    strangers += 1
-            return wanted <= own.keys()
+        def enough(rollen: list[dict]) -> bool:
+            return not listing.needs_more_rollen(_own(subject, value, rollen)[0].keys())
 
         rollen, cut, _ = session.pages(
             "rollen",
             {subject.rollen_filter: value},
             limit=ROLLEN_PER_ZAAK * session.options.max_zaken,
-            enough=confirm,
+            enough=enough,
         )
-        confirm(rollen)
+        own, strangers = _own(subject, value, rollen)
         return own, cut, strangers
+
+    @staticmethod
+    def _look_up_zaaktypen(session: ZakenSession, zaken: list[dict], fields: tuple[str, ...]) -> None:
+        """Ask the Catalogi server for the zaaktypen the zaken did not inline, all at once; the
+        session keeps them for `compact_zaak`. Each lookup gets a copy of the session with notes
+        of its own (merged afterwards), so that no two threads count in the same notes."""
+        if not needs_zaaktype(fields) or session.catalogi is None:
+            return
+        urls = list(dict.fromkeys(
+            zaak["zaaktype"] for zaak in zaken
+            if isinstance(zaak.get("zaaktype"), str) and not isinstance((zaak.get("_expand") or {}).get("zaaktype"), dict)
+        ))
+        if len(urls) < 2:
+            return  # nothing to do side by side: compact_zaak looks it up itself
+        lookups = []
+        for url in urls:
+            lookup = copy.copy(session)  # shares the session's lookups (`_references`)
+            lookup.notes = Counter()
+            lookups.append(lookup)
+        run_together(*[
+            lambda lookup=lookup, url=url: lookup.reference(url, ("identificatie", "omschrijving"))
+            for lookup, url in zip(lookups, urls)
+        ])
+        for lookup in lookups:
+            session.notes.update(lookup.notes)
 
     def _zaak(self, session: ZakenSession, request: ConnectorRequest) -> ConnectorResult:
         url = request.params.get("url")

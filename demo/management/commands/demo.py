@@ -5,8 +5,8 @@ Zaak does.
 
 The sources are the servers of `demo/servers/`, started as one set (demo/sources.py); each listens
 on 127.0.0.1 on a fixed default port (`--<source>-port`, or `IKO_DEMO_<SOURCE>_PORT`; 0 picks a
-free port) and takes its fault settings from `IKO_DEMO_<SOURCE>_LATENCY_MS` / `_FAILURE_RATE` /
-`_FAIL_MODE` (see `demo/servers/base.py`).
+free port) and takes its fault settings from `IKO_DEMO_<SOURCE>_LATENCY_MS` / `_JITTER_MS` /
+`_FAILURE_RATE` / `_FAIL_MODE` (see `demo/servers/base.py`).
 
 It also starts a demo citizen issuer (`demo/servers/citizen_issuer.py`, a stand-in for the DigiD /
 eHerkenning broker) and points self-service at it in this process, so that citizen tokens for the

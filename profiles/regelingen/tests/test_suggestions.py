@@ -261,3 +261,21 @@ def test_a_citizen_portal_gets_suggestions_for_the_citizens_own_bsn_only(
         assert len(rsps.calls) == 0
     else:
         assert ProcessingRecord.objects.get().actor == "self-service:mijn-portaal"
+
+
+def test_when_the_processing_log_cannot_be_written_no_source_is_asked_for_suggestions(
+    authed_api, regelingen, suggestion_grant, rsps
+):
+    from django.db import connection
+
+    answer_sources(rsps, MEREL)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE profiles_processingrecord RENAME TO profiles_processingrecord_gone")
+    try:
+        response = suggest(authed_api)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE profiles_processingrecord_gone RENAME TO profiles_processingrecord")
+
+    assert response.status_code == 503
+    assert len(rsps.calls) == 0  # the record comes first: no source provided anything

@@ -39,7 +39,7 @@ env:
 {{- end }}
 envFrom:
   - secretRef:
-      name: {{ required "secrets.existingSecret: name the Secret with IKO_SECRET_KEY, IKO_PSEUDONYM_KEY and DATABASE_URL" .Values.secrets.existingSecret }}
+      name: {{ required "secrets.existingSecret: name the Secret with IKO_SECRET_KEY, IKO_PSEUDONYM_KEY, IKO_SECRETS_KEY and DATABASE_URL" .Values.secrets.existingSecret }}
 {{- end -}}
 
 {{/* Non-root, no privilege escalation, read-only root filesystem: pod and container parts. */}}

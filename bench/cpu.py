@@ -90,16 +90,20 @@ def measure(target: dict, views: int, warmup: int, cprofile: str | None) -> dict
     kinds = Counter(sql.split(None, 1)[0].upper() for sql in captured)
 
     profilers = _thread_profilers() if cprofile else None
-    cpu = time.process_time()
+    before = os.times()
     wall = time.perf_counter()
     for _ in range(views):
         one_view()
-    cpu = time.process_time() - cpu
     wall = time.perf_counter() - wall
+    after = os.times()
+    user, system = after.user - before.user, after.system - before.system
+    cpu = user + system
     if profilers is not None:
         _profiles_dump(profilers, cprofile)
     return {
         "views": views, "cpu_ms_per_view": round(cpu / views * 1000, 3) if views else None,
+        "user_ms_per_view": round(user / views * 1000, 3) if views else None,
+        "system_ms_per_view": round(system / views * 1000, 3) if views else None,
         "wall_ms_per_view": round(wall / views * 1000, 2) if views else None,
         "queries_per_view": len(captured), "query_kinds": dict(kinds), "queries": [sql[:160] for sql in captured],
     }

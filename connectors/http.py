@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import operator
 import re
 import threading
 import time
@@ -34,6 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 from urllib.parse import unquote, urlencode, urlsplit
 
+import orjson
 import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
@@ -95,6 +97,10 @@ class HttpResponse:
 
     def json(self) -> Any:
         try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError:
+            pass  # orjson takes strict UTF-8 JSON only; the standard library also takes NaN, UTF-16, ...
+        try:
             return json.loads(self.body)
         except ValueError:
             kind = self.content_type
@@ -146,8 +152,19 @@ _clients = threading.local()
 _NO_COOKIES = DefaultCookiePolicy(allowed_domains=[])
 
 
+_field_getters: dict[type, Any] = {}
+
+
 def _fingerprint(service) -> tuple:
-    return tuple(getattr(service, f.attname) for f in service._meta.concrete_fields)
+    """Every stored value of the server (a tuple): one C call per request instead of a getattr
+    per field, with the getter made once per model."""
+    getter = _field_getters.get(type(service))
+    if getter is None:
+        names = [f.attname for f in service._meta.concrete_fields]
+        # attrgetter of one name gives the value itself, not a tuple of one.
+        getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, name=names[0]: (getattr(obj, name),))
+        getter = _field_getters[type(service)] = getter
+    return getter(service)
 
 
 def _max_age(service) -> float:
@@ -377,8 +394,11 @@ class SourceHttp:
         merged = CaseInsensitiveDict(client.headers)
         merged.update(telemetry.traceparent_for_source(dict(headers or {})))
         prepared = _prepared(method, url, params, json_body, merged, client.auth, client.cookies)
-        return client.send(
-            prepared, stream=True, timeout=(min(timeout, 5.0), timeout), allow_redirects=False,
+        # Straight to the transport adapter, past Session.send: it would only time the answer,
+        # run response hooks (none: the request is not made through Session.request), store
+        # cookies (the client's jar keeps none) and look for a redirect it is told not to follow.
+        return client.get_adapter(prepared.url).send(
+            prepared, stream=True, timeout=(min(timeout, 5.0), timeout),
             verify=client.verify, cert=client.cert, proxies=client.proxies,
         )
 

@@ -404,7 +404,8 @@ class SourceHttp:
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:
         declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+        expected = int(declared) if declared and declared.isdigit() else None
+        if expected is not None and expected > self.max_bytes:
             raise ConnectorError(f"The source's answer is larger than {self.max_bytes} bytes.")
         chunks: list[bytes] = []
         size = 0
@@ -435,6 +436,11 @@ class SourceHttp:
             if size > self.max_bytes:
                 raise ConnectorError(f"The source's answer is larger than {self.max_bytes} bytes.")
             chunks.append(chunk)
+            if size == expected:
+                # All that was announced has arrived, and the connection is back in its pool
+                # (urllib3 returns it when http.client has read the whole body): no read to
+                # learn that nothing follows.
+                return b"".join(chunks)
 
 
 def _bound_next_read(raw, seconds: float) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.contrib.zaken import plugin  # noqa: F401  (registers the connector)
-from connectors.contrib.zaken.cache import reference_cache
+from connectors.contrib.catalogi import reference_cache
 
 from .samples import CATALOGI_ROOT, ZAKEN_ROOT
 

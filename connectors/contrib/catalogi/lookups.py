@@ -4,7 +4,7 @@ informatieobjecttypen (Documenten).
 
 Spec: tests/specs/zgw-catalogi/openapi.yaml (Catalogi API 1.3.1 as served by Open Zaak).
 
-Reference data holds no personal data, so it may be cached per process (`zaken.cache`); within one
+Reference data holds no personal data, so it may be cached per process (`cache`); within one
 call each URL is read at most once. A URL is followed only when it lies under the configured
 Catalogi server (the SSRF rule), and only while enough of the source's timeout is left: a missing
 name is a note in the result's `detail`, never a failed call.
@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..base import ConnectorError
-from ..http import SourceHttp
-from .zaken.cache import reference_cache
+from ...base import ConnectorError
+from ...http import SourceHttp
+from .cache import reference_cache
 
 
 class CatalogiLookups:

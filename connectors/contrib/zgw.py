@@ -57,13 +57,14 @@ def resource_uuid(http: SourceHttp, url: Any, resource: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def check_servers(title: str, checks: list[tuple[str, SourceHttp, str]]) -> CheckResult:
-    """The admin's connection check: GET each (name, client, path) of a nil-UUID resource; a 404
-    proves the server is reachable and accepts IKO's credentials, without reading any data."""
+def check_servers(title: str, checks: list[tuple]) -> CheckResult:
+    """The admin's connection check: GET each (name, client, path[, headers]) of a nil-UUID
+    resource; a 404 proves the server is reachable and accepts IKO's credentials (Open Zaak checks
+    the scopes first), without reading any data."""
     answers = []
-    for name, http, path in checks:
+    for name, http, path, *headers in checks:
         try:
-            response = http.request("GET", path, headers=JSON_HEADERS)
+            response = http.request("GET", path, headers=headers[0] if headers else JSON_HEADERS)
         except ConnectorError as exc:
             return CheckResult(False, f"{name}: {exc.detail}")
         if response.status_code not in (200, 404):

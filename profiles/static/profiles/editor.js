@@ -180,12 +180,12 @@
       const operation = operationOf(row);
       const chips = element("div", { class: "iko-chips" });
       (operation ? operation.params : []).forEach((param) => {
-        const chip = element("button", { type: "button", class: "iko-chip iko-chip-param" }, param + ":");
+        const chip = element("button", { type: "button", class: "iko-chip iko-chip-param", "data-param": param }, param + ":");
         chip.addEventListener("click", () => insertAt(expression, param + ": "));
         chips.appendChild(chip);
       });
       paths.forEach((path) => {
-        const chip = element("button", { type: "button", class: "iko-chip" }, path);
+        const chip = element("button", { type: "button", class: "iko-chip", "data-path": path }, path);
         chip.addEventListener("click", () => insertAt(expression, path));
         chips.appendChild(chip);
       });

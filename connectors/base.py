@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from .options import NoOptions, Options
 from .params import Param
 
@@ -179,6 +181,12 @@ class MissingInput(ConnectorError):
         super().__init__(detail, Status.SKIPPED)
 
 
+# A connection test whose last answer had one of these statuses is a warning, not a failure.
+CHECK_WARNING_STATUSES = (400, 404)
+CHECK_WARNING_NOTE = _("The server is reachable and answers, but not as this test expects: check the API root, "
+                       "the paths and the options.")
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of a connection test: `ok` False is a failure; `ok` with `warning` means the
@@ -303,6 +311,7 @@ class Connector:
     def check(self) -> CheckResult:
         """`check_connection` for the admin: never raises, and refuses a server that is
         configured in a way IKO cannot use (connectors.servers.server_problems) before calling."""
+        from .http import record_answer_statuses
         from .servers import server_problems
 
         for name, service in [("", self.source.service), *self.source.services.items()]:
@@ -310,9 +319,16 @@ class Connector:
             if problems:
                 where = f"The server named in {name}" if name else "The server"
                 return CheckResult(False, f"{where} is not usable: " + " ".join(problems))
-        try:
-            return self.check_connection()
-        except ConnectorError as exc:
-            return CheckResult(False, exc.detail)
-        except Exception as exc:  # noqa: BLE001 - the admin shows a message, never a 500
-            return CheckResult(False, f"The connection test failed unexpectedly ({type(exc).__name__}).")
+        with record_answer_statuses() as statuses:
+            try:
+                result = self.check_connection()
+            except ConnectorError as exc:
+                result = CheckResult(False, exc.detail)
+            except Exception as exc:  # noqa: BLE001 - the admin shows a message, never a 500
+                return CheckResult(False, f"The connection test failed unexpectedly ({type(exc).__name__}).")
+        if not result.ok and statuses and statuses[-1] in CHECK_WARNING_STATUSES:
+            # The server answers, and neither refused the credentials nor failed: the API root,
+            # a path or an option may be wrong, but the connection itself works (as the server's
+            # own test reports it, connectors/probes.py).
+            return CheckResult(True, f"{result.detail} {CHECK_WARNING_NOTE}", warning=True)
+        return result

@@ -95,13 +95,23 @@
         li.appendChild(element("label", { for: id }, nested ? path.slice(dot + 1) : path));
         list.appendChild(li);
       });
-      filter.addEventListener("input", () => {
+      const onlyTicked = element("input", { type: "checkbox", class: "iko-only-ticked", name: "" });
+      const onlyLabel = element("label", { class: "iko-only-label" });
+      onlyLabel.appendChild(onlyTicked);
+      onlyLabel.appendChild(document.createTextNode(" " + texts.textOnlyTicked));
+      const narrow = () => {
         const words = filter.value.toLowerCase();
-        list.querySelectorAll("li").forEach((li) => { li.hidden = words && !li.dataset.path.toLowerCase().includes(words); });
-      });
+        list.querySelectorAll("li").forEach((li) => {
+          li.hidden = Boolean((words && !li.dataset.path.toLowerCase().includes(words))
+                              || (onlyTicked.checked && !li.querySelector("input").checked));
+        });
+      };
+      filter.addEventListener("input", narrow);
+      onlyTicked.addEventListener("change", narrow);
       const head = element("div", { class: "iko-checklist-head" });
       head.appendChild(filter);
       head.appendChild(count);
+      head.appendChild(onlyLabel);
       box.appendChild(head);
       box.appendChild(list);
       // Values that are not in the catalogue stay in the JSON (the server names them at save).

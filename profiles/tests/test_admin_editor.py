@@ -100,3 +100,16 @@ def test_a_child_added_in_place_is_saved_under_its_parent_with_every_validation(
     data[f"relations-{len(relations)}-input_expression"] = "{bsn: .burgerservicenummer}"
     assert admin_client.post(url, data).status_code == 302
     assert tree.relations.get(name="kind2").parent == persoon
+
+
+def test_a_staff_user_who_may_only_view_sees_the_tree_with_every_control_disabled(client, tree):
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("medewerker", "m@example.org", "pw", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_profile", "view_relation"]))
+    client.force_login(user)
+
+    page = client.get(reverse("admin:profiles_profile_change", args=[tree.pk])).content.decode()
+
+    assert '<fieldset class="iko-rows" disabled>' in page
+    assert 'id="iko-add-root"' not in page and 'name="relations-0-name"' in page

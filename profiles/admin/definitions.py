@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from profiles.access.grants import grant_purposes
@@ -77,6 +77,10 @@ class ProfileAdmin(admin.ModelAdmin):
     change_form_template = "admin/profiles/profile/change_form.html"
     change_list_template = "admin/profiles/profile/change_list.html"
 
+    @admin.display(description="revision")
+    def revision(self, obj):
+        return "draft of live profile" if obj.draft_of_id else "live"
+
     # Compact inputs: the relation tree below is what this page is for.
     COMPACT_ROWS = {"description": 2, "subject_types": 1, "output_transform": 3}
 
@@ -85,10 +89,6 @@ class ProfileAdmin(admin.ModelAdmin):
         if db_field.name in self.COMPACT_ROWS and formfield is not None:
             formfield.widget.attrs["rows"] = self.COMPACT_ROWS[db_field.name]
         return formfield
-
-    @admin.display(description="revision")
-    def revision(self, obj):
-        return "draft of live profile" if obj.draft_of_id else "live"
 
     def get_urls(self):
         own = [

@@ -14,6 +14,7 @@ download. Without them the test is skipped and says why; with IKO_TEST_REQUIRE_B
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -217,8 +218,12 @@ def test_an_administrator_builds_previews_grants_and_finds_the_record_in_a_real_
     profile = Profile.objects.get(name="browserbeeld")
     assert f"/{profile.pk}/change/" in browser.current_url, admin.errors()
 
-    # A child under it, added in place: the address of the person's nummeraanduiding.
+    # A child under it, added in place: the address of the person's nummeraanduiding. (The root's
+    # fields are listed in another order than the catalogue's, as an imported profile may list them.)
     root = profile.relations.get()
+    profile.relations.filter(pk=root.pk).update(
+        fields=["verblijfplaats.nummeraanduidingIdentificatie", "naam.volledigeNaam"])
+    admin.open(f"/admin/profiles/profile/{profile.pk}/change/")
     admin.click(f".iko-relation[data-pk='{root.pk}'] .iko-add-child")
     child = admin.find(".iko-relation[data-prefix='relations-1']")
     assert child.get_attribute("data-depth") == "1"
@@ -238,6 +243,12 @@ def test_an_administrator_builds_previews_grants_and_finds_the_record_in_a_real_
     assert adres.parent_id == root.pk and adres.source_id == bag_source.pk
     assert adres.fields == ["openbareRuimteNaam", "huisnummer", "woonplaatsNaam"]
     assert profile.relations.get(name="persoon").release_fields == ["naam.volledigeNaam"]
+    # Only the child was added: the untouched root (its checklists drawn by the script, in the
+    # catalogue's order) is not recorded as changed in the admin's history.
+    from django.contrib.admin.models import LogEntry
+
+    history = json.loads(LogEntry.objects.filter(object_id=str(profile.pk)).latest("pk").change_message)
+    assert [list(entry) for entry in history] == [["added"]], history
 
     # The tree shows the child under its root, and the preview beside it, with a grant.
     Grant.objects.create(kind=Grant.Kind.GROUP, group=beheer, profile=profile, purpose=purpose)

@@ -72,7 +72,12 @@
       const list = element("ul", { class: "iko-list" });
       const update = () => {
         const ticked = Array.from(list.querySelectorAll("input:checked")).map((i) => i.value);
-        input.value = JSON.stringify(ticked);
+        const before = parseList(input.value);
+        // Written only when the choice differs: an untouched relation posts its own text, so
+        // saving the profile does not record it as changed.
+        if (before.length !== ticked.length || before.some((path) => !ticked.includes(path))) {
+          input.value = JSON.stringify(ticked);
+        }
         count.textContent = ticked.length + " / " + options.length + " " + texts.textChosen;
         summarise(row);
         list.querySelectorAll("li").forEach((li) => {

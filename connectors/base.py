@@ -12,6 +12,7 @@ mapping) are in `listing.py`.
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import time
 from dataclasses import dataclass, field
@@ -181,6 +182,18 @@ class MissingInput(ConnectorError):
         super().__init__(detail, Status.SKIPPED)
 
 
+# The HTTP statuses of the answers a connection test received (`Connector.check`), reported by
+# `SourceHttp` through `answer_received`: a failure on a 400 or 404 answer is a warning.
+_answer_statuses: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("iko_answer_statuses", default=None)
+
+
+def answer_received(status_code: int) -> None:
+    """Note an answer's HTTP status while a connection test runs in this context (else nothing)."""
+    recording = _answer_statuses.get()
+    if recording is not None:
+        recording.append(status_code)
+
+
 # A connection test whose last answer had one of these statuses is a warning, not a failure.
 CHECK_WARNING_STATUSES = (400, 404)
 CHECK_WARNING_NOTE = _("The server is reachable and answers, but not as this test expects: check the API root, "
@@ -311,7 +324,6 @@ class Connector:
     def check(self) -> CheckResult:
         """`check_connection` for the admin: never raises, and refuses a server that is
         configured in a way IKO cannot use (connectors.servers.server_problems) before calling."""
-        from .http import record_answer_statuses
         from .servers import server_problems
 
         for name, service in [("", self.source.service), *self.source.services.items()]:
@@ -319,13 +331,16 @@ class Connector:
             if problems:
                 where = f"The server named in {name}" if name else "The server"
                 return CheckResult(False, f"{where} is not usable: " + " ".join(problems))
-        with record_answer_statuses() as statuses:
-            try:
-                result = self.check_connection()
-            except ConnectorError as exc:
-                result = CheckResult(False, exc.detail)
-            except Exception as exc:  # noqa: BLE001 - the admin shows a message, never a 500
-                return CheckResult(False, f"The connection test failed unexpectedly ({type(exc).__name__}).")
+        statuses: list[int] = []
+        token = _answer_statuses.set(statuses)
+        try:
+            result = self.check_connection()
+        except ConnectorError as exc:
+            result = CheckResult(False, exc.detail)
+        except Exception as exc:  # noqa: BLE001 - the admin shows a message, never a 500
+            return CheckResult(False, f"The connection test failed unexpectedly ({type(exc).__name__}).")
+        finally:
+            _answer_statuses.reset(token)
         if not result.ok and statuses and statuses[-1] in CHECK_WARNING_STATUSES:
             # The server answers, and neither refused the credentials nor failed: the API root,
             # a path or an option may be wrong, but the connection itself works (as the server's

@@ -23,7 +23,6 @@ Every call goes through `SourceHttp.request`, which
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import json
 import logging
@@ -45,7 +44,7 @@ from zgw_consumers.client import build_client
 from zgw_consumers.constants import AuthTypes
 
 from . import telemetry
-from .base import ConnectorError, SourceConfig, Status
+from .base import ConnectorError, SourceConfig, Status, answer_received
 
 CHUNK_SIZE = 16 * 1024
 
@@ -248,22 +247,6 @@ class SharedGets:
 _shared_gets: contextvars.ContextVar[SharedGets | None] = contextvars.ContextVar("iko_shared_gets", default=None)
 
 
-# The HTTP statuses of the answers in this context, while a connection test records them
-# (`record_answer_statuses`): the test reports a failure on a 400 or 404 answer as a warning.
-_answer_statuses: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("iko_answer_statuses", default=None)
-
-
-@contextlib.contextmanager
-def record_answer_statuses():
-    """Collect the HTTP status of every answer in this context into the list it yields."""
-    statuses: list[int] = []
-    token = _answer_statuses.set(statuses)
-    try:
-        yield statuses
-    finally:
-        _answer_statuses.reset(token)
-
-
 def share_gets(shared: SharedGets | None) -> None:
     """From now on in this context, identical GETs go through `shared` (None: not shared)."""
     _shared_gets.set(shared)
@@ -348,9 +331,7 @@ class SourceHttp:
             key = _share_key(self.service, url, params, headers, self.max_bytes)
             return shared.get(key, lambda: self._request(method, url, params, json_body, headers), self.source.timeout)
         response = self._request(method, url, params, json_body, headers)
-        recording = _answer_statuses.get()
-        if recording is not None:
-            recording.append(response.status_code)
+        answer_received(response.status_code)
         return response
 
     def _request(self, method: str, url: str, params, json_body, headers) -> HttpResponse:

@@ -65,8 +65,26 @@ class EndUserField(StrictCharField):
 
 
 class SubjectSerializer(serializers.Serializer):
-    type = CheapChoiceField(choices=list(SUBJECT_TYPES), help_text="bsn or kvk.")
-    value = StrictCharField(max_length=20, help_text="The identifier, e.g. a BSN.")
+    type = CheapChoiceField(choices=list(SUBJECT_TYPES), help_text=", ".join(SUBJECT_TYPES) + ".")
+    # Long enough for the URL of a zaak or object; each type checks its own form (profiles/subjects).
+    value = StrictCharField(
+        max_length=1000, required=False,
+        help_text="The identifier: a BSN, KVK number, BAG id, zaak identificatie or URL, object URL or uuid. "
+        "An address may instead be given as postcode and huisnummer.",
+    )
+    bronorganisatie = StrictCharField(
+        max_length=9, required=False, help_text="zaak: the RSIN of the bronorganisatie, when the identificatie needs it.",
+    )
+    server = StrictCharField(max_length=100, required=False, help_text="object by uuid: the slug of its Objects API server.")
+    postcode = StrictCharField(max_length=7, required=False, help_text="adres without value: the postcode, like 3077AW.")
+    huisnummer = serializers.IntegerField(required=False, min_value=1, max_value=99999, help_text="adres without value.")
+    huisletter = StrictCharField(max_length=1, required=False, help_text="adres without value, optional.")
+    huisnummertoevoeging = StrictCharField(max_length=4, required=False, help_text="adres without value, optional.")
+
+    def validate(self, attrs):
+        if "value" not in attrs and not (attrs.get("type") == "adres" and "postcode" in attrs):
+            raise serializers.ValidationError({"value": "This field is required."})
+        return attrs
 
 
 class ViewRequestSerializer(serializers.Serializer):

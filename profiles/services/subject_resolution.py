@@ -1,0 +1,99 @@
+"""The subject of a request, as the caller gives it: an identifier, or an address by postcode and
+huisnummer that is resolved to its BAG nummeraanduiding first.
+
+Spec: BAG API Individuele Bevragingen 2.6.0 (`bevraagAdressen` with `exacteMatch`), through the
+profile's own search action on its BAG source (a search action with identifier type `adres`
+whose criteria fill `postcode` and `huisnummer`). So the resolution is a search like any other: it
+needs a grant on the profile, leaves its own processing record (subject type "search", the
+criteria as a keyed pseudonym) and asks the BAG only for the search action's columns. Then:
+
+- one address: its nummeraanduiding id is the subject (validated like one given directly);
+- none: 404 (`SubjectNotFound`);
+- more than one (a postcode and huisnummer without the huisletter or toevoeging that tells them
+  apart): 400 (`AmbiguousSubject`) listing the addresses as the search's rows, each with the
+  subject that opens its view. IKO never picks one.
+
+Everything else (a BSN, a zaak, a BAG id) is validated by `profiles.subjects.subject_parse`
+before anything is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from profiles.access.principals import Caller
+from profiles.definitions.models import Profile, SearchAction
+from profiles.refusals import AmbiguousSubject, InvalidSubject, SearchInvalid, SubjectNotFound, SubjectUnresolved
+from profiles.services.search import search_actions_of, search_run
+from profiles.subjects import Subject, subject_parse
+
+ADDRESS_PARTS = ("postcode", "huisnummer", "huisletter", "huisnummertoevoeging")
+QUALIFIERS = ("bronorganisatie", "server")
+
+
+def subject_from_request(*, profile: Profile, given: Mapping[str, Any], caller: Caller, purpose_code: str | None,
+                         trace) -> Subject:
+    """The subject of a view request's `subject` object (type, value, qualifiers or address parts)."""
+    parts = {name: given[name] for name in ADDRESS_PARTS if given.get(name) not in (None, "")}
+    qualifiers = {name: given[name] for name in QUALIFIERS if name in given}
+    if parts and (given.get("type") != "adres" or "value" in given):
+        raise InvalidSubject(
+            "Postcode and huisnummer name an adres subject given without a value.", param=next(iter(parts))
+        )
+    if not parts:
+        return subject_parse(subject_type=given["type"], value=given.get("value", ""), qualifiers=qualifiers)
+    if qualifiers:
+        raise InvalidSubject("An address takes no bronorganisatie or server.", param=next(iter(qualifiers)))
+    return address_resolve(profile=profile, parts=parts, caller=caller, purpose_code=purpose_code, trace=trace)
+
+
+def address_search_action(profile: Profile) -> SearchAction | None:
+    """The profile's first search action that finds addresses (identifier type `adres`) by
+    postcode and huisnummer."""
+    for action in search_actions_of(profile=profile):
+        params = set(action.criterion_params().values())
+        if action.identifier_type == "adres" and {"postcode", "huisnummer"} <= params:
+            return action
+    return None
+
+
+def address_resolve(*, profile: Profile, parts: Mapping[str, Any], caller: Caller, purpose_code: str | None,
+                    trace) -> Subject:
+    if "postcode" not in parts or "huisnummer" not in parts:
+        missing = "postcode" if "postcode" not in parts else "huisnummer"
+        raise InvalidSubject("An address without a value needs both postcode and huisnummer.", param=missing)
+    action = address_search_action(profile)
+    if action is None:
+        raise InvalidSubject(
+            f"Profile {profile.name} has no search action that finds an address by postcode and huisnummer: "
+            "give the address's nummeraanduiding identificatie as value."
+        )
+    criterion_of = {param: name for name, param in action.criterion_params().items()}
+    unknown = [name for name in parts if name not in criterion_of]
+    if unknown:
+        raise InvalidSubject(f"The address search of profile {profile.name} takes no {unknown[0]}.", param=unknown[0])
+    try:
+        result = search_run(
+            profile=profile, action=action, criteria={criterion_of[name]: value for name, value in parts.items()},
+            caller=caller, purpose_code=purpose_code, trace=trace,
+        )
+    except SearchInvalid as exc:
+        # The criteria are the subject's parts: name them as the caller gave them.
+        first = exc.invalid_params[0] if exc.invalid_params else {}
+        name = str(first.get("name", "")).removeprefix("criteria.")
+        param = action.criterion_params().get(name, name) or None
+        raise InvalidSubject(str(first.get("reason") or exc), param=param) from None
+    if result.http_status != 200:
+        raise SubjectUnresolved(
+            f"The address could not be resolved: source {action.source.name} gave no answer."
+        )
+    rows = [row for row in result.body["rows"] if row.get("subject")]
+    if not rows:
+        raise SubjectNotFound("There is no address with this postcode and huisnummer.")
+    if len({row["subject"]["value"] for row in rows}) > 1:
+        raise AmbiguousSubject(
+            f"{len(rows)} addresses have this postcode and huisnummer; choose one (choices) and give its "
+            "nummeraanduiding identificatie as value, or add the huisletter or huisnummertoevoeging.",
+            choices=rows, columns=result.body["columns"],
+        )
+    return subject_parse(subject_type="adres", value=rows[0]["subject"]["value"])

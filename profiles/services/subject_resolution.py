@@ -82,7 +82,10 @@ def address_resolve(*, profile: Profile, parts: Mapping[str, Any], caller: Calle
         first = exc.invalid_params[0] if exc.invalid_params else {}
         name = str(first.get("name", "")).removeprefix("criteria.")
         param = action.criterion_params().get(name, name) or None
-        raise InvalidSubject(str(first.get("reason") or exc), param=param) from None
+        reason = str(first.get("reason") or exc)
+        if param and not reason.startswith(param):
+            reason = f"The {param} {reason}"
+        raise InvalidSubject(reason, param=param) from None
     if result.http_status != 200:
         raise SubjectUnresolved(
             f"The address could not be resolved: source {action.source.name} gave no answer."

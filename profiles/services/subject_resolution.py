@@ -7,11 +7,12 @@ whose criteria fill `postcode` and `huisnummer`). So the resolution is a search 
 needs a grant on the profile, leaves its own processing record (subject type "search", the
 criteria as a keyed pseudonym) and asks the BAG only for the search action's columns. Then:
 
-- one address: its nummeraanduiding id is the subject (validated like one given directly);
-- none: 404 (`SubjectNotFound`);
-- more than one (a postcode and huisnummer without the huisletter or toevoeging that tells them
-  apart): 400 (`AmbiguousSubject`) listing the addresses as the search's rows, each with the
-  subject that opens its view. IKO never picks one.
+- the address exactly as given (with `exacteMatch`: no huisletter or toevoeging when none was
+  given): its nummeraanduiding id is the subject (validated like one given directly);
+- no exact match: a second search without `exacteMatch`, which also finds the addresses with a
+  huisletter or toevoeging the caller left out (31A, 31-2). Any found: 400 (`AmbiguousSubject`)
+  listing them as the search's rows, each with the subject that opens its view; IKO never picks
+  one, not even the only one. None: 404 (`SubjectNotFound`).
 
 Everything else (a BSN, a zaak, a BAG id) is validated by `profiles.subjects.subject_parse`
 before anything is sent.
@@ -25,6 +26,7 @@ from profiles.access.principals import Caller
 from profiles.definitions.models import Profile, SearchAction
 from profiles.refusals import AmbiguousSubject, InvalidSubject, SearchInvalid, SubjectNotFound, SubjectUnresolved
 from profiles.services.search import search_actions_of, search_run
+from profiles.services.source_calls import source_operation
 from profiles.subjects import Subject, subject_parse
 
 ADDRESS_PARTS = ("postcode", "huisnummer", "huisletter", "huisnummertoevoeging")
@@ -49,10 +51,13 @@ def subject_from_request(*, profile: Profile, given: Mapping[str, Any], caller: 
 
 def address_search_action(profile: Profile) -> SearchAction | None:
     """The profile's first search action that finds addresses (identifier type `adres`) by
-    postcode and huisnummer."""
+    postcode and huisnummer, with an operation that can leave out the exact match (the BAG's
+    `adres_zoeken`)."""
     for action in search_actions_of(profile=profile):
         params = set(action.criterion_params().values())
-        if action.identifier_type == "adres" and {"postcode", "huisnummer"} <= params:
+        operation = source_operation(source=action.source, name=action.operation)
+        if (action.identifier_type == "adres" and {"postcode", "huisnummer"} <= params
+                and operation is not None and "exacteMatch" in operation.params):
             return action
     return None
 
@@ -72,10 +77,31 @@ def address_resolve(*, profile: Profile, parts: Mapping[str, Any], caller: Calle
     unknown = [name for name in parts if name not in criterion_of]
     if unknown:
         raise InvalidSubject(f"The address search of profile {profile.name} takes no {unknown[0]}.", param=unknown[0])
+    criteria = {criterion_of[name]: value for name, value in parts.items()}
+    exact = _search(action, profile=profile, criteria=criteria, caller=caller, purpose_code=purpose_code,
+                    trace=trace, exact=True)
+    if len({row["subject"]["value"] for row in exact["rows"]}) == 1:
+        return subject_parse(subject_type="adres", value=exact["rows"][0]["subject"]["value"])
+    found = exact if exact["rows"] else _search(
+        action, profile=profile, criteria=criteria, caller=caller, purpose_code=purpose_code, trace=trace, exact=False,
+    )
+    if not found["rows"]:
+        raise SubjectNotFound("There is no address with this postcode and huisnummer.")
+    raise AmbiguousSubject(
+        f"This postcode and huisnummer do not name one address exactly; {len(found['rows'])} address(es) come "
+        "close (choices). Give one's nummeraanduiding identificatie as value, or add its huisletter or "
+        "huisnummertoevoeging.",
+        choices=found["rows"], columns=found["columns"],
+    )
+
+
+def _search(action: SearchAction, *, profile: Profile, criteria: dict[str, Any], caller: Caller,
+            purpose_code: str | None, trace, exact: bool) -> dict[str, Any]:
+    """The search's answer, with only the rows that open a view."""
     try:
         result = search_run(
-            profile=profile, action=action, criteria={criterion_of[name]: value for name, value in parts.items()},
-            caller=caller, purpose_code=purpose_code, trace=trace,
+            profile=profile, action=action, criteria=criteria, caller=caller, purpose_code=purpose_code, trace=trace,
+            fixed_params={"exacteMatch": exact},
         )
     except SearchInvalid as exc:
         # The criteria are the subject's parts: name them as the caller gave them.
@@ -90,13 +116,4 @@ def address_resolve(*, profile: Profile, parts: Mapping[str, Any], caller: Calle
         raise SubjectUnresolved(
             f"The address could not be resolved: source {action.source.name} gave no answer."
         )
-    rows = [row for row in result.body["rows"] if row.get("subject")]
-    if not rows:
-        raise SubjectNotFound("There is no address with this postcode and huisnummer.")
-    if len({row["subject"]["value"] for row in rows}) > 1:
-        raise AmbiguousSubject(
-            f"{len(rows)} addresses have this postcode and huisnummer; choose one (choices) and give its "
-            "nummeraanduiding identificatie as value, or add the huisletter or huisnummertoevoeging.",
-            choices=rows, columns=result.body["columns"],
-        )
-    return subject_parse(subject_type="adres", value=rows[0]["subject"]["value"])
+    return {"rows": [row for row in result.body["rows"] if row.get("subject")], "columns": result.body["columns"]}

@@ -141,6 +141,8 @@ def demo_configure(
         "bsn": DEMO_BSN,
         "company_profile": "bedrijfsbeeld",
         "kvk": DEMO_KVK,
+        "adres": DEMO_ADRES, "adres_purpose": DEMO_ADRES_PURPOSE,
+        "zaak": DEMO_ZAAK, "zaak_purpose": DEMO_ZAAK_PURPOSE,
         "self_service_profile": SELF_SERVICE_PROFILE,
         "consent_scope": CONSENT_SCOPE.key,
         "consent_text_version": CONSENT_TEXT["version"],

@@ -5,10 +5,8 @@ Over the demo configuration (demo/config.yaml) with the sources' servers mocked 
 
 import pytest
 import responses
-from rest_framework.test import APIClient
 
-from demo.config import DEMO_TOKEN, demo_configure
-from demo.tests.test_config import ROOTS
+from demo.tests.test_config import ROOTS, demo_api  # noqa: F401 - the fixture: the demo configuration, its client
 from profiles.models import ProcessingRecord
 from profiles.processing_log.pseudonyms import subject_pseudonym
 
@@ -25,11 +23,8 @@ def an_adres(identificatie, huisletter=None):
 
 
 @pytest.fixture
-def api(db):
-    demo_configure(**ROOTS)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {DEMO_TOKEN}")
-    return client
+def api(demo_api):
+    return demo_api
 
 
 def view(api, subject, profile="adresbeeld", purpose="vergunningverlening"):

@@ -66,6 +66,13 @@ class EndUserField(StrictCharField):
 
 class SubjectSerializer(serializers.Serializer):
     type = CheapChoiceField(choices=list(SUBJECT_TYPES), help_text=", ".join(SUBJECT_TYPES) + ".")
+    value = StrictCharField(max_length=20, help_text="The identifier, e.g. a BSN.")
+
+
+class ViewSubjectSerializer(SubjectSerializer):
+    """The subject of a view: also an object (profiles/subjects/objects.py), with the parts beside
+    its value, or an address as postcode and huisnummer (profiles/services/subject_resolution.py)."""
+
     # Long enough for the URL of a zaak or object; each type checks its own form (profiles/subjects).
     value = StrictCharField(
         max_length=1000, required=False,
@@ -88,7 +95,7 @@ class SubjectSerializer(serializers.Serializer):
 
 
 class ViewRequestSerializer(serializers.Serializer):
-    subject = SubjectSerializer()
+    subject = ViewSubjectSerializer()
     purpose = StrictSlugField(
         required=False, max_length=50, help_text="Purpose code; the client's default if left out."
     )
@@ -126,7 +133,7 @@ class RelationStatusSerializer(serializers.Serializer):
 class ViewResponseSerializer(serializers.Serializer):
     profile = serializers.CharField()
     purpose = serializers.CharField()
-    subject = SubjectSerializer()
+    subject = ViewSubjectSerializer(help_text="The subject as IKO understood it (an address by its nummeraanduiding).")
     generatedAt = serializers.DateTimeField()
     traceId = serializers.CharField()
     complete = serializers.BooleanField(help_text="False when a source failed, timed out or was skipped.")

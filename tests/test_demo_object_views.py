@@ -104,6 +104,18 @@ def test_an_address_by_postcode_and_huisnummer_opens_the_adresbeeld_of_the_baker
     assert body["data"]["aantalBewoners"] == 0
 
 
+def test_an_address_that_names_no_one_exactly_is_a_400_offering_the_close_ones(demo):
+    response = adresbeeld(demo, postcode="3511BR", huisnummer=3)  # there are 3A and 3B, no 3
+
+    assert response.status_code == 400 and response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "ambiguous-subject"
+    assert [(c["values"]["straat"], c["values"]["huisnummer"], c["values"]["huisletter"]) for c in problem["choices"]] == [
+        ("St.-Jacobsstraat", 3, "A"), ("St.-Jacobsstraat", 3, "B")]
+    opened = view(demo, "adresbeeld", problem["choices"][1]["subject"], "vergunningverlening")
+    assert opened.status_code == 200 and opened.json()["data"]["adres"]["huisletter"] == "B"
+
+
 def test_the_zaakbeeld_shows_the_objection_with_its_history_people_documents_besluiten_and_related_zaak(demo):
     response = zaakbeeld(demo)
 

@@ -387,8 +387,8 @@ class SourceHttp:
 
     def _send(self, method, url, params, json_body, headers, timeout: float) -> requests.Response:
         client = _client_for(self.service)
-        # The request is prepared here and sent with Session.send, instead of going through
-        # Session.request: the URL is already absolute and checked above, the environment was
+        # The request is prepared here and sent by the client's transport adapter, instead of
+        # going through Session.request: the URL is already absolute and checked above, the environment was
         # read when the client was made and cookies are never kept (see `_new_client`), so what
         # Session.request adds per call (merging session settings and an empty cookie jar) does
         # nothing here but cost time. The client's headers, auth (API key, ZGW JWT, OAuth2),

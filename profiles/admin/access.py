@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.access.api_clients import ApiClient
 from profiles.access.models import Grant, Purpose
@@ -42,15 +43,15 @@ class GrantAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("api_client", "group", "profile", "purpose")
 
-    @admin.display(description="who")
+    @admin.display(description=_("who"))
     def who(self, obj):
         return obj.principal_label
 
-    @admin.display(description="narrowed", boolean=True)
+    @admin.display(description=_("narrowed"), boolean=True)
     def narrowed(self, obj):
         return bool(obj.fields)
 
-    @admin.display(description="in force", boolean=True)
+    @admin.display(description=_("in force"), boolean=True)
     def in_force(self, obj):
         now = timezone.now()
         return (obj.valid_from is None or obj.valid_from <= now) and (obj.valid_until is None or now < obj.valid_until)
@@ -73,12 +74,12 @@ class ApiClientAdmin(admin.ModelAdmin):
     def _show_token(self, request, client, token):
         self.message_user(
             request,
-            f"The token of {client.name} is: {token} . Copy it now: IKO keeps only a hash and "
-            "cannot show it again.",
+            gettext("The token of %(client)s is: %(token)s . Copy it now: IKO keeps only a hash and "
+                    "cannot show it again.") % {"client": client.name, "token": token},
             messages.WARNING,
         )
 
-    @admin.action(description="Make a new token (the old one stops working)")
+    @admin.action(description=_("Make a new token (the old one stops working)"))
     def regenerate_token(self, request, queryset):
         for client in queryset:
             token = client.set_new_token()

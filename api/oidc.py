@@ -34,6 +34,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -471,7 +472,7 @@ class AdminLoginForm(AdminAuthenticationForm):
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "password_login_disabled": "Password login is switched off: log in with your organisation account.",
+        "password_login_disabled": _("Password login is switched off: log in with your organisation account."),
     }
 
     def clean(self):

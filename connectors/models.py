@@ -73,6 +73,8 @@ class Source(models.Model):
     )
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -48,6 +48,7 @@ class ApiClient(models.Model):
     last_used_at = models.DateTimeField(verbose_name=_("last used at"), null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name_plural = _("API clients")
         # The table keeps the name it had when API clients belonged to the api app.
         db_table = "api_apiclient"
         ordering = ["name"]

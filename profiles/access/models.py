@@ -62,6 +62,8 @@ class Purpose(models.Model):
     )
 
     class Meta:
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -142,6 +144,8 @@ class Grant(models.Model):
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
         constraints = [
             models.UniqueConstraint(
                 fields=["api_client", "profile", "purpose"], condition=models.Q(kind="api_client"),

@@ -67,6 +67,8 @@ class Profile(models.Model):
     )
 
     class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -165,6 +167,8 @@ class Relation(models.Model):
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["profile", "name"], name="unique_relation_name")
@@ -296,6 +300,8 @@ class SearchAction(models.Model):
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     class Meta:
+        verbose_name = _("search action")
+        verbose_name_plural = _("search actions")
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["profile", "name"], name="unique_search_action_name")

@@ -131,6 +131,8 @@ class ProcessingRecord(models.Model):
     objects = ProcessingRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("processing record")
+        verbose_name_plural = _("processing records")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["actor", "created_at"])]
         permissions = [
@@ -178,6 +180,7 @@ class SubjectLookupAlert(models.Model):
     )
 
     class Meta:
+        verbose_name_plural = _("subject lookup alerts")
         # The table keeps the name it had when the alerts belonged to the api app.
         db_table = "api_subjectlookupalert"
         ordering = ["-created_at"]

@@ -24,6 +24,10 @@ class IkoAdminLoginView(AdminLoginView):
         (AdminLoginView.BACKUP_STEP, BackupTokenForm),
     )
 
+    def get_prefix(self, request, *args, **kwargs):
+        # maykin-2fa's recovery-token view reads the login's wizard storage under this prefix.
+        return "admin_login_view"
+
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form, **kwargs)
         context.update(

@@ -50,8 +50,9 @@ GROUPS: list[tuple[str, list[tuple[str, str, str | None]]]] = [
     (_("Users and login"), [
         ("auth", "user", None),
         ("auth", "group", None),
-        ("otp_totp", "totpdevice", None),
-        ("otp_static", "staticdevice", None),
+        # django-otp's own names are English only ("TOTP devices").
+        ("otp_totp", "totpdevice", _("Authenticator apps (second factor)")),
+        ("otp_static", "staticdevice", _("Backup tokens (second factor)")),
         ("axes", "accessattempt", None),
         ("axes", "accessfailurelog", None),
         ("axes", "accesslog", None),

@@ -24,7 +24,7 @@ GROUPS: list[tuple[str, list[tuple[str, str, str | None]]]] = [
         ("zgw_consumers", "service", _("Servers")),
         ("connectors", "source", None),
         ("simple_certmanager", "certificate", None),
-        ("simple_certmanager", "signingrequest", None),
+        ("simple_certmanager", "signingrequest", _("Certificate signing requests")),
     ]),
     (_("Purposes and profiles"), [
         ("profiles", "purpose", None),
@@ -53,9 +53,9 @@ GROUPS: list[tuple[str, list[tuple[str, str, str | None]]]] = [
         # django-otp's own names are English only ("TOTP devices").
         ("otp_totp", "totpdevice", _("Authenticator apps (second factor)")),
         ("otp_static", "staticdevice", _("Backup tokens (second factor)")),
-        ("axes", "accessattempt", None),
-        ("axes", "accessfailurelog", None),
-        ("axes", "accesslog", None),
+        ("axes", "accessattempt", _("Failed login attempts")),
+        ("axes", "accessfailurelog", _("Failed logins")),
+        ("axes", "accesslog", _("Logins")),
     ]),
 ]
 # Screens of installed applications that IKO does not use.

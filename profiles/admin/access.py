@@ -19,7 +19,7 @@ class PurposeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "legal_basis"]
     fieldsets = [
         (None, {"fields": ["code", "name", "legal_basis", "processing_activity_id", "needs_consent"]}),
-        ("Towards the BRP (protocollering)", {"fields": ["brp_doelbinding_consult", "brp_doelbinding_search", "brp_verwerking"]}),
+        (_("Towards the BRP (protocollering)"), {"fields": ["brp_doelbinding_consult", "brp_doelbinding_search", "brp_verwerking"]}),
     ]
 
 
@@ -33,10 +33,10 @@ class GrantAdmin(admin.ModelAdmin):
     search_fields = ["api_client__name", "group__name", "role", "portal_client_id", "profile__name", "purpose__code", "note"]
     autocomplete_fields = ["api_client", "group", "profile", "purpose"]
     fieldsets = [
-        ("Who", {"fields": ["kind", "api_client", "group", "role", "portal_client_id"],
-                 "description": "Fill in the field that matches the kind; the others are ignored."}),
-        ("What and why", {"fields": ["profile", "purpose", "is_default", "fields"]}),
-        ("When", {"fields": [("valid_from", "valid_until"), "enabled"]}),
+        (_("Who"), {"fields": ["kind", "api_client", "group", "role", "portal_client_id"],
+                 "description": _("Fill in the field that matches the kind; the others are ignored.")}),
+        (_("What and why"), {"fields": ["profile", "purpose", "is_default", "fields"]}),
+        (_("When"), {"fields": [("valid_from", "valid_until"), "enabled"]}),
         (None, {"fields": ["note"]}),
     ]
 

@@ -32,8 +32,8 @@ class RelationInline(admin.StackedInline):
     extra = 0
     fieldsets = [
         (None, {"fields": [("name", "order"), "parent", ("source", "operation"), "input_expression"]}),
-        ("Fields", {"fields": ["fields", "release_fields"]}),
-        ("Shape and limits", {"fields": ["output_transform", ("max_calls", "required"), "needs_consent"]}),
+        (_("Fields"), {"fields": ["fields", "release_fields"]}),
+        (_("Shape and limits"), {"fields": ["output_transform", ("max_calls", "required"), "needs_consent"]}),
     ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -45,10 +45,10 @@ class RelationInline(admin.StackedInline):
 
 
 class PreviewForm(forms.Form):
-    subject_type = forms.ChoiceField(choices=[])
+    subject_type = forms.ChoiceField(label=_("Subject type"), choices=[])
     subject_value = forms.CharField(label=_("Identifier"), max_length=20,
                                     help_text=_("For example a test BSN: 999993653."))
-    purpose = forms.ModelChoiceField(
+    purpose = forms.ModelChoiceField(label=_("Purpose"), 
         queryset=Purpose.objects.all(),
         help_text=_("The purposes your grants on this profile allow; the preview is logged under it."),
     )
@@ -72,7 +72,7 @@ class PreviewForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    document = forms.FileField(help_text=_("A profile exported as YAML or JSON (sources are matched by name)."))
+    document = forms.FileField(label=_("Document"), help_text=_("A profile exported as YAML or JSON (sources are matched by name)."))
 
 
 @admin.register(Profile)

@@ -37,8 +37,8 @@ class SearchActionInline(admin.StackedInline):
     verbose_name_plural = _("search actions (find the subject before opening the view)")
     fieldsets = [
         (None, {"fields": [("name", "order"), "title", "description", ("source", "operation")]}),
-        ("Criteria and result", {"fields": ["criteria", "columns", ("identifier_column", "identifier_type"), "max_results"]}),
-        ("BRP", {"fields": ["brp_doelbinding"], "classes": ["collapse"]}),
+        (_("Criteria and result"), {"fields": ["criteria", "columns", ("identifier_column", "identifier_type"), "max_results"]}),
+        (_("BRP"), {"fields": ["brp_doelbinding"], "classes": ["collapse"]}),
     ]
 
 

@@ -269,10 +269,12 @@ class SearchAction(models.Model):
     )
     criteria = models.JSONField(verbose_name=_("criteria"),
         default=list,
-        help_text='JSON list of criteria, e.g. [{"name": "geslachtsnaam", "type": "string", '
-        '"required": true, "label": "Achternaam", "validation": {"minLength": 2}}]. Types: '
-        f"{', '.join(SEARCH_CRITERION_TYPES)}. \"param\" names the operation's parameter when it "
-        "differs from the name; validation keys: " + ", ".join(SEARCH_VALIDATION_KEYS) + ".",
+        help_text=format_lazy(
+            _('JSON list of criteria, e.g. [{{"name": "geslachtsnaam", "type": "string", "required": true, '
+              '"label": "Achternaam", "validation": {{"minLength": 2}}}}]. Types: {types}. "param" names the '
+              "operation's parameter when it differs from the name; validation keys: {keys}."),
+            types=", ".join(SEARCH_CRITERION_TYPES), keys=", ".join(SEARCH_VALIDATION_KEYS),
+        ),
     )
     columns = models.JSONField(verbose_name=_("columns"),
         default=list,

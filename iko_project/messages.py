@@ -197,8 +197,19 @@ def check() -> Problems:
             problems.untranslated.append(_key(message))
         elif message.fuzzy:
             problems.fuzzy.append(_key(message))
-    problems.stale_mo = not MO_FILE.exists() or MO_FILE.read_bytes() != compile_catalogue(catalogue)
+    problems.stale_mo = not MO_FILE.exists() or _compiled(MO_FILE.read_bytes()) != _compiled(compile_catalogue(catalogue))
     return problems
+
+
+def _compiled(mo: bytes) -> dict:
+    """What a compiled catalogue translates, compared by content (not bytes: another Babel version
+    may order or pad the file differently)."""
+    from babel.messages.mofile import read_mo
+
+    def frozen(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    return {(m.context or "", frozen(m.id)): frozen(m.string) for m in read_mo(io.BytesIO(mo)) if m.id}
 
 
 def main(argv: list[str]) -> int:

@@ -141,3 +141,17 @@ def test_development_and_an_explicit_false_switch_it_off(tmp_path):
            "'django.contrib.auth.backends.ModelBackend']")
     assert settings_with(tmp_path, IKO_ENV="development") == off
     assert settings_with(tmp_path, IKO_ADMIN_2FA_REQUIRED="false") == off
+
+
+@REQUIRED
+def test_a_session_still_without_its_second_factor_is_no_login_for_the_api(client, staff):
+    client.post(LOGIN, step("auth", username="beheer", password="correct-horse"))  # a first login: app not set up
+    assert "_auth_user_id" in client.session
+
+    assert client.get("/api/v1/profiles").status_code in (401, 403)
+
+
+def test_a_staff_session_past_the_login_reaches_the_api(client, staff):
+    client.post(LOGIN, step("auth", username="beheer", password="correct-horse"))  # 2FA off in the test settings
+
+    assert client.get("/api/v1/profiles").status_code == 200

@@ -11,7 +11,6 @@ without this an API error would follow the caller's browser.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -42,7 +41,3 @@ class AdminLocaleMiddleware(LocaleMiddleware):
         response.headers.setdefault("Content-Language", API_LANGUAGE)
         return response
 
-
-def admin_languages() -> list[tuple[str, str]]:
-    """The languages of the switch, as (code, name in that language)."""
-    return [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]

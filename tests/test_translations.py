@@ -14,7 +14,7 @@ from django.utils import translation
 
 from iko_project import messages
 
-DUTCH = override_settings(LANGUAGE_CODE="nl")
+DUTCH = override_settings(IKO_ADMIN_LANGUAGE="nl")
 
 
 def test_the_dutch_catalogue_translates_every_text_in_the_code_and_is_compiled():
@@ -56,12 +56,15 @@ def test_a_new_text_without_a_translation_fails_the_check_and_says_how_to_fix_it
     assert not problems.stale_mo
 
 
-def test_dutch_is_the_default_language_of_the_settings():
+def test_dutch_is_the_default_language_of_the_admin_and_english_of_everything_else():
     from iko_project.settings import base
 
-    assert base.LANGUAGE_CODE == "nl"
+    assert base.IKO_ADMIN_LANGUAGE == "nl"
     assert [code for code, _name in base.LANGUAGES] == ["nl", "en"]
     assert "iko_project.i18n.AdminLocaleMiddleware" in base.MIDDLEWARE
+    # Outside a request (the fan-out's worker threads, management commands) Django uses LANGUAGE_CODE:
+    # those texts reach API callers and operators.
+    assert base.LANGUAGE_CODE == "en"
 
 
 def test_models_fields_and_choices_have_dutch_names():
@@ -117,9 +120,14 @@ def test_the_user_switches_the_admin_to_english_and_back(staff):
 
 
 @DUTCH
-def test_the_admin_follows_the_browser_until_the_user_chooses(staff):
-    page = staff.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<html lang="en"' in page
+def test_the_admin_stays_dutch_for_an_english_browser_until_the_user_chooses(staff):
+    page = staff.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl"' in page
+
+    staff.cookies["django_language"] = "en"
+    assert '<html lang="en"' in staff.get("/admin/").content.decode()
+    staff.cookies["django_language"] = "fr"  # not one of LANGUAGES: the default
+    assert '<html lang="nl"' in staff.get("/admin/").content.decode()
 
 
 @DUTCH

@@ -167,11 +167,19 @@ DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The admin speaks Dutch, or English at the user's choice (the language switch in the admin);
-# the API answers in English whatever the caller asks (iko_project/i18n.py). The translations of
-# IKO's own texts are in iko_project/locale (`make messages` updates them, docs/developer/i18n.md).
-LANGUAGE_CODE = "nl"
+# The admin speaks Dutch, or English at the user's choice (the language switch in the admin); the
+# API answers in English whatever the caller asks (iko_project/i18n.py). LANGUAGE_CODE is Django's
+# language wherever no request chose one (the fan-out's worker threads, management commands,
+# background writers): their texts reach API callers and operators, so it is English. The
+# translations of IKO's own texts are in iko_project/locale (`make messages`, docs/developer/i18n.md).
+LANGUAGE_CODE = "en"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+IKO_ADMIN_LANGUAGE = env.str(
+    "IKO_ADMIN_LANGUAGE", default="nl", group="core",
+    help_text="Language of the admin and the landing page until a user picks another in the language switch: "
+    "`nl` or `en`. The API always answers in English.")
+if IKO_ADMIN_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"IKO_ADMIN_LANGUAGE must be nl or en, not {IKO_ADMIN_LANGUAGE!r}.")
 LOCALE_PATHS = [BASE_DIR / "iko_project" / "locale"]
 LANGUAGE_COOKIE_SECURE = IS_PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True

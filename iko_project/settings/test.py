@@ -13,5 +13,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # The suite's assertions are written against the English source texts, so the tests run the admin
 # in English unless they ask for Dutch (tests/test_translations.py checks the Dutch default and
-# the Dutch admin with override_settings(LANGUAGE_CODE="nl") and the language switch).
-LANGUAGE_CODE = "en"
+# the Dutch admin with override_settings(IKO_ADMIN_LANGUAGE="nl") and the language switch).
+IKO_ADMIN_LANGUAGE = "en"

@@ -23,7 +23,7 @@ GROUPS: list[tuple[str, list[tuple[str, str, str | None]]]] = [
     (_("Servers and sources"), [
         ("zgw_consumers", "service", _("Servers")),
         ("connectors", "source", None),
-        ("simple_certmanager", "certificate", None),
+        ("simple_certmanager", "certificate", _("Certificates")),
         ("simple_certmanager", "signingrequest", _("Certificate signing requests")),
     ]),
     (_("Purposes and profiles"), [

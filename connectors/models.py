@@ -21,13 +21,15 @@ from .registry import registry
 
 
 class Source(models.Model):
-    name = models.SlugField(verbose_name=_("name"),
+    name = models.SlugField(
+        verbose_name=_("name"),
         unique=True,
         help_text=_("Stable short name, used in profiles and in the per-source status of every view "
         "(for example: brp, zaken, openklant)."),
     )
     title = models.CharField(verbose_name=_("title"), max_length=200, blank=True, help_text=_("Readable name for admins."))
-    connector = models.CharField(verbose_name=_("connector"),
+    connector = models.CharField(
+        verbose_name=_("connector"),
         max_length=CONNECTOR_ID_MAX_LENGTH,
         help_text=_("Which kind of API this source speaks. The list shows the installed connectors."),
     )
@@ -38,17 +40,20 @@ class Source(models.Model):
         help_text=_("The server (API root, credentials, certificates) this source calls. Calls never "
         "leave this server's API root."),
     )
-    options = models.JSONField(verbose_name=_("options"),
+    options = models.JSONField(
+        verbose_name=_("options"),
         default=dict,
         blank=True,
         help_text=_("Connector-specific settings as JSON; the connector checks them when you save."),
     )
-    timeout = models.FloatField(verbose_name=_("timeout"),
+    timeout = models.FloatField(
+        verbose_name=_("timeout"),
         default=5.0,
         validators=[MinValueValidator(0.1), MaxValueValidator(60)],
         help_text=_("Seconds IKO waits for this source before the view answers without it."),
     )
-    enabled = models.BooleanField(verbose_name=_("enabled"),
+    enabled = models.BooleanField(
+        verbose_name=_("enabled"),
         default=True,
         help_text=_("A disabled source is not called; views report it as skipped."),
     )

@@ -26,7 +26,8 @@ def token_hash(token: str) -> str:
 class ApiClient(models.Model):
     name = models.CharField(verbose_name=_("name"), max_length=200, unique=True, help_text=_("The calling system, e.g. Valtimo."))
     token_hash = models.CharField(verbose_name=_("token hash"), max_length=64, unique=True, editable=False)
-    token_hint = models.CharField(verbose_name=_("token hint"),
+    token_hint = models.CharField(
+        verbose_name=_("token hint"),
         max_length=12, editable=False, help_text=_("First characters of the token, to recognise it.")
     )
     enabled = models.BooleanField(verbose_name=_("enabled"), default=True)

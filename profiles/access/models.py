@@ -22,14 +22,17 @@ HEADER_VALUE = re.compile(r"[\x20-\x7e\xa0-\xff]*")
 
 
 class Purpose(models.Model):
-    code = models.SlugField(verbose_name=_("code"),
+    code = models.SlugField(
+        verbose_name=_("code"),
         unique=True, help_text=_("Short code callers send as `purpose` (for example: kcc-vraag).")
     )
     name = models.CharField(verbose_name=_("name"), max_length=200, help_text=_("What the processing is for, in words."))
-    legal_basis = models.TextField(verbose_name=_("legal basis"),
+    legal_basis = models.TextField(
+        verbose_name=_("legal basis"),
         blank=True, help_text=_("The legal basis (grondslag) of this processing, for the register.")
     )
-    processing_activity_id = models.CharField(verbose_name=_("processing activity ID"),
+    processing_activity_id = models.CharField(
+        verbose_name=_("processing activity ID"),
         max_length=242,
         blank=True,
         help_text=_("Identifier or URL of the entry in the register of processing activities "
@@ -129,7 +132,8 @@ class Grant(models.Model):
         help_text=_("A request for this profile that names no purpose uses this grant's purpose "
         "(an API client's own default purpose comes first)."),
     )
-    fields = models.JSONField(verbose_name=_("fields"),
+    fields = models.JSONField(
+        verbose_name=_("fields"),
         default=list, blank=True,
         help_text=_("Narrow the view to these paths of its data (a JSON list, e.g. "
         '["persoon.naam.volledigeNaam"]); empty means everything the profile releases. Paths start '
@@ -138,7 +142,8 @@ class Grant(models.Model):
     valid_from = models.DateTimeField(verbose_name=_("valid from"), null=True, blank=True, help_text=_("Empty: valid from now on."))
     valid_until = models.DateTimeField(verbose_name=_("valid until"), null=True, blank=True, help_text=_("Empty: no end."))
     enabled = models.BooleanField(verbose_name=_("enabled"), default=True)
-    note = models.CharField(verbose_name=_("note"),
+    note = models.CharField(
+        verbose_name=_("note"),
         max_length=242, blank=True, help_text=_("Why this grant exists (decision, ticket).")
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)

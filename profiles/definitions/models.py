@@ -30,18 +30,21 @@ class Profile(models.Model):
         DRAFT = "draft", _("Draft (not callable)")
         ACTIVE = "active", _("Active")
 
-    name = models.SlugField(verbose_name=_("name"),
+    name = models.SlugField(
+        verbose_name=_("name"),
         help_text=_("Used in the API path, e.g. /api/v1/profiles/klantbeeld/view.")
     )
     title = models.CharField(verbose_name=_("title"), max_length=200, help_text=_("Readable name for admins and callers."))
     description = models.TextField(verbose_name=_("description"), blank=True)
-    subject_types = models.JSONField(verbose_name=_("subject types"),
+    subject_types = models.JSONField(
+        verbose_name=_("subject types"),
         default=list,
         help_text=format_lazy(_("Subject types this profile accepts, as a JSON list: {types}."), types=list(SUBJECT_TYPES)),
     )
     status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
-    output_transform = models.TextField(verbose_name=_("output transform"),
+    output_transform = models.TextField(
+        verbose_name=_("output transform"),
         blank=True,
         help_text=_("Optional JQ expression that shapes the whole view's data, e.g. "
         "{naam: .persoon.naam.volledigeNaam, zaken: [.zaken[]?.omschrijving]}."),
@@ -120,40 +123,48 @@ class Relation(models.Model):
         help_text=_("Leave empty for a top-level relation. A child runs once per item of its "
         "parent's data and its result is placed in that item under this relation's name."),
     )
-    name = models.SlugField(verbose_name=_("name"),
+    name = models.SlugField(
+        verbose_name=_("name"),
         help_text=_("Property name of this relation's data in the view (for example: persoon).")
     )
     source = models.ForeignKey("connectors.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
-    operation = models.CharField(verbose_name=_("operation"),
+    operation = models.CharField(
+        verbose_name=_("operation"),
         max_length=100, help_text=_("Operation of the source's API (see the connector's list).")
     )
-    input_expression = models.TextField(verbose_name=_("input expression"),
+    input_expression = models.TextField(
+        verbose_name=_("input expression"),
         blank=True,
         help_text=_("JQ expression that turns the parent's item into the call's parameters, e.g. "
         "{nummeraanduidingIdentificatie: .verblijfplaats.nummeraanduidingIdentificatie}. An array "
         "of objects means one call per element; null or no output means no call. Top-level "
         "relations get the subject ({type, value, bsn|kvk}) and may leave this empty."),
     )
-    fields = models.JSONField(verbose_name=_("fields"),
+    fields = models.JSONField(
+        verbose_name=_("fields"),
         default=list,
         help_text=_("JSON list of the dot paths this relation may ask its source for, e.g. "
         '["naam.volledigeNaam", "geboorte.datum"]. Include what child relations need as input.'),
     )
-    release_fields = models.JSONField(verbose_name=_("release fields"),
+    release_fields = models.JSONField(
+        verbose_name=_("release fields"),
         default=list,
         blank=True,
         help_text=_("JSON list of the paths that may leave IKO; empty means the same as fields. "
         "Use it to ask for a linking field (a BSN, an id) without releasing it."),
     )
-    output_transform = models.TextField(verbose_name=_("output transform"),
+    output_transform = models.TextField(
+        verbose_name=_("output transform"),
         blank=True,
         help_text=_("Optional JQ expression that shapes this relation's (already minimised) data."),
     )
-    max_calls = models.PositiveSmallIntegerField(verbose_name=_("max calls"),
+    max_calls = models.PositiveSmallIntegerField(
+        verbose_name=_("max calls"),
         default=20,
         help_text=_("At most this many calls of this relation per view (array inputs, list parents)."),
     )
-    required = models.BooleanField(verbose_name=_("required"),
+    required = models.BooleanField(
+        verbose_name=_("required"),
         default=False,
         help_text=_("If this relation fails, the whole view fails (502/504) instead of answering partially."),
     )
@@ -264,10 +275,12 @@ class SearchAction(models.Model):
     title = models.CharField(verbose_name=_("title"), max_length=200, help_text=_("Readable name, e.g. 'Zoek op naam en geboortedatum'."))
     description = models.TextField(verbose_name=_("description"), blank=True)
     source = models.ForeignKey("connectors.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
-    operation = models.CharField(verbose_name=_("operation"),
+    operation = models.CharField(
+        verbose_name=_("operation"),
         max_length=100, help_text=_("The source's search operation (see the connector's list).")
     )
-    criteria = models.JSONField(verbose_name=_("criteria"),
+    criteria = models.JSONField(
+        verbose_name=_("criteria"),
         default=list,
         help_text=format_lazy(
             _('JSON list of criteria, e.g. [{{"name": "geslachtsnaam", "type": "string", "required": true, '
@@ -276,17 +289,20 @@ class SearchAction(models.Model):
             types=", ".join(SEARCH_CRITERION_TYPES), keys=", ".join(SEARCH_VALIDATION_KEYS),
         ),
     )
-    columns = models.JSONField(verbose_name=_("columns"),
+    columns = models.JSONField(
+        verbose_name=_("columns"),
         default=list,
         help_text=_('JSON list of the columns of a result row, e.g. [{"name": "naam", "field": '
         '"naam.volledigeNaam", "label": "Naam"}]. IKO asks the source for exactly these fields.'),
     )
-    identifier_column = models.CharField(verbose_name=_("identifier column"),
+    identifier_column = models.CharField(
+        verbose_name=_("identifier column"),
         max_length=50, blank=True,
         help_text=_("The column whose value opens the detail view (e.g. the column with the BSN). "
         "Empty for a search whose rows open no view (an address search)."),
     )
-    identifier_type = models.CharField(verbose_name=_("identifier type"),
+    identifier_type = models.CharField(
+        verbose_name=_("identifier type"),
         max_length=10, choices=SUBJECT_TYPE_CHOICES, blank=True,
         help_text=_("The subject type of that identifier; the profile's view must accept it."),
     )
@@ -296,7 +312,8 @@ class SearchAction(models.Model):
         blank=True,
         help_text=_("Optional x-doelbinding for this search; empty uses the purpose's search value."),
     )
-    max_results = models.PositiveSmallIntegerField(verbose_name=_("max results"),
+    max_results = models.PositiveSmallIntegerField(
+        verbose_name=_("max results"),
         default=50, help_text=_("At most this many rows are returned (the answer says when more were found).")
     )
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)

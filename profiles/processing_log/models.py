@@ -84,25 +84,30 @@ class ProcessingRecord(models.Model):
 
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(verbose_name=_("started at"), null=True, help_text=_("When the action started (LDV start_time)."))
-    action = models.CharField(verbose_name=_("action"),
+    action = models.CharField(
+        verbose_name=_("action"),
         max_length=30, default="view",
         help_text=_("What was done (LDV name): view, preview, inspection (the privacy officer's search), ..."),
     )
     trace_id = models.CharField(verbose_name=_("trace ID"), max_length=32, db_index=True)
     span_id = models.CharField(verbose_name=_("span ID"), max_length=16)
-    parent_span_id = models.CharField(verbose_name=_("parent span ID"),
+    parent_span_id = models.CharField(
+        verbose_name=_("parent span ID"),
         max_length=16, blank=True, help_text=_("The caller's span, from its W3C traceparent.")
     )
     actor = models.CharField(verbose_name=_("actor"), max_length=200, help_text=_("The API client or user that asked."))
-    actor_type = models.CharField(verbose_name=_("actor type"),
+    actor_type = models.CharField(
+        verbose_name=_("actor type"),
         max_length=20, blank=True,
         help_text=_("api_client, user (staff session), oidc (bearer token) or self_service (citizen portal)."),
     )
-    calling_system = models.CharField(verbose_name=_("calling system"),
+    calling_system = models.CharField(
+        verbose_name=_("calling system"),
         max_length=200, blank=True,
         help_text=_("The application that called IKO: the API client, or the OIDC client (azp) of the token."),
     )
-    on_behalf_of = models.CharField(verbose_name=_("on behalf of"),
+    on_behalf_of = models.CharField(
+        verbose_name=_("on behalf of"),
         max_length=242, blank=True, help_text=_("The end user the caller acted for, if it said so.")
     )
     purpose_code = models.CharField(verbose_name=_("purpose code"), max_length=100, db_index=True)
@@ -113,15 +118,18 @@ class ProcessingRecord(models.Model):
     subject_pseudonym = models.CharField(verbose_name=_("subject pseudonym"), max_length=64, db_index=True)
     sources = models.JSONField(verbose_name=_("sources"), default=dict, help_text=_("Source name to call status."))
     fields_released = models.JSONField(verbose_name=_("fields released"), default=list, help_text=_("Names of the fields released."))
-    fields_withheld = models.JSONField(verbose_name=_("fields withheld"),
+    fields_withheld = models.JSONField(
+        verbose_name=_("fields withheld"),
         default=list, blank=True,
         help_text=_("Names of fields the profile released but the grant narrowed away (names only)."),
     )
-    grant_id = models.PositiveBigIntegerField(verbose_name=_("grant ID"),
+    grant_id = models.PositiveBigIntegerField(
+        verbose_name=_("grant ID"),
         null=True, blank=True, help_text=_("The grant that allowed it (kept as a number: grants may be deleted).")
     )
     outcome = models.CharField(verbose_name=_("outcome"), max_length=10, choices=Outcome.choices)
-    reason = models.CharField(verbose_name=_("reason"),
+    reason = models.CharField(
+        verbose_name=_("reason"),
         max_length=100, blank=True,
         help_text=_("Why it was denied: no-grant, grant-not-in-force, unknown-purpose, self-service-subject-mismatch."),
     )
@@ -169,13 +177,15 @@ class SubjectLookupAlert(models.Model):
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
     actor = models.CharField(verbose_name=_("actor"), max_length=200, help_text=_("The API client or user, as in the processing log."))
     on_behalf_of = models.CharField(verbose_name=_("on behalf of"), max_length=242, blank=True, help_text=_("The end user it acted for, if any."))
-    distinct_subjects = models.PositiveIntegerField(verbose_name=_("distinct subjects"),
+    distinct_subjects = models.PositiveIntegerField(
+        verbose_name=_("distinct subjects"),
         help_text=_("Distinct subjects looked up within the window when the alert was raised (estimated "
         "to within about 1% when counted in Redis).")
     )
     threshold = models.PositiveIntegerField(verbose_name=_("threshold"), help_text=_("IKO_ALERT_DISTINCT_SUBJECTS at the time."))
     window_seconds = models.PositiveIntegerField(verbose_name=_("window seconds"), help_text=_("IKO_ALERT_WINDOW_SECONDS at the time."))
-    trace_id = models.CharField(verbose_name=_("trace ID"),
+    trace_id = models.CharField(
+        verbose_name=_("trace ID"),
         max_length=32, blank=True, help_text=_("Trace id of the lookup that crossed the threshold (processing log).")
     )
 

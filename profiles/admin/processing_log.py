@@ -26,13 +26,13 @@ SUBJECT_SEARCH_ROWS = 500
 class SubjectSearchForm(forms.Form):
     subject_type = forms.ChoiceField(label=_("Subject type"), choices=SUBJECT_TYPE_CHOICES, initial="bsn")
     subject_value = forms.CharField(
-        label=_("BSN or KVK number"), max_length=20,
+        label=_("BSN or KVK number"), max_length=1000,  # also a zaak or object URL
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("IKO computes the keyed pseudonym of this number and finds the records with it; the "
         "number itself is not stored."),
     )
     purpose = forms.CharField(label=_("Purpose"), required=False, max_length=100, help_text=_("A purpose code, e.g. klantcontact."))
-    actor = forms.CharField(label=_("Actor"), 
+    actor = forms.CharField(label=_("Actor"),
         required=False, max_length=200, help_text=_("Part of the actor, calling system or end user.")
     )
     since = forms.DateField(required=False, widget=AdminDateWidget, label=_("From (date)"))

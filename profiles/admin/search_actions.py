@@ -32,6 +32,7 @@ class SearchActionInline(admin.StackedInline):
     model = SearchAction
     formset = SearchActionFormSet
     fk_name = "profile"
+    classes = ["collapse"]  # folded: the relation tree above is what the profile page is mostly for
     extra = 0
     verbose_name = _("search action")
     verbose_name_plural = _("search actions (find the subject before opening the view)")

@@ -14,7 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.definitions.expressions import ExpressionError, validate_expression
-from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
+from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPE_MAX_LENGTH, SUBJECT_TYPES
 
 
 def _check_expression(field: str, expression: str) -> None:
@@ -303,7 +303,7 @@ class SearchAction(models.Model):
     )
     identifier_type = models.CharField(
         verbose_name=_("identifier type"),
-        max_length=10, choices=SUBJECT_TYPE_CHOICES, blank=True,
+        max_length=SUBJECT_TYPE_MAX_LENGTH, choices=SUBJECT_TYPE_CHOICES, blank=True,
         help_text=_("The subject type of that identifier; the profile's view must accept it."),
     )
     brp_doelbinding = models.CharField(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from profiles.subjects import SUBJECT_TYPE_CHOICES
+from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPE_MAX_LENGTH
 
 
 class ProcessingRecordQuerySet(models.QuerySet):
@@ -114,7 +114,9 @@ class ProcessingRecord(models.Model):
     processing_activity_id = models.CharField(verbose_name=_("processing activity ID"), max_length=242, blank=True)
     profile_name = models.CharField(verbose_name=_("profile name"), max_length=100)
     profile_version = models.PositiveIntegerField(verbose_name=_("profile version"), null=True)
-    subject_type = models.CharField(verbose_name=_("subject type"), max_length=10, choices=PROCESSING_SUBJECT_TYPE_CHOICES)
+    subject_type = models.CharField(
+        verbose_name=_("subject type"), max_length=SUBJECT_TYPE_MAX_LENGTH, choices=PROCESSING_SUBJECT_TYPE_CHOICES,
+    )
     subject_pseudonym = models.CharField(verbose_name=_("subject pseudonym"), max_length=64, db_index=True)
     sources = models.JSONField(verbose_name=_("sources"), default=dict, help_text=_("Source name to call status."))
     fields_released = models.JSONField(verbose_name=_("fields released"), default=list, help_text=_("Names of the fields released."))

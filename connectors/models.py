@@ -20,9 +20,21 @@ from .options import SERVICE_SUFFIX
 from .registry import registry
 
 
+def organisation_default_id() -> int:
+    """The default organisation (profiles.organisations), found by its app label: connectors import
+    nothing of profiles."""
+    from django.apps import apps
+
+    return apps.get_model("profiles", "Organisation").objects.default_id()
+
+
 class Source(models.Model):
+    # The organisation (tenant) this source belongs to; see profiles/organisations/models.py.
+    organisation = models.ForeignKey(
+        "profiles.Organisation", on_delete=models.PROTECT, related_name="+",
+        default=organisation_default_id, verbose_name=_("organisation"),
+    )
     name = models.SlugField(
-        unique=True,
         help_text="Stable short name, used in profiles and in the per-source status of every view "
         "(for example: brp, zaken, openklant).",
     )
@@ -74,6 +86,7 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_source_name")]
 
     def __str__(self) -> str:
         return self.title or self.name
@@ -115,7 +128,10 @@ class Source(models.Model):
                 errors.setdefault("options", []).append(f"The server {slug} ({key}) is not usable: " + " ".join(problems))
         if self.service_id is not None and (problems := server_problems(self.service, credentials=False)):
             errors["service"] = ["This server is not usable: " + " ".join(problems)]
-        clash = sources_by_tags(*self.front_door_tags).exclude(pk=self.pk).first() if self.name else None
+        clash = (
+            sources_by_tags(*self.front_door_tags, organisation_id=self.organisation_id).exclude(pk=self.pk).first()
+            if self.name else None
+        )
         if clash is not None:
             errors["instance_tag"] = [
                 gettext("Source %(other)s already answers on /endpoints/%(connector)s/%(instance)s; give this "
@@ -159,11 +175,14 @@ class Source(models.Model):
         )
 
 
-def sources_by_tags(connector_tag: str, instance_tag: str):
-    """The sources that answer on /endpoints/{connector_tag}/{instance_tag}/...: their own tags, or
-    the defaults (connector id, source name) where they have none. At most one once saved through
-    `Source.clean`."""
+def sources_by_tags(connector_tag: str, instance_tag: str, *, organisation_id: int | None = None):
+    """The sources of an organisation that answer on /endpoints/{connector_tag}/{instance_tag}/...:
+    their own tags, or the defaults (connector id, source name) where they have none. At most one
+    once saved through `Source.clean`. None: the default organisation."""
+    if organisation_id is None:
+        organisation_id = organisation_default_id()
     return Source.objects.filter(
+        Q(organisation_id=organisation_id),
         Q(connector_tag=connector_tag) | Q(connector_tag="", connector=connector_tag),
         Q(instance_tag=instance_tag) | Q(instance_tag="", name=instance_tag),
     )

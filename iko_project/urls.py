@@ -5,7 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
 
 from api.oidc import AdminLoginForm
-from connectors.health_admin import source_health_view
+from profiles.admin.organisations import source_health_view
 
 admin.site.site_header = "IKO administration"
 admin.site.site_title = "IKO"

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from profiles.definitions.expressions import ExpressionError, validate_expression
+from profiles.organisations.models import organisation_field, organisation_mismatches
 from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
 
 
@@ -28,6 +29,8 @@ class Profile(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft (not callable)"
         ACTIVE = "active", "Active"
+
+    organisation = organisation_field()
 
     name = models.SlugField(
         help_text="Used in the API path, e.g. /api/v1/profiles/klantbeeld/view."
@@ -69,7 +72,7 @@ class Profile(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["name"],
+                fields=["organisation", "name"],
                 condition=models.Q(draft_of__isnull=True),
                 name="unique_profile_name",
             )
@@ -176,6 +179,10 @@ class Relation(models.Model):
         return list(self.release_fields or self.fields)
 
     def clean(self) -> None:
+        if self.profile_id and self.source_id and (
+            problems := organisation_mismatches(self.profile.organisation_id, source=self.source)
+        ):
+            raise ValidationError(problems)
         _check_expression("input_expression", self.input_expression)
         _check_expression("output_transform", self.output_transform)
         if self.parent_id:
@@ -316,6 +323,9 @@ class SearchAction(models.Model):
         def add(field: str, message: str) -> None:
             errors.setdefault(field, []).append(message)
 
+        if self.profile_id and self.source_id:
+            for field, problem in organisation_mismatches(self.profile.organisation_id, source=self.source).items():
+                add(field, problem)
         if self.max_results < 1 or self.max_results > 1000:
             add("max_results", "Give a number from 1 to 1000.")
 

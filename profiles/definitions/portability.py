@@ -25,6 +25,7 @@ from django.db import transaction
 from connectors.models import Source
 
 from profiles.definitions.models import Profile, Relation, SearchAction
+from profiles.organisations.selectors import organisation_scope
 
 FORMAT_VERSION = 1
 PROFILE_KEYS = {"name": "name", "title": "title", "description": "description",
@@ -85,7 +86,7 @@ def _create_relations(profile: Profile, items: list[dict], parent: Relation | No
         unknown = set(item) - set(RELATION_KEYS) - {"source", "relations"}
         if unknown:
             raise ValidationError(f"{where}: unknown keys {sorted(unknown)}.")
-        source = Source.objects.filter(name=item.get("source")).first()
+        source = Source.objects.filter(organisation_id=profile.organisation_id, name=item.get("source")).first()
         if source is None:
             raise ValidationError(f"{where}: there is no source named {item.get('source')!r} here.")
         relation = Relation(profile=profile, parent=parent, source=source)
@@ -115,7 +116,7 @@ def _create_search_actions(profile: Profile, items: Any) -> None:
         if name in names:
             raise ValidationError(f"{where} ({name}): the name is used twice in this profile.")
         names.add(name)
-        source = Source.objects.filter(name=item.get("source")).first()
+        source = Source.objects.filter(organisation_id=profile.organisation_id, name=item.get("source")).first()
         if source is None:
             raise ValidationError(f"{where}: there is no source named {item.get('source')!r} here.")
         action = SearchAction(profile=profile, source=source)
@@ -167,11 +168,16 @@ def parse_document(text: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def profile_import(text: str) -> Profile:
-    """Create or replace the live profile named in the document."""
+def profile_import(text: str, *, organisation_id: int | None = None) -> Profile:
+    """Create or replace the organisation's live profile named in the document (None: the default
+    organisation); its sources are the organisation's sources of those names."""
     data = parse_document(text)
     name = data.get("name")
-    profile = Profile.objects.filter(name=name, draft_of__isnull=True).first() or Profile(name=name)
+    organisation_id = organisation_scope(organisation_id)
+    profile = (
+        Profile.objects.filter(organisation_id=organisation_id, name=name, draft_of__isnull=True).first()
+        or Profile(name=name, organisation_id=organisation_id)
+    )
     return _apply(profile, data)
 
 
@@ -181,7 +187,7 @@ def profile_draft_create(profile: Profile) -> Profile:
     and previewing."""
     data = profile_to_dict(profile, search_actions=True)["profile"]
     data["status"] = Profile.Status.DRAFT
-    draft = Profile(name=profile.name, draft_of=profile)
+    draft = Profile(name=profile.name, draft_of=profile, organisation_id=profile.organisation_id)
     return _apply(draft, data)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from profiles.organisations.models import organisation_field
 from profiles.subjects import SUBJECT_TYPE_CHOICES
 
 
@@ -81,6 +82,7 @@ class ProcessingRecord(models.Model):
         DENIED = "denied", "Denied (no grant)"
         PENDING = "pending", "Pending (sources asked; the request ended before its outcome was recorded)"
 
+    organisation = organisation_field()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, help_text="When the action started (LDV start_time).")
     action = models.CharField(
@@ -163,6 +165,7 @@ class SubjectLookupAlert(models.Model):
     `created_at`, `trace_id`) tells which.
     """
 
+    organisation = organisation_field()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.CharField(max_length=200, help_text="The API client or user, as in the processing log.")
     on_behalf_of = models.CharField(max_length=242, blank=True, help_text="The end user it acted for, if any.")

@@ -1,0 +1,73 @@
+"""Which organisation: the one scoping mechanism every front door and service uses.
+
+A caller's `Principal` (profiles.access.principals) carries its organisation's id; the selectors of
+each concept (`profile_get_active`, `purpose_get`, `sources_by_tags`, the admin's querysets,
+`config_export`) take that id and filter by it, so nothing of another organisation is found, even by
+name. `organisation_scope` turns "no organisation named" (a principal made by hand, a management
+command without `--organisation`) into the default organisation, never into "all of them".
+"""
+
+from __future__ import annotations
+
+from profiles.organisations.cache import cached_value
+from profiles.organisations.models import Organisation, OrganisationMember
+
+
+def organisation_default() -> Organisation:
+    """The default organisation (made when missing, see OrganisationManager.default_id)."""
+    return Organisation.objects.get(pk=organisation_default_id())
+
+
+def organisation_default_id() -> int:
+    return Organisation.objects.default_id()
+
+
+def organisation_scope(organisation_id: int | None) -> int:
+    """The organisation a query is scoped to: the given one, or the default when none is named."""
+    return organisation_id if organisation_id is not None else organisation_default_id()
+
+
+def organisations_several() -> bool:
+    """True when the installation holds more than one organisation: only then do the admin and
+    the API show anything of tenancy."""
+    return cached_value(("organisations-several",), lambda: Organisation.objects.count() > 1)
+
+
+def organisation_get(*, key: str) -> Organisation | None:
+    """An organisation by its short name or its OIN (a token's organisation claim, a command's
+    --organisation); None when there is no such organisation."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    found = Organisation.objects.filter(slug=key).first()
+    if found is None and key.isdigit():
+        found = Organisation.objects.filter(oin=key).first()
+    return found
+
+
+def organisation_id_by_key(key: str) -> int | None:
+    """`organisation_get`'s id, cached for a few seconds (read on every OIDC request)."""
+    return cached_value(("organisation-key", key), lambda: getattr(organisation_get(key=key), "pk", None))
+
+
+def organisation_id_of_user(user) -> int | None:
+    """The organisation a staff user administers: their membership, else the default one.
+    None for a superuser without a membership: they see every organisation."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    member = OrganisationMember.objects.filter(user_id=user.pk).values_list("organisation_id", flat=True).first()
+    if member is not None:
+        return member
+    if getattr(user, "is_superuser", False):
+        return None
+    return organisation_default_id()
+
+
+def organisation_pseudonym_source(organisation_id: int) -> tuple[str, bool]:
+    """(the name of its pseudonym key variable, whether it is the default organisation), cached:
+    read for every processing record."""
+    def load() -> tuple[str, bool]:
+        row = Organisation.objects.filter(pk=organisation_id).values_list("pseudonym_key_env", "is_default").first()
+        return tuple(row) if row is not None else ("", False)
+
+    return cached_value(("organisation-pseudonym", organisation_id), load)

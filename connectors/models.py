@@ -18,14 +18,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from .base import CONNECTOR_ID_MAX_LENGTH, Connector, SourceConfig
 from .options import SERVICE_SUFFIX
 from .registry import registry
-
-
-def organisation_default_id() -> int:
-    """The default organisation (profiles.organisations), found by its app label: connectors import
-    nothing of profiles."""
-    from django.apps import apps
-
-    return apps.get_model("profiles", "Organisation").objects.default_id()
+from .server_owners import organisation_default_id, server_organisation_id
 
 
 class Source(models.Model):
@@ -128,6 +121,13 @@ class Source(models.Model):
                 errors.setdefault("options", []).append(f"The server {slug} ({key}) is not usable: " + " ".join(problems))
         if self.service_id is not None and (problems := server_problems(self.service, credentials=False)):
             errors["service"] = ["This server is not usable: " + " ".join(problems)]
+        # A source and its servers belong to one organisation.
+        if self.service_id is not None and server_organisation_id(self.service) != self.organisation_id:
+            errors.setdefault("service", []).append(gettext("This server belongs to another organisation."))
+        for key, slug in sorted(slugs.items()):
+            if slug in by_slug and server_organisation_id(by_slug[slug]) != self.organisation_id:
+                errors.setdefault("options", []).append(
+                    gettext("The server %(slug)s (%(key)s) belongs to another organisation.") % {"slug": slug, "key": key})
         clash = (
             sources_by_tags(*self.front_door_tags, organisation_id=self.organisation_id).exclude(pk=self.pk).first()
             if self.name else None
@@ -190,3 +190,4 @@ def sources_by_tags(connector_tag: str, instance_tag: str, *, organisation_id: i
 
 # Registered with this app's models (Django loads `connectors.models`).
 from .aliases import OperationAlias  # noqa: E402,F401
+from .server_owners import ServerOwner  # noqa: E402,F401

@@ -21,6 +21,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from connectors.server_owners import server_owner_set
 from profiles.organisations.models import Organisation, OrganisationMember
 from profiles.organisations.selectors import organisation_default_id, organisations_several
 
@@ -40,6 +41,7 @@ ORGANISATION_PATHS = {
     "profiles.processingrecord": "organisation",
     "profiles.subjectlookupalert": "organisation",
     "connectors.source": "organisation",
+    "zgw_consumers.service": "iko_owner__organisation",
     "connectors.operationalias": "source__organisation",
     "regelingen.regeling": "organisation",
     "regelingen.criterion": "regeling__organisation",
@@ -135,7 +137,9 @@ class OrganisationScopedAdmin:
         return shown
 
     def get_list_filter(self, request):
-        filters = list(super().get_list_filter(request))
+        # A filter by a related object lists only those of the organisation's own rows: the plain
+        # one would list every organisation's (their names).
+        filters = [_related_only(self.model, item) for item in super().get_list_filter(request)]
         if self._organisation_shown(request) and _path(self.model) not in (None, "pk"):
             filters.insert(0, _path(self.model))
         return filters
@@ -169,6 +173,19 @@ class OrganisationScopedAdmin:
         if _owns_organisation(self.model) and organisation_id is not None:
             obj.organisation_id = organisation_id
         super().save_model(request, obj, form, change)
+        if self.model._meta.label_lower == "zgw_consumers.service" and not change and organisation_id is not None:
+            # A server's organisation is kept beside it (connectors/server_owners.py).
+            server_owner_set(obj, organisation_id)
+
+
+def _related_only(model, item):
+    if not isinstance(item, str):
+        return item
+    try:
+        field = model._meta.get_field(item)
+    except Exception:  # noqa: BLE001 - a lookup path or another kind of filter: as it is
+        return item
+    return (item, admin.RelatedOnlyFieldListFilter) if field.is_relation else item
 
 
 def _flat(fields) -> list[str]:

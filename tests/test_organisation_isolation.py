@@ -364,7 +364,7 @@ def admin_a(two_organisations, client):
 
 
 def _scoped_models():
-    from profiles.admin.organisations import ORGANISATION_PATHS
+    from profiles.organisations.selectors import ORGANISATION_PATHS
 
     return [model for model in admin.site._registry if model._meta.label_lower in ORGANISATION_PATHS]
 
@@ -399,7 +399,7 @@ def _request_of(client):
 
 
 def _organisation_of(obj):
-    from profiles.admin.organisations import ORGANISATION_PATHS
+    from profiles.organisations.selectors import ORGANISATION_PATHS
 
     path = ORGANISATION_PATHS[obj._meta.label_lower]
     return type(obj)._default_manager.filter(pk=obj.pk).values_list(path, flat=True).first()

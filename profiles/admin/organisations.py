@@ -23,34 +23,12 @@ from django.utils.translation import gettext_lazy as _
 
 from connectors.server_owners import server_owner_set
 from profiles.organisations.models import Organisation, OrganisationMember
-from profiles.organisations.selectors import organisation_default_id, organisations_several
+from profiles.organisations.selectors import (
+    ORGANISATION_PATHS, of_organisation, organisation_default_id, organisations_several,
+)
 
 # The session key of a superuser's chosen organisation.
 SESSION_KEY = "iko_organisation"
-
-# Per model label: the lookup from the model to the id of its organisation.
-ORGANISATION_PATHS = {
-    "profiles.organisation": "pk",
-    "profiles.organisationmember": "organisation",
-    "profiles.profile": "organisation",
-    "profiles.relation": "profile__organisation",
-    "profiles.searchaction": "profile__organisation",
-    "profiles.purpose": "organisation",
-    "profiles.grant": "profile__organisation",
-    "profiles.apiclient": "organisation",
-    "profiles.processingrecord": "organisation",
-    "profiles.subjectlookupalert": "organisation",
-    "connectors.source": "organisation",
-    "zgw_consumers.service": "iko_owner__organisation",
-    "connectors.operationalias": "source__organisation",
-    "regelingen.regeling": "organisation",
-    "regelingen.criterion": "regeling__organisation",
-    "regelingen.prefillattribute": "profile__organisation",
-    "regelingen.suggestionrecord": "organisation",
-    "consent.consent": "organisation",
-    "consent.consenttext": "organisation",
-}
-
 
 def admin_organisation_id(request) -> int | None:
     """The organisation a staff user works in: their membership, else (a superuser) the one chosen
@@ -75,10 +53,8 @@ def _path(model) -> str | None:
 
 
 def _scoped(queryset, organisation_id: int | None):
-    path = _path(queryset.model)
-    if organisation_id is None or path is None:
-        return queryset
-    return queryset.filter(**{path: organisation_id})
+    """None: a superuser working in all organisations sees all."""
+    return queryset if organisation_id is None else of_organisation(queryset, organisation_id)
 
 
 class OrganisationScopedAdmin:

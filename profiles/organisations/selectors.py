@@ -9,8 +9,44 @@ command without `--organisation`) into the default organisation, never into "all
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from profiles.organisations.cache import cached_value
 from profiles.organisations.models import Organisation, OrganisationMember
+
+
+# Per model label: the lookup from the model to the id of its organisation (by label: this layer
+# imports none of the models above it).
+ORGANISATION_PATHS = {
+    "profiles.organisation": "pk",
+    "profiles.organisationmember": "organisation",
+    "profiles.profile": "organisation",
+    "profiles.relation": "profile__organisation",
+    "profiles.searchaction": "profile__organisation",
+    "profiles.purpose": "organisation",
+    "profiles.grant": "profile__organisation",
+    "profiles.apiclient": "organisation",
+    "profiles.processingrecord": "organisation",
+    "profiles.subjectlookupalert": "organisation",
+    "connectors.source": "organisation",
+    "zgw_consumers.service": "iko_owner__organisation",
+    "connectors.operationalias": "source__organisation",
+    "regelingen.regeling": "organisation",
+    "regelingen.criterion": "regeling__organisation",
+    "regelingen.prefillattribute": "profile__organisation",
+    "regelingen.suggestionrecord": "organisation",
+    "consent.consent": "organisation",
+    "consent.consenttext": "organisation",
+}
+
+
+def of_organisation(queryset: QuerySet, organisation_id: int | None) -> QuerySet:
+    """The rows of `queryset` that belong to the organisation (None: the default one). A model not
+    in ORGANISATION_PATHS belongs to none: the same queryset."""
+    path = ORGANISATION_PATHS.get(queryset.model._meta.label_lower)
+    if path is None:
+        return queryset
+    return queryset.filter(**{path: organisation_scope(organisation_id)})
 
 
 def organisation_default() -> Organisation:

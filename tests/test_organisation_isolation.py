@@ -441,3 +441,37 @@ def test_pseudonyms_are_keyed_per_organisation(two_organisations):
     # The default organisation keeps IKO_PSEUDONYM_KEY: pseudonyms written before organisations stay valid.
     assert subject_pseudonym(subject_type="bsn", value=BSN, organisation_id=a) == subject_pseudonym(
         subject_type="bsn", value=BSN)
+
+
+# --- configuration as code per organisation ------------------------------------------------------------
+
+
+def test_config_export_of_one_organisation_holds_nothing_of_another(two_organisations):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("config_export", stdout=out)
+    assert MARKER not in out.getvalue() and "alleen-b" not in out.getvalue() and "Alpha" in out.getvalue()
+    out = StringIO()
+    call_command("config_export", "--organisation", "gemeente-b", stdout=out)
+    assert MARKER in out.getvalue() and "Alpha" not in out.getvalue()
+
+
+def test_a_document_imported_into_one_organisation_cannot_reach_another(two_organisations):
+    from profiles.configuration.document import ConfigurationInvalid
+    from profiles.configuration.importer import configuration_import
+
+    # Organisation A's document naming B's own profile: there is no such profile in A.
+    document = ("formatVersion: 1\nkind: iko-configuration\ngrants:\n"
+                "- {kind: api_client, apiClient: Zaaksysteem, profile: alleen-b, purpose: klantcontact}\n")
+    with pytest.raises(ConfigurationInvalid) as refused:
+        configuration_import(text=document)
+    assert "alleen-b" in " ".join(refused.value.problems)
+    # Into B, with the same names A uses: only B's objects change, A's stay.
+    b = two_organisations["org_b"].pk
+    configuration_import(text="formatVersion: 1\nkind: iko-configuration\npurposes:\n"
+                              "- {code: klantcontact, name: KCC opnieuw GEHEIM-B}\n", organisation_id=b)
+    assert Purpose.objects.get(organisation_id=b, code="klantcontact").name == "KCC opnieuw GEHEIM-B"
+    assert Purpose.objects.get(organisation=two_organisations["org_a"], code="klantcontact").name == "KCC Alpha"

@@ -107,3 +107,32 @@ def organisation_pseudonym_source(organisation_id: int) -> tuple[str, bool]:
         return tuple(row) if row is not None else ("", False)
 
     return cached_value(("organisation-pseudonym", organisation_id), load)
+
+
+def organisation_oin(organisation_id: int | None) -> str:
+    """The organisation's OIN (x-origin-oin towards BRP gateways, the uitvoerder of the
+    Verwerkingenlogging API); IKO_ORGANISATION_OIN when it has none."""
+    from django.conf import settings
+
+    organisation_id = organisation_scope(organisation_id)
+    oin = cached_value(
+        ("organisation-oin", organisation_id),
+        lambda: Organisation.objects.filter(pk=organisation_id).values_list("oin", flat=True).first() or "",
+    )
+    return oin or getattr(settings, "IKO_ORGANISATION_OIN", "")
+
+
+def organisation_as_citizens_see_it(organisation_id: int | None) -> dict[str, str]:
+    """{name, oin} of the organisation that processed, for "what has been done with my data": for
+    the default organisation IKO_ORGANISATION_NAME and IKO_ORGANISATION_OIN, as before there were
+    organisations; for another its own."""
+    from django.conf import settings
+
+    organisation_id = organisation_scope(organisation_id)
+    if organisation_id == organisation_default_id():
+        return {"name": getattr(settings, "IKO_ORGANISATION_NAME", ""), "oin": getattr(settings, "IKO_ORGANISATION_OIN", "")}
+    row = cached_value(
+        ("organisation-public", organisation_id),
+        lambda: Organisation.objects.filter(pk=organisation_id).values_list("name", "oin").first() or ("", ""),
+    )
+    return {"name": row[0], "oin": row[1]}

@@ -41,6 +41,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from connectors import metrics
+from profiles.organisations.selectors import organisation_oin
 from profiles.processing_log.models import ProcessingRecord
 from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
@@ -265,7 +266,7 @@ def verwerkingsactie_from_record(fields: dict[str, Any], subject: Subject | None
         activity_id = _uuid_or_none(activity)
     if activity_id:
         body["verwerkingsactiviteitId"] = activity_id
-    oin = getattr(settings, "IKO_ORGANISATION_OIN", "")
+    oin = organisation_oin(fields.get("organisation_id"))
     if oin:
         body["uitvoerder"] = oin
     if subject is not None:

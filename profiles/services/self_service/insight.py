@@ -17,10 +17,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from django.conf import settings
 
 from profiles.access.models import Purpose
-from profiles.organisations.selectors import organisation_scope
+from profiles.organisations.selectors import organisation_as_citizens_see_it, organisation_scope
 from profiles.processing_log.export import FORMULA_START
 from profiles.processing_log.inspection import processing_records_for_subject
 from profiles.processing_log.models import ProcessingRecord
@@ -83,7 +82,7 @@ def _entry(record: ProcessingRecord, purposes: dict[str, Purpose]) -> dict[str, 
     return {
         "at": (record.started_at or record.created_at).isoformat(),
         "action": record.action,
-        "organisation": {"name": settings.IKO_ORGANISATION_NAME, "oin": settings.IKO_ORGANISATION_OIN},
+        "organisation": organisation_as_citizens_see_it(record.organisation_id),
         # The calling application (an API client's name, a token's client, "admin"), never a person.
         "system": record.calling_system,
         "role": _role(record),

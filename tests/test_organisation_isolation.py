@@ -475,3 +475,34 @@ def test_a_document_imported_into_one_organisation_cannot_reach_another(two_orga
                               "- {code: klantcontact, name: KCC opnieuw GEHEIM-B}\n", organisation_id=b)
     assert Purpose.objects.get(organisation_id=b, code="klantcontact").name == "KCC opnieuw GEHEIM-B"
     assert Purpose.objects.get(organisation=two_organisations["org_a"], code="klantcontact").name == "KCC Alpha"
+
+
+# --- one organisation stays simple --------------------------------------------------------------------------
+
+
+def test_the_demo_is_one_organisation_and_shows_no_tenancy(db, client):
+    """The demo's configuration, imported as `manage.py demo` does: one organisation, and neither
+    the admin nor the API shows anything of tenancy."""
+    from demo.config import DEMO_TOKEN, demo_admin_ensure, demo_configure
+    from demo.tests.test_config import ROOTS
+
+    demo_configure(**ROOTS)
+    demo_admin_ensure()
+    assert Organisation.objects.count() == 1
+    assert {s.organisation_id for s in Source.objects.all()} == {organisation_default().pk}
+    client.force_login(User.objects.get(username="admin"))
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/profiles/organisation/" not in index
+    for model in _scoped_models():
+        if model is Organisation:  # tenancy itself: out of the index, only for superusers who ask for it
+            continue
+        info = (model._meta.app_label, model._meta.model_name)
+        page = client.get(reverse("admin:%s_%s_changelist" % info)).content.decode()
+        assert "column-organisation" not in page and "organisation__id__exact" not in page, model
+        add = client.get(reverse("admin:%s_%s_add" % info))
+        assert 'name="organisation"' not in add.content.decode(), model
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {DEMO_TOKEN}")
+    profiles = api.get("/api/v1/profiles")
+    assert profiles.status_code == 200 and profiles.json()["profiles"]
+    assert "organisation" not in profiles.content.decode()

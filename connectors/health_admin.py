@@ -84,13 +84,13 @@ def source_rows(*, now: float | None = None, sources=None) -> list[SourceRow]:
     """One row per configured source (or per source of `sources`, a queryset), by name."""
     now = time.time() if now is None else now
     sources = list((Source.objects.all() if sources is None else sources).order_by("name"))
-    hours = source_hours(sources=[label(source.name) for source in sources], now=now)
+    hours = source_hours(sources=[label(source.circuit_key) for source in sources], now=now)
     breaker = get_breaker()
     rows = []
     for source in sources:
-        hour = hours[label(source.name)]
+        hour = hours[label(source.circuit_key)]
         availability = hour.availability
-        circuit = breaker.state(source.name)
+        circuit = breaker.state(source.circuit_key)
         circuit_label, circuit_meaning = CIRCUIT_STATES.get(circuit, (circuit, ""))
         last_error, last_error_at = _last_error(hour.last_error)
         rows.append(SourceRow(

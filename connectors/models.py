@@ -147,6 +147,15 @@ class Source(models.Model):
         connector_class = self.connector_class
         return connector_class.operations_for(self.options or {}) if connector_class else {}
 
+    @property
+    def circuit_key(self) -> str:
+        """The source across organisations: its circuit breaker's and its metrics' name. A default
+        organisation's source keeps its name (as before there were organisations); another's is
+        `<name>.org<id>`, so two organisations' sources of one name never share a circuit."""
+        if self.organisation_id in (None, organisation_default_id()):
+            return self.name
+        return f"{self.name}.org{self.organisation_id}"
+
     def linked_service_slugs(self) -> dict[str, str]:
         """Options naming another server by its slug: keys ending in `_service`."""
         options = self.options if isinstance(self.options, dict) else {}
@@ -172,6 +181,7 @@ class Source(models.Model):
             options=dict(self.options or {}),
             timeout=float(min(self.timeout, self.service.timeout or self.timeout)),
             services=services,
+            key=self.circuit_key,
         )
 
 

@@ -506,3 +506,10 @@ def test_the_demo_is_one_organisation_and_shows_no_tenancy(db, client):
     profiles = api.get("/api/v1/profiles")
     assert profiles.status_code == 200 and profiles.json()["profiles"]
     assert "organisation" not in profiles.content.decode()
+
+
+def test_two_organisations_sources_of_one_name_never_share_a_circuit_or_a_metrics_label(two_organisations):
+    a, b = two_organisations["a"]["source"], two_organisations["b"]["source"]
+    assert a.name == b.name == "brp"
+    assert a.to_config().circuit_key == "brp"  # the default organisation's, as before
+    assert b.to_config().circuit_key == f"brp.org{two_organisations['org_b'].pk}"

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
                 ('slug', models.SlugField(help_text='Stable short name, used by `config_export --organisation` and in the OIDC organisation claim (IKO_OIDC_ORGANISATION_CLAIM).', unique=True, verbose_name='short name')),
-                ('oin', models.CharField(blank=True, help_text="The organisation's OIN (20 digits): x-origin-oin towards BRP gateways and the uitvoerder in the Verwerkingenlogging API.", max_length=20, verbose_name='OIN')),
+                ('oin', models.CharField(blank=True, help_text="The organisation's OIN (20 digits): x-origin-oin towards BRP gateways and the uitvoerder in the Verwerkingenlogging API. The default organisation follows IKO_ORGANISATION_OIN when that is set.", max_length=20, verbose_name='OIN')),
                 ('pseudonym_key_env', models.CharField(blank=True, help_text="Name of the environment variable holding this organisation's pseudonym key (IKO_PSEUDONYM_KEY_<SUFFIX>). Empty: a key derived from IKO_PSEUDONYM_KEY for this organisation alone. The key itself is never stored.", max_length=80, verbose_name='pseudonym key variable')),
                 ('is_default', models.BooleanField(default=False, editable=False, help_text='The organisation of callers that name none (the organisation of a single-organisation installation).', verbose_name='default organisation')),
             ],

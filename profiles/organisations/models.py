@@ -64,7 +64,8 @@ class Organisation(models.Model):
     oin = models.CharField(
         "OIN", max_length=20, blank=True,
         help_text=_("The organisation's OIN (20 digits): x-origin-oin towards BRP gateways and the "
-                    "uitvoerder in the Verwerkingenlogging API."),
+                    "uitvoerder in the Verwerkingenlogging API. The default organisation follows "
+                    "IKO_ORGANISATION_OIN when that is set."),
     )
     pseudonym_key_env = models.CharField(
         _("pseudonym key variable"), max_length=80, blank=True,

@@ -111,15 +111,19 @@ def organisation_pseudonym_source(organisation_id: int) -> tuple[str, bool]:
 
 def organisation_oin(organisation_id: int | None) -> str:
     """The organisation's OIN (x-origin-oin towards BRP gateways, the uitvoerder of the
-    Verwerkingenlogging API); IKO_ORGANISATION_OIN when it has none."""
+    Verwerkingenlogging API). The default organisation follows IKO_ORGANISATION_OIN, as before there
+    were organisations (its own field counts only while the setting is empty); another organisation
+    has its own, or IKO_ORGANISATION_OIN when it has none."""
     from django.conf import settings
 
-    organisation_id = organisation_scope(organisation_id)
+    setting = getattr(settings, "IKO_ORGANISATION_OIN", "")
+    if organisation_id is None or (setting and organisation_id == organisation_default_id()):
+        return setting
     oin = cached_value(
         ("organisation-oin", organisation_id),
         lambda: Organisation.objects.filter(pk=organisation_id).values_list("oin", flat=True).first() or "",
     )
-    return oin or getattr(settings, "IKO_ORGANISATION_OIN", "")
+    return oin or setting
 
 
 def organisation_as_citizens_see_it(organisation_id: int | None) -> dict[str, str]:

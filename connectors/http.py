@@ -44,7 +44,7 @@ from zgw_consumers.client import build_client
 from zgw_consumers.constants import AuthTypes
 
 from . import telemetry
-from .base import ConnectorError, SourceConfig, Status
+from .base import ConnectorError, SourceConfig, Status, answer_received
 
 CHUNK_SIZE = 16 * 1024
 
@@ -330,7 +330,9 @@ class SourceHttp:
         if shared is not None and method == "GET" and json_body is None:
             key = _share_key(self.service, url, params, headers, self.max_bytes)
             return shared.get(key, lambda: self._request(method, url, params, json_body, headers), self.source.timeout)
-        return self._request(method, url, params, json_body, headers)
+        response = self._request(method, url, params, json_body, headers)
+        answer_received(response.status_code)
+        return response
 
     def _request(self, method: str, url: str, params, json_body, headers) -> HttpResponse:
         timeout = self.source.timeout

@@ -22,7 +22,7 @@ def default_organisation_create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0010_profile_always_pass_markers'),
+        ('profiles', '0012_translated_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -65,12 +65,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='apiclient',
             name='name',
-            field=models.CharField(help_text='The calling system, e.g. Valtimo.', max_length=200),
+            field=models.CharField(help_text='The calling system, e.g. Valtimo.', max_length=200, verbose_name='name'),
         ),
         migrations.AlterField(
             model_name='purpose',
             name='code',
-            field=models.SlugField(help_text='Short code callers send as `purpose` (for example: kcc-vraag).'),
+            field=models.SlugField(help_text='Short code callers send as `purpose` (for example: kcc-vraag).', verbose_name='code'),
         ),
         migrations.AddField(
             model_name='apiclient',

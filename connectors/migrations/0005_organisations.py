@@ -19,8 +19,8 @@ def server_owners_create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('connectors', '0003_front_door_tags_and_aliases'),
-        ('profiles', '0011_organisations'),
+        ('connectors', '0004_translated_labels'),
+        ('profiles', '0013_organisations'),
         ('zgw_consumers', '0027_service_oauth2_scope_service_oauth2_token_url_and_more'),
     ]
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='source',
             name='name',
-            field=models.SlugField(help_text='Stable short name, used in profiles and in the per-source status of every view (for example: brp, zaken, openklant).'),
+            field=models.SlugField(help_text='Stable short name, used in profiles and in the per-source status of every view (for example: brp, zaken, openklant).', verbose_name='name'),
         ),
         migrations.AddConstraint(
             model_name='source',

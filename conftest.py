@@ -49,12 +49,15 @@ def _fresh_config_cache():
     """Each test reads its own configuration: a rolled-back test's profiles must not linger."""
     from profiles.access.config_cache import config_cache_clear
     from profiles.access.grants import grant_cache_clear
+    from profiles.organisations.cache import organisation_cache_clear
 
     config_cache_clear()
     grant_cache_clear()
+    organisation_cache_clear()
     yield
     config_cache_clear()
     grant_cache_clear()
+    organisation_cache_clear()
 
 
 @pytest.fixture

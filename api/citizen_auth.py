@@ -37,7 +37,9 @@ from profiles.services.self_service.citizen import Citizen
 from profiles.subjects import Subject, subject_parse
 
 from .authentication import InvalidBearerToken
-from .oidc import OidcProviderUnavailable, TokenInvalid, claim_at, discovery_document, token_validate
+from .oidc import (
+    OidcProviderUnavailable, TokenInvalid, claim_at, discovery_document, organisation_from_claims, token_validate,
+)
 
 
 def citizen_issuer() -> str:
@@ -117,6 +119,7 @@ def citizen_from_token(token: str) -> CitizenPrincipal:
             subjects=_subjects(claims),
             portal=str(portal) if isinstance(portal, (str, int)) else "",
             level_of_assurance=str(loa) if isinstance(loa, (str, int)) else "",
+            organisation_id=organisation_from_claims(claims, "IKO_CITIZEN_ORGANISATION_CLAIM"),
         ),
         issuer=claims["iss"],
         token_subject=claims["sub"],

@@ -40,6 +40,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from profiles.access.principals import OidcPrincipal, end_user_text_unsafe
+from profiles.organisations.selectors import organisation_id_by_key
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +272,20 @@ def citizen_claim_of(claims: dict[str, Any]) -> str:
     return ""
 
 
+def organisation_from_claims(claims: dict[str, Any], setting: str) -> int | None:
+    """The organisation a token acts in: the one its organisation claim names (by short name or
+    OIN) when the setting names a claim, else None (the default organisation). A token whose claim
+    names no organisation of this installation is refused: it must never fall into another one."""
+    path = getattr(settings, setting, "")
+    if not path:
+        return None
+    value = claim_at(claims, path)
+    organisation_id = organisation_id_by_key(str(value)) if isinstance(value, (str, int)) else None
+    if organisation_id is None:
+        raise TokenInvalid("unknown-organisation", f"The token's {path!r} claim names no organisation of this IKO.")
+    return organisation_id
+
+
 def principal_from_token(token: str) -> OidcPrincipal:
     """Validate a bearer access token and return its principal (raises TokenInvalid)."""
     claims = token_validate(token, audience=bearer_audience())
@@ -285,6 +300,7 @@ def principal_from_token(token: str) -> OidcPrincipal:
         issuer=claims["iss"],
         client_id=str(claims.get("azp") or claims.get("client_id") or ""),
         citizen_claim=citizen_claim_of(claims),
+        organisation_id=organisation_from_claims(claims, "IKO_OIDC_ORGANISATION_CLAIM"),
         claims=claims,
     )
 

@@ -18,6 +18,7 @@ from profiles.services.search import search_action_get, search_actions_describe,
 from profiles.services.selectors import profile_is_granted_to
 from profiles.services.view import profile_get_active
 
+from .organisations import request_organisation_id
 from .problems import problem_response
 from .tracing import request_trace
 from .service_problems import service_refusal_problem, sources_failed_problem
@@ -110,7 +111,7 @@ class ProfileSearchListView(APIView):
         responses={200: SearchActionListSerializer, 401: PROBLEM, 404: PROBLEM},
     )
     def get(self, request, name: str):
-        profile = profile_get_active(name=name)
+        profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
         principal = principal_of(request.user)
         # Deny by default: only callers with a grant on the profile learn its searches, and only
         # the columns their grants release.
@@ -139,7 +140,7 @@ class ProfileSearchView(APIView):
         ],
     )
     def post(self, request, name: str, action: str):
-        profile = profile_get_active(name=name)
+        profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
         search_action = search_action_get(profile=profile, name=action) if profile is not None else None
         if search_action is None:
             return problem_response(

@@ -34,6 +34,7 @@ from profiles.services.self_service.view import self_service_view
 from profiles.services.view import profile_get_active
 from profiles.subjects import subject_parse
 
+from .organisations import request_organisation_id
 from . import self_service_serializers as s
 from .authentication import ApiClientTokenAuthentication, OidcBearerAuthentication
 from .citizen_auth import CitizenBearerAuthentication, CitizenPrincipal, self_service_enabled
@@ -142,8 +143,8 @@ class SelfServiceView(APIView):
         return super().handle_exception(exc)
 
 
-def profile_or_404(name: str):
-    profile = profile_get_active(name=name)
+def profile_or_404(name: str, request):
+    profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
     if profile is None:
         raise ProblemError(status_code=404, code="profile-not-found", title="Not found",
                            detail=f"There is no active profile {name!r}.")
@@ -165,7 +166,7 @@ class SelfServiceViewView(SelfServiceView):
         responses={200: ViewResponseSerializer, **REFUSALS, 502: PROBLEM, 504: PROBLEM},
     )
     def post(self, request, name: str):
-        profile = profile_or_404(name)
+        profile = profile_or_404(name, request)
         serializer = s.SelfServiceViewRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body = serializer.validated_data
@@ -301,7 +302,7 @@ class ReportView(SelfServiceView):
         responses={201: s.ReportAnswerSerializer, 409: PROBLEM, **REFUSALS},
     )
     def post(self, request, name: str):
-        profile = profile_or_404(name)
+        profile = profile_or_404(name, request)
         serializer = s.ReportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body = serializer.validated_data

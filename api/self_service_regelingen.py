@@ -60,7 +60,7 @@ class SelfServiceSuggestionsView(SelfServiceView):
         responses={200: SuggestionsResponseSerializer, **REFUSALS},
     )
     def post(self, request, name: str):
-        profile = profile_or_404(name)
+        profile = profile_or_404(name, request)
         serializer = SelfServiceSuggestionsRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body = serializer.validated_data
@@ -86,7 +86,7 @@ class SelfServicePrefillView(SelfServiceView):
         responses={200: PrefillResponseSerializer, **REFUSALS, 502: PROBLEM, 504: PROBLEM},
     )
     def post(self, request, name: str):
-        profile = profile_or_404(name)
+        profile = profile_or_404(name, request)
         serializer = SelfServicePrefillRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body = serializer.validated_data

@@ -21,6 +21,7 @@ from profiles.regelingen.services import NoRegelingen, suggestions_build
 from profiles.services.view import profile_get_active
 from profiles.subjects import subject_parse
 
+from .organisations import request_organisation_id
 from .problems import problem_response
 from .serializers import SourceStatusSerializer, StrictCharField, StrictSlugField, SubjectSerializer
 from .service_problems import service_refusal_problem, sources_failed_problem
@@ -132,7 +133,7 @@ class ProfileSuggestionsView(APIView):
                    404: PROBLEM, 503: PROBLEM},
     )
     def post(self, request, name: str):
-        profile = profile_get_active(name=name)
+        profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
         if profile is None:
             return _not_found(request, "profile-not-found", f"There is no active profile {name!r}.")
         serializer = SuggestionsRequestSerializer(data=request.data)
@@ -163,7 +164,7 @@ class ProfilePrefillView(APIView):
                    502: PROBLEM, 503: PROBLEM, 504: PROBLEM},
     )
     def post(self, request, name: str):
-        profile = profile_get_active(name=name)
+        profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
         if profile is None:
             return _not_found(request, "profile-not-found", f"There is no active profile {name!r}.")
         serializer = PrefillRequestSerializer(data=request.data)

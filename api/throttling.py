@@ -46,7 +46,10 @@ def principal_scope(principal) -> tuple[str, str] | None:
     if isinstance(principal, ApiClient):
         return "client", f"api-client:{principal.pk}"
     if isinstance(principal, OidcPrincipal):
-        return "user", f"oidc:{principal.issuer}:{principal.subject}"
+        # Counted per organisation: one issuer may serve several (IKO_OIDC_ORGANISATION_CLAIM).
+        # API clients and staff users belong to one organisation each already.
+        tenant = f"@{principal.organisation_id}" if principal.organisation_id is not None else ""
+        return "user", f"oidc:{principal.issuer}:{principal.subject}{tenant}"
     if getattr(principal, "is_authenticated", False) and getattr(principal, "pk", None) is not None:
         return "user", f"user:{principal.pk}"
     return None

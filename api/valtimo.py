@@ -49,6 +49,7 @@ from profiles.services.aliases import endpoint_front_door_call, source_for_front
 from profiles.services.view import profile_get_active, view_build_default_purpose
 from profiles.subjects import Subject, subject_parse
 
+from .organisations import request_organisation_id
 from .problems import problem_response
 from .tracing import request_trace
 from .service_problems import service_refusal_problem, sources_failed_problem
@@ -160,7 +161,7 @@ class AggregatedDataProfileView(APIView):
                    502: PROBLEM, 503: PROBLEM, 504: PROBLEM},
     )
     def get(self, request, name: str, identifier: str | None = None):
-        profile = profile_get_active(name=name)
+        profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
         if profile is None:
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r}.", request)
         ids = request.query_params.getlist("id")
@@ -241,7 +242,9 @@ class EndpointView(APIView):
 
     def _call(self, request, connector_tag: str, instance_tag: str, operation: str, identifier: str | None):
         # The source by its front-door tags, the operation by its name or one of its aliases.
-        source = source_for_front_door(connector_tag=connector_tag, instance_tag=instance_tag)
+        source = source_for_front_door(
+            connector_tag=connector_tag, instance_tag=instance_tag, organisation_id=request_organisation_id(request),
+        )
         trace = request_trace(request)
         try:
             found = source and endpoint_front_door_call(

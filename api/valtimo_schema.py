@@ -13,6 +13,7 @@ from profiles.refusals import Refusal
 from profiles.services.profile_schema import profile_front_door_schema
 from profiles.services.view import profile_get_active
 
+from .organisations import request_organisation_id
 from .problems import problem_response
 from .service_problems import service_refusal_problem
 from .views import PROBLEM, caller_from_request
@@ -30,7 +31,7 @@ class AggregatedDataProfileSchemaView(APIView):
                    403: PROBLEM, 404: PROBLEM},
     )
     def get(self, request, name: str):
-        profile = profile_get_active(name=name)
+        profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
         if profile is None:
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r}.", request)
         try:

@@ -24,6 +24,7 @@ from profiles.services.view import (
 )
 from profiles.services.subject_resolution import subject_from_request
 
+from .organisations import request_organisation_id
 from .problems import problem_response
 from .timing import server_timing
 from .tracing import request_trace
@@ -85,7 +86,7 @@ class ProfileSchemaView(APIView):
         responses={200: OpenApiResponse(description="A JSON Schema (2020-12)."), 401: PROBLEM, 404: PROBLEM},
     )
     def get(self, request, name: str):
-        profile = profile_get_active(name=name)
+        profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
         principal = principal_of(request.user)
         # Deny by default: only callers with a grant on the profile learn its shape, and only as
         # far as their grants release it.
@@ -107,7 +108,7 @@ class ProfileViewView(APIView):
         },
     )
     def post(self, request, name: str):
-        profile = profile_get_active(name=name)
+        profile = profile_get_active(name=name, organisation_id=request_organisation_id(request))
         if profile is None:
             return problem_response(404, "profile-not-found", "Not found", f"There is no active profile {name!r}.", request)
         serializer = ViewRequestSerializer(data=request.data)

@@ -17,3 +17,7 @@ class ConnectorsConfig(AppConfig):
         install_log_redaction()
         # Servers' secrets and API keys are encrypted at rest and decrypted when loaded.
         credentials.connect_signals()
+        # Every server belongs to an organisation (server_owners.py).
+        from . import server_owners
+
+        server_owners.connect()

@@ -96,6 +96,13 @@ class SourceConfig:
     # Further servers this source may call, by option name (e.g. a Zaken source's
     # "catalogi_service"), loaded before the fan-out like the main one.
     services: Mapping[str, "Service"] = field(default_factory=dict)
+    # The source across organisations (tenants): its circuit and its metrics label. Empty: its name
+    # (a source of the default organisation); see Source.circuit_key.
+    key: str = ""
+
+    @property
+    def circuit_key(self) -> str:
+        return self.key or self.name
 
 
 @dataclass(frozen=True)

@@ -80,17 +80,17 @@ def _last_error(last: LastError | None) -> tuple[str, datetime | None]:
     return str(text), datetime.fromtimestamp(last.at, tz=dt_timezone.utc)
 
 
-def source_rows(*, now: float | None = None) -> list[SourceRow]:
-    """One row per configured source, by name."""
+def source_rows(*, now: float | None = None, sources=None) -> list[SourceRow]:
+    """One row per configured source (or per source of `sources`, a queryset), by name."""
     now = time.time() if now is None else now
-    sources = list(Source.objects.order_by("name"))
-    hours = source_hours(sources=[label(source.name) for source in sources], now=now)
+    sources = list((Source.objects.all() if sources is None else sources).order_by("name"))
+    hours = source_hours(sources=[label(source.circuit_key) for source in sources], now=now)
     breaker = get_breaker()
     rows = []
     for source in sources:
-        hour = hours[label(source.name)]
+        hour = hours[label(source.circuit_key)]
         availability = hour.availability
-        circuit = breaker.state(source.name)
+        circuit = breaker.state(source.circuit_key)
         circuit_label, circuit_meaning = CIRCUIT_STATES.get(circuit, (circuit, ""))
         last_error, last_error_at = _last_error(hour.last_error)
         rows.append(SourceRow(
@@ -105,13 +105,14 @@ def source_rows(*, now: float | None = None) -> list[SourceRow]:
     return rows
 
 
-def source_health_view(request):
+def source_health_view(request, sources=None):
+    """The page; `sources`: only these (the admin passes the staff user's organisation's sources)."""
     if not request.user.has_perm("connectors.view_source"):
         raise PermissionDenied
     context = {
         **admin.site.each_context(request),
         "title": _("Source health"),
-        "rows": source_rows(),
+        "rows": source_rows(sources=sources),
         "shared": shared_store.redis_usable(),
         "source_list_url": reverse("admin:connectors_source_changelist"),
     }

@@ -18,12 +18,17 @@ from django.utils.translation import gettext, gettext_lazy as _
 from .base import CONNECTOR_ID_MAX_LENGTH, Connector, SourceConfig
 from .options import SERVICE_SUFFIX
 from .registry import registry
+from .server_owners import organisation_default_id, server_organisation_id
 
 
 class Source(models.Model):
+    # The organisation (tenant) this source belongs to; see profiles/organisations/models.py.
+    organisation = models.ForeignKey(
+        "profiles.Organisation", on_delete=models.PROTECT, related_name="+",
+        default=organisation_default_id, verbose_name=_("organisation"),
+    )
     name = models.SlugField(
         verbose_name=_("name"),
-        unique=True,
         help_text=_("Stable short name, used in profiles and in the per-source status of every view "
         "(for example: brp, zaken, openklant)."),
     )
@@ -81,6 +86,7 @@ class Source(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_source_name")]
 
     def __str__(self) -> str:
         return self.title or self.name
@@ -122,7 +128,17 @@ class Source(models.Model):
                 errors.setdefault("options", []).append(f"The server {slug} ({key}) is not usable: " + " ".join(problems))
         if self.service_id is not None and (problems := server_problems(self.service, credentials=False)):
             errors["service"] = ["This server is not usable: " + " ".join(problems)]
-        clash = sources_by_tags(*self.front_door_tags).exclude(pk=self.pk).first() if self.name else None
+        # A source and its servers belong to one organisation.
+        if self.service_id is not None and server_organisation_id(self.service) != self.organisation_id:
+            errors.setdefault("service", []).append(gettext("This server belongs to another organisation."))
+        for key, slug in sorted(slugs.items()):
+            if slug in by_slug and server_organisation_id(by_slug[slug]) != self.organisation_id:
+                errors.setdefault("options", []).append(
+                    gettext("The server %(slug)s (%(key)s) belongs to another organisation.") % {"slug": slug, "key": key})
+        clash = (
+            sources_by_tags(*self.front_door_tags, organisation_id=self.organisation_id).exclude(pk=self.pk).first()
+            if self.name else None
+        )
         if clash is not None:
             errors["instance_tag"] = [
                 gettext("Source %(other)s already answers on /endpoints/%(connector)s/%(instance)s; give this "
@@ -137,6 +153,15 @@ class Source(models.Model):
         """The operations this source offers (a generic source defines them in its options)."""
         connector_class = self.connector_class
         return connector_class.operations_for(self.options or {}) if connector_class else {}
+
+    @property
+    def circuit_key(self) -> str:
+        """The source across organisations: its circuit breaker's and its metrics' name. A default
+        organisation's source keeps its name (as before there were organisations); another's is
+        `<name>.org<id>`, so two organisations' sources of one name never share a circuit."""
+        if self.organisation_id in (None, organisation_default_id()):
+            return self.name
+        return f"{self.name}.org{self.organisation_id}"
 
     def linked_service_slugs(self) -> dict[str, str]:
         """Options naming another server by its slug: keys ending in `_service`."""
@@ -163,14 +188,18 @@ class Source(models.Model):
             options=dict(self.options or {}),
             timeout=float(min(self.timeout, self.service.timeout or self.timeout)),
             services=services,
+            key=self.circuit_key,
         )
 
 
-def sources_by_tags(connector_tag: str, instance_tag: str):
-    """The sources that answer on /endpoints/{connector_tag}/{instance_tag}/...: their own tags, or
-    the defaults (connector id, source name) where they have none. At most one once saved through
-    `Source.clean`."""
+def sources_by_tags(connector_tag: str, instance_tag: str, *, organisation_id: int | None = None):
+    """The sources of an organisation that answer on /endpoints/{connector_tag}/{instance_tag}/...:
+    their own tags, or the defaults (connector id, source name) where they have none. At most one
+    once saved through `Source.clean`. None: the default organisation."""
+    if organisation_id is None:
+        organisation_id = organisation_default_id()
     return Source.objects.filter(
+        Q(organisation_id=organisation_id),
         Q(connector_tag=connector_tag) | Q(connector_tag="", connector=connector_tag),
         Q(instance_tag=instance_tag) | Q(instance_tag="", name=instance_tag),
     )
@@ -178,3 +207,4 @@ def sources_by_tags(connector_tag: str, instance_tag: str):
 
 # Registered with this app's models (Django loads `connectors.models`).
 from .aliases import OperationAlias  # noqa: E402,F401
+from .server_owners import ServerOwner  # noqa: E402,F401

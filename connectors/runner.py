@@ -67,7 +67,7 @@ class SourceCall:
         """Calls with the same signature are the same call, so they run once."""
         return json.dumps(
             [
-                self.source.name,
+                self.source.circuit_key,
                 self.request.operation,
                 self.request.params,
                 sorted(self.request.fields),
@@ -147,10 +147,10 @@ class CallSet:
             self._settle(signature, call, ConnectorResult.failed(
                 Status.ERROR, f"Connector {call.source.connector_id!r} is not installed."), learn=False)
             return signature
-        if self.breaker is not None and not self.breaker.allow(call.source.name):
+        if self.breaker is not None and not self.breaker.allow(call.source.circuit_key):
             self._settle(signature, call, ConnectorResult.failed(
                 Status.SKIPPED, f"{call.source.name} failed repeatedly; skipped until its circuit closes."), learn=False)
-            metrics.source_call_record(source=call.source.name, operation=call.request.operation,
+            metrics.source_call_record(source=call.source.circuit_key, operation=call.request.operation,
                                        status=Status.SKIPPED, seconds=None)
             return signature
         cutoff = min(now + call.source.timeout + CUTOFF_GRACE_SECONDS, self.deadline)
@@ -223,7 +223,7 @@ class CallSet:
         self.settled_at[signature] = time.monotonic()
         if not learn:
             return
-        source, operation, status = call.source.name, call.request.operation, result.status.value
+        source, operation, status = call.source.circuit_key, call.request.operation, result.status.value
         metrics.source_call_record(source=source, operation=operation, status=status, seconds=result.duration_ms / 1000,
                                    detail=result.detail)
         if result.status in (Status.ERROR, Status.TIMEOUT):
@@ -231,7 +231,7 @@ class CallSet:
                            extra={"log_fields": {"event": "source_call_failed", "source": source, "operation": operation,
                                                  "status": status, "durationMs": result.duration_ms}})
         if self.breaker is not None:
-            self.breaker.record(call.source.name, success=result.status in (Status.OK, Status.NOT_FOUND))
+            self.breaker.record(call.source.circuit_key, success=result.status in (Status.OK, Status.NOT_FOUND))
 
 
 def run_calls(

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from api.root import ApiRootView
-from connectors.health_admin import source_health_view
 from iko_project import admin_login
 from iko_project.admin_site import IkoAdminSite
+from profiles.admin.organisations import source_health_view
 
 # maykin-2fa's admin site (a second factor for password logins) with IKO's index order; the
 # site object stays the one every ModelAdmin registered with.

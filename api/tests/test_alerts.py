@@ -98,7 +98,8 @@ def test_searches_inspections_and_citizens_looking_at_themselves_are_not_counted
     from profiles.processing_log.alerts import _counted
 
     def rec(**fields):
-        base = {"subject_type": "bsn", "subject_pseudonym": "ab" * 32, "actor_type": "api_client", "action": "view"}
+        base = {"subject_type": "bsn", "subject_pseudonym": "ab" * 32, "actor_type": "api_client", "action": "view",
+                "organisation_id": 1}
         return ProcessingRecord(**{**base, **fields})
 
     assert _counted(rec()) and _counted(rec(action="endpoint")) and _counted(rec(subject_type="kvk"))

@@ -83,7 +83,7 @@ def test_a_refused_request_is_not_counted():
 def test_principals_are_told_apart_by_kind_and_never_by_name():
     from profiles.access.api_clients import ApiClient
 
-    client = ApiClient(pk=7, name="Valtimo")
+    client = ApiClient(pk=7, name="Valtimo", organisation_id=1)
     person = OidcPrincipal(subject="999993653", username="jan", issuer="https://idp.example.org/realms/g")
 
     assert principal_scope(client) == ("client", "api-client:7")

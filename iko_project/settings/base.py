@@ -245,6 +245,11 @@ OIDC_OP_JWKS_ENDPOINT = env.str("IKO_OIDC_JWKS_ENDPOINT", default="", **_ENDPOIN
 IKO_OIDC_ROLES_CLAIM = env.str("IKO_OIDC_ROLES_CLAIM", default="roles", group="login",
                                help_text="Dotted path of the roles in the claims: `roles`, `realm_access.roles`, "
                                "`resource_access.iko.roles` (Keycloak).")
+IKO_OIDC_ORGANISATION_CLAIM = env.str(
+    "IKO_OIDC_ORGANISATION_CLAIM", default="", group="login",
+    help_text="Several organisations in one IKO: dotted path of the claim of a bearer token naming the "
+    "organisation (its short name or OIN) the token acts in; a token naming none of them is refused. Empty: "
+    "every token acts in the default organisation.")
 IKO_OIDC_STAFF_ROLES = env.list("IKO_OIDC_STAFF_ROLES", default=[], group="login",
                                 help_text="Roles that may use the admin (`is_staff`).")
 IKO_OIDC_SUPERUSER_ROLES = env.list("IKO_OIDC_SUPERUSER_ROLES", default=[], group="login",

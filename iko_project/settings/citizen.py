@@ -18,7 +18,7 @@ __all__ = [
     "IKO_CITIZEN_ISSUER", "IKO_CITIZEN_AUDIENCE", "IKO_CITIZEN_JWKS_URI", "IKO_CITIZEN_BSN_CLAIM",
     "IKO_CITIZEN_KVK_CLAIM", "IKO_CITIZEN_PORTAL_CLAIM", "IKO_CITIZEN_LOA_CLAIM", "IKO_CITIZEN_MIN_LOA",
     "IKO_CITIZEN_GEZAG_SOURCE", "IKO_CITIZEN_REPORT_SOURCE", "IKO_ORGANISATION_NAME",
-    "IKO_OIDC_CITIZEN_BSN_CLAIM", "IKO_OIDC_CITIZEN_KVK_CLAIM",
+    "IKO_OIDC_CITIZEN_BSN_CLAIM", "IKO_OIDC_CITIZEN_KVK_CLAIM", "IKO_CITIZEN_ORGANISATION_CLAIM",
 ]
 
 IKO_CITIZEN_ISSUER = env.str(
@@ -43,6 +43,11 @@ IKO_CITIZEN_PORTAL_CLAIM = env.str(
     "IKO_CITIZEN_PORTAL_CLAIM", default="azp", group="citizen",
     help_text="Dotted path of the claim naming the portal that passed the token on: the client id that "
     "self-service grants name.")
+IKO_CITIZEN_ORGANISATION_CLAIM = env.str(
+    "IKO_CITIZEN_ORGANISATION_CLAIM", default="", group="citizen",
+    help_text="Several organisations in one IKO: dotted path of the claim of a citizen's token naming the "
+    "organisation (its short name or OIN) whose portal passed it on. Empty: every citizen's token is for the "
+    "default organisation.")
 IKO_CITIZEN_LOA_CLAIM = env.str(
     "IKO_CITIZEN_LOA_CLAIM", default="acr", group="citizen",
     help_text="Dotted path of the claim with the login's level of assurance (betrouwbaarheidsniveau).")

@@ -13,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from profiles.organisations.models import organisation_field, organisation_mismatches
 
 TOKEN_PREFIX = "iko_"
 
@@ -24,7 +27,8 @@ def token_hash(token: str) -> str:
 
 
 class ApiClient(models.Model):
-    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True, help_text=_("The calling system, e.g. Valtimo."))
+    organisation = organisation_field()
+    name = models.CharField(verbose_name=_("name"), max_length=200, help_text=_("The calling system, e.g. Valtimo."))
     token_hash = models.CharField(verbose_name=_("token hash"), max_length=64, unique=True, editable=False)
     token_hint = models.CharField(
         verbose_name=_("token hint"),
@@ -54,6 +58,7 @@ class ApiClient(models.Model):
         db_table = "api_apiclient"
         ordering = ["name"]
         verbose_name = _("API client")
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_api_client_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -61,6 +66,12 @@ class ApiClient(models.Model):
     # DRF's permission classes ask the authenticated principal these.
     is_authenticated = True
     is_active = True
+
+    def clean(self) -> None:
+        if self.default_purpose_id and (
+            problems := organisation_mismatches(self.organisation_id, default_purpose=self.default_purpose)
+        ):
+            raise ValidationError(problems)
 
     def set_new_token(self, token: str | None = None) -> str:
         """Set a new token (random unless given) and return it; only its hash is stored."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.conf import settings
 
 from connectors.base import CallContext
 from profiles.access.principals import Caller
+from profiles.organisations.selectors import organisation_oin
 from profiles.tracing import TraceContext
 
 
@@ -31,7 +31,7 @@ def call_context_build(*, caller: Caller, purpose_code: str, purpose: Any, trace
         doelbinding_search=getattr(purpose, "brp_doelbinding_search", "") or "",
         verwerking=getattr(purpose, "brp_verwerking", "") or "",
         gebruiker=caller.gebruiker or caller.on_behalf_of or caller.system or caller.name,
-        origin_oin=getattr(settings, "IKO_ORGANISATION_OIN", ""),
+        origin_oin=organisation_oin(caller.organisation_id),
         traceparent=trace.traceparent,
     )
     if doelbinding:

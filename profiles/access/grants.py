@@ -38,6 +38,7 @@ from django.utils import timezone
 from profiles.access.config_cache import ShortLivedCache, config_cached
 from profiles.access.models import Grant, Purpose
 from profiles.access.principals import Principal, principal_of
+from profiles.organisations.selectors import organisation_scope
 from profiles.refusals import PurposeMissing
 from profiles.subjects import SUBJECT_TYPES, Subject
 
@@ -113,11 +114,15 @@ def _grant_info(grant) -> GrantInfo:
 
 
 def grants_query(principal: Principal):
-    """The enabled grants of a principal (all profiles) as a queryset, or None for none at all."""
+    """The enabled grants of a principal (all profiles of its organisation) as a queryset, or None
+    for none at all. Groups, roles and portals are names that several organisations may use: only
+    grants on the principal's own organisation's profiles count."""
     condition = _principal_filter(principal)
     if condition is None:
         return None
-    return Grant.objects.filter(condition, enabled=True)
+    return Grant.objects.filter(
+        condition, enabled=True, profile__organisation_id=organisation_scope(principal.organisation_id),
+    )
 
 
 def _grants_load(principal: Principal) -> tuple[GrantInfo, ...]:
@@ -276,9 +281,13 @@ def grant_decide(*, principal: Any, profile, purpose_code: str | None, subject: 
         )
 
 
-def purpose_get(*, code: str) -> Purpose | None:
-    """The purpose with this code, reused for a few seconds (see config_cache)."""
-    return config_cached(("purpose", code), lambda: Purpose.objects.filter(code=code).first())
+def purpose_get(*, code: str, organisation_id: int | None) -> Purpose | None:
+    """The organisation's purpose with this code, reused for a few seconds (see config_cache)."""
+    organisation_id = organisation_scope(organisation_id)
+    return config_cached(
+        ("purpose", organisation_id, code),
+        lambda: Purpose.objects.filter(organisation_id=organisation_id, code=code).first(),
+    )
 
 
 # --- keeping the cache honest --------------------------------------------------------------------

@@ -16,15 +16,17 @@ from django.utils.translation import gettext, gettext_lazy as _
 from profiles.access.narrowing import grant_fields_outside_profile
 from profiles.definitions.models import Profile
 from profiles.access.principals import SELF_SERVICE_SUBJECT_TYPES
+from profiles.organisations.models import organisation_field, organisation_mismatches
 
 # A value fit for an HTTP header: printable Latin-1, no control characters (RFC 9110, 5.5).
 HEADER_VALUE = re.compile(r"[\x20-\x7e\xa0-\xff]*")
 
 
 class Purpose(models.Model):
+    organisation = organisation_field()
     code = models.SlugField(
         verbose_name=_("code"),
-        unique=True, help_text=_("Short code callers send as `purpose` (for example: kcc-vraag).")
+        help_text=_("Short code callers send as `purpose` (for example: kcc-vraag).")
     )
     name = models.CharField(verbose_name=_("name"), max_length=200, help_text=_("What the processing is for, in words."))
     legal_basis = models.TextField(
@@ -68,6 +70,7 @@ class Purpose(models.Model):
         verbose_name = _("purpose")
         verbose_name_plural = _("purposes")
         ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="unique_purpose_code")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -194,8 +197,25 @@ class Grant(models.Model):
             return f"role {self.role}"
         return f"self-service portal {self.portal_client_id}"
 
+    def organisation_problems(self) -> dict[str, str]:
+        """The API client and the purpose must belong to the profile's organisation."""
+        if not self.profile_id:
+            return {}
+        return organisation_mismatches(
+            self.profile.organisation_id,
+            api_client=self.api_client if self.api_client_id else None,
+            purpose=self.purpose if self.purpose_id else None,
+        )
+
+    def save(self, *args, **kwargs):
+        # Refused on every save, not only through a form: a grant never joins an organisation's
+        # client to another organisation's profile.
+        if problems := self.organisation_problems():
+            raise ValidationError(problems)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = dict(self.organisation_problems())
         principal_field = {
             self.Kind.API_CLIENT: "api_client", self.Kind.GROUP: "group",
             self.Kind.ROLE: "role", self.Kind.SELF_SERVICE: "portal_client_id",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profiles.access.api_clients import ApiClient
+from profiles.organisations.selectors import organisation_id_of_user
 
 # The subject types a citizen can be in a self-service token: a person or a company.
 SELF_SERVICE_SUBJECT_TYPES = ("bsn", "kvk")
@@ -47,6 +48,9 @@ class OidcPrincipal:
     client_id: str = ""  # the `azp` (or `client_id`) claim: the system that obtained the token
     # The claim that names a citizen in this staff-issuer token (e.g. "bsn"); empty for staff.
     citizen_claim: str = ""
+    # The organisation the token's issuer or organisation claim maps to (api/oidc.py); None: the
+    # default organisation.
+    organisation_id: int | None = None
     claims: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     # What DRF's permission classes and Django code ask of request.user.
@@ -93,11 +97,15 @@ class Principal:
     # e.g. (("bsn", "999993653"),).
     citizen_ids: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
     default_purpose_code: str = ""
+    # The organisation (tenant) the principal acts in: every selector is scoped to it
+    # (profiles.organisations.selectors). None: the default organisation.
+    organisation_id: int | None = None
 
     @property
     def cache_key(self) -> tuple:
         # Never the citizen's identifiers: which grants apply does not depend on them.
-        return (self.kind, self.api_client_id, self.user_id, tuple(sorted(self.roles)), self.client_id)
+        return (self.kind, self.api_client_id, self.user_id, tuple(sorted(self.roles)), self.client_id,
+                self.organisation_id)
 
     def citizen_id(self, subject_type: str) -> str | None:
         return dict(self.citizen_ids).get(subject_type)
@@ -115,14 +123,16 @@ def principal_of(obj: Any) -> Principal:
         return obj
     if isinstance(obj, ApiClient):
         default = obj.default_purpose.code if obj.default_purpose_id else ""
-        return Principal(kind="api_client", api_client_id=obj.pk, default_purpose_code=default)
+        return Principal(kind="api_client", api_client_id=obj.pk, default_purpose_code=default,
+                         organisation_id=obj.organisation_id)
     if isinstance(obj, OidcPrincipal):
         if obj.names_citizen:
             # Deny by default: a staff-issuer token never acts as a citizen, nor with its roles.
             return NOBODY
-        return Principal(kind="oidc", roles=frozenset(obj.roles), client_id=obj.client_id)
+        return Principal(kind="oidc", roles=frozenset(obj.roles), client_id=obj.client_id,
+                         organisation_id=obj.organisation_id)
     if obj is not None and getattr(obj, "is_authenticated", False) and getattr(obj, "pk", None):
-        return Principal(kind="user", user_id=obj.pk)
+        return Principal(kind="user", user_id=obj.pk, organisation_id=organisation_id_of_user(obj))
     return NOBODY
 
 
@@ -144,3 +154,8 @@ class Caller:
     @property
     def grant_principal(self) -> Any:
         return self.principal if self.principal is not None else self.api_client
+
+    @property
+    def organisation_id(self) -> int | None:
+        """The organisation the caller acts in (None: the default one)."""
+        return principal_of(self.grant_principal).organisation_id

@@ -2,6 +2,13 @@
 
 Django's admin autodiscovery imports this package; each module registers the admin of one concept.
 Like api/, it sits above the services it calls (the profile preview, the privacy officer's search).
+Last, every organisation-owned model's admin (those of the apps below too, imported here first) is
+scoped to the staff user's organisation (organisations.py).
 """
 
-from profiles.admin import access, definitions, processing_log, search_actions  # noqa: F401
+import connectors.admin  # noqa: F401
+import profiles.consent.admin  # noqa: F401
+import profiles.regelingen.admin  # noqa: F401
+from profiles.admin import access, definitions, organisations, processing_log, search_actions  # noqa: F401
+
+organisations.scope_registered_admins()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 
@@ -19,6 +20,7 @@ from profiles.access.grants import grant_purposes
 from profiles.admin.editor import RelationTreeInline, source_catalogue
 from profiles.access.models import Purpose
 from profiles.access.principals import principal_of
+from profiles.admin.organisations import admin_organisation_id
 from profiles.definitions.models import Profile
 from profiles.definitions.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import
 from profiles.refusals import InvalidSubject, ProcessingLogUnavailable, ViewDenied
@@ -33,17 +35,18 @@ class PreviewForm(forms.Form):
     subject_value = forms.CharField(label=_("Identifier"), max_length=1000,  # a zaak or object URL
                                     help_text=_("For example a test BSN: 999993653."))
     purpose = forms.ModelChoiceField(label=_("Purpose"),
-        queryset=Purpose.objects.all(),
+        queryset=Purpose.objects.none(),
         help_text=_("The purposes your grants on this profile allow; the preview is logged under it."),
     )
 
     def __init__(self, *args, profile: Profile, purpose_codes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["purpose"].queryset = Purpose.objects.filter(organisation_id=profile.organisation_id)
         self.fields["subject_type"].choices = [(t, SUBJECT_TYPES[t].label) for t in profile.subject_types if t in SUBJECT_TYPES]
         # Offered: only the granted purposes. Any purpose is accepted, so that a preview for one
         # that is not (or no longer) granted is refused by the grant check and logged, as a view is.
         self.fields["purpose"].widget.choices = [("", "---------")] + [
-            (p.pk, str(p)) for p in Purpose.objects.filter(code__in=purpose_codes)
+            (p.pk, str(p)) for p in Purpose.objects.filter(organisation_id=profile.organisation_id, code__in=purpose_codes)
         ]
 
     def clean(self):
@@ -106,13 +109,17 @@ class ProfileAdmin(admin.ModelAdmin):
         """The preview: the staff user's own permission, then (like a view) a grant of the user for
         the profile and purpose; the purpose list offers only granted purposes."""
         profile = get_object_or_404(
-            Profile.objects.select_related("draft_of").prefetch_related("relations__source__service"), pk=object_id,
+            self.get_queryset(request).select_related("draft_of").prefetch_related("relations__source__service"),
+            pk=object_id,
         )
         if not self.has_view_permission(request, profile) or not self.has_preview_permission(request):
             logger.warning("Preview of profile %s refused: user %s lacks the preview permission.",
                            profile.name, request.user.get_username())
             raise PermissionDenied
         principal = principal_of(request.user)
+        if principal.organisation_id != profile.organisation_id and admin_organisation_id(request) is None:
+            # A superuser working in all organisations previews in the profile's organisation.
+            principal = dataclasses.replace(principal, organisation_id=profile.organisation_id)
         purpose_codes = grant_purposes(principal=principal, profile=profile.draft_of or profile)
         form = PreviewForm(request.POST or None, profile=profile, purpose_codes=purpose_codes)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": profile,
@@ -147,14 +154,15 @@ class ProfileAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["can_preview"] = self.has_preview_permission(request)
-        context["catalogue"] = source_catalogue()
+        context["catalogue"] = source_catalogue(admin_organisation_id(request))
         return super().render_change_form(request, context, *args, **kwargs)
 
     def import_view(self, request):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                profile = profile_import(form.cleaned_data["document"].read().decode("utf-8"))
+                profile = profile_import(form.cleaned_data["document"].read().decode("utf-8"),
+                                         organisation_id=admin_organisation_id(request))
             except (ValidationError, UnicodeDecodeError) as exc:
                 messages.error(request, gettext("Not imported: %(errors)s") % {"errors": " ".join(getattr(exc, "messages", [str(exc)]))})
             else:

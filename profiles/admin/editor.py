@@ -22,15 +22,18 @@ from django.utils.translation import gettext_lazy as _
 
 from connectors.models import Source
 from profiles.definitions.models import Relation
+from profiles.organisations.selectors import of_organisation
 
 
-def source_catalogue() -> dict[str, dict]:
+def source_catalogue(organisation_id: int | None = None) -> dict[str, dict]:
     """Per source (by primary key, as the source select's values): its connector's operations,
     with their description, parameters, subject types and the fields they can deliver.
 
-    Only the connector's declaration: nothing here calls a source."""
+    Only the connector's declaration: nothing here calls a source. `organisation_id`: only that
+    organisation's sources (None: a superuser working in all organisations sees all)."""
     catalogue = {}
-    for source in Source.objects.order_by("name"):
+    sources = Source.objects.all() if organisation_id is None else of_organisation(Source.objects.all(), organisation_id)
+    for source in sources.order_by("name"):
         connector_class = source.connector_class
         catalogue[str(source.pk)] = {
             "name": source.name,

@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
+from profiles.admin.organisations import admin_organisation_id
 from profiles.processing_log.models import ProcessingRecord, SubjectLookupAlert
 from profiles.processing_log.export import processing_records_csv
 from profiles.processing_log.inspection import processing_log_inspect
@@ -83,6 +84,7 @@ class ProcessingRecordAdmin(admin.ModelAdmin):
             try:
                 records = processing_log_inspect(
                     subject=data["subject"], username=request.user.get_username(), export=export,
+                    organisation_id=admin_organisation_id(request),
                     purpose_code=data.get("purpose", ""), actor=data.get("actor", ""),
                     since=data.get("since"), until=data.get("until"),
                 )

@@ -35,6 +35,7 @@ from profiles.configuration.document import (
     server_secret_keys,
 )
 from profiles.configuration.sections import extra_sections
+from profiles.organisations.selectors import of_organisation
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -95,28 +96,35 @@ def _grant_sort_key(data: dict[str, Any]) -> tuple:
     return (data["profile"], data["purpose"], data["kind"], data[GRANT_PRINCIPAL_KEYS[data["kind"]]])
 
 
-def configuration_to_dict() -> dict[str, Any]:
-    """The whole configuration as plain data, in a stable order (equal configurations, equal
-    documents)."""
-    live = Profile.objects.filter(draft_of__isnull=True)
-    servers = Service.objects.select_related("client_certificate", "server_certificate").order_by("slug")
-    grants = Grant.objects.filter(profile__draft_of__isnull=True).select_related("api_client", "group", "profile", "purpose")
+def configuration_to_dict(*, organisation_id: int | None = None) -> dict[str, Any]:
+    """One organisation's whole configuration (None: the default organisation's) as plain data, in
+    a stable order (equal configurations, equal documents). Nothing of another organisation."""
+    def own(queryset):
+        return of_organisation(queryset, organisation_id)
+
+    live = own(Profile.objects.filter(draft_of__isnull=True))
+    servers = own(Service.objects.select_related("client_certificate", "server_certificate")).order_by("slug")
+    grants = own(Grant.objects.filter(profile__draft_of__isnull=True)).select_related(
+        "api_client", "group", "profile", "purpose")
     return {
         "formatVersion": FORMAT_VERSION,
         "kind": DOCUMENT_KIND,
         "servers": [_server_to_dict(s) for s in servers],
-        "purposes": [_purpose_to_dict(p) for p in Purpose.objects.order_by("code")],
-        "sources": [_source_to_dict(s) for s in Source.objects.select_related("service").order_by("name")],
+        "purposes": [_purpose_to_dict(p) for p in own(Purpose.objects.order_by("code"))],
+        "sources": [_source_to_dict(s) for s in own(Source.objects.select_related("service")).order_by("name")],
         "profiles": [profile_to_dict(p)["profile"] for p in live.order_by("name")],
         "searchActions": [
             _search_action_to_dict(a)
-            for a in SearchAction.objects.filter(profile__draft_of__isnull=True)
+            for a in own(SearchAction.objects.filter(profile__draft_of__isnull=True))
             .select_related("profile", "source").order_by("profile__name", "order", "name")
         ],
-        "apiClients": [_api_client_to_dict(c) for c in ApiClient.objects.select_related("default_purpose").order_by("name")],
+        "apiClients": [
+            _api_client_to_dict(c) for c in own(ApiClient.objects.select_related("default_purpose")).order_by("name")
+        ],
         "grants": sorted((_grant_to_dict(g) for g in grants), key=_grant_sort_key),
         # The sections installed apps add (sections.py), after the core ones.
-        **{name: items for extra in extra_sections() for name, items in extra.export().items()},
+        **{name: items for extra in extra_sections()
+           for name, items in extra.export(organisation_id=organisation_id).items()},
     }
 
 
@@ -137,5 +145,5 @@ def configuration_dump(document: dict[str, Any], *, fmt: str = "yaml") -> str:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
-def configuration_export(*, fmt: str = "yaml") -> str:
-    return configuration_dump(_escape(configuration_to_dict()), fmt=fmt)
+def configuration_export(*, fmt: str = "yaml", organisation_id: int | None = None) -> str:
+    return configuration_dump(_escape(configuration_to_dict(organisation_id=organisation_id)), fmt=fmt)

@@ -18,6 +18,7 @@ from zgw_consumers.models import Service
 
 from profiles.access.api_clients import ApiClient, token_hash
 from connectors.models import Source
+from connectors.server_owners import server_owner_set
 
 from profiles.access.models import Grant, Purpose
 from profiles.definitions.models import Profile
@@ -45,22 +46,25 @@ from profiles.configuration.document import (
 from profiles.configuration.front_door import SOURCE_FRONT_DOOR_KEYS, SOURCE_TAG_KEYS, SourceAliasSection, source_tag_values
 from profiles.configuration.profile_sections import ProfileSections
 from profiles.configuration.sections import extra_sections
+from profiles.organisations.selectors import of_organisation, organisation_scope
 
 
 def configuration_import(*, text: str, dry_run: bool = False, prune_grants: bool = False,
-                         environ: Mapping[str, str] | None = None) -> ImportResult:
+                         environ: Mapping[str, str] | None = None, organisation_id: int | None = None) -> ImportResult:
     """Apply a configuration document; raises ConfigurationInvalid (changing nothing) if it has
     any problem. With `dry_run`, everything is validated and nothing is kept. `environ` (default:
     the process environment) fills in `${NAME}` and holds the variables that secretsFromEnv and
     tokenFromEnv name. With `prune_grants`, grants the document does not list are deleted: its
-    `grants` section is then the whole truth about who may use what."""
+    `grants` section is then the whole truth about who may use what. Everything is imported into
+    one organisation (None: the default one), and names refer only to that organisation's objects:
+    a document can neither reach nor join another organisation's."""
     environ = os.environ if environ is None else environ
     document = configuration_parse(text)
     problems: list[str] = []
     document = configuration_substitute(document, environ, problems)
     if problems:
         raise ConfigurationInvalid(problems)
-    run = _Import(dry_run=dry_run, environ=environ)
+    run = _Import(dry_run=dry_run, environ=environ, organisation_id=organisation_scope(organisation_id))
     with transaction.atomic():
         for section, importer in (
             ("servers", run.servers), ("purposes", run.purposes), ("sources", run.sources),
@@ -120,8 +124,9 @@ class _Import(ProfileSections, SourceAliasSection):
     """One import: walks the document section by section, saving as it goes (in the caller's
     transaction, so later sections can refer to earlier ones) and collecting every problem."""
 
-    def __init__(self, *, dry_run: bool, environ: Mapping[str, str]):
+    def __init__(self, *, dry_run: bool, environ: Mapping[str, str], organisation_id: int):
         self.environ = environ
+        self.organisation_id = organisation_id
         self.kept_grants: set[int] = set()
         self.problems: list[str] = []
         self.result = ImportResult(dry_run=dry_run)
@@ -130,6 +135,10 @@ class _Import(ProfileSections, SourceAliasSection):
         self.failed: set[tuple[str, str]] = set()
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def objects(self, model: type[models.Model]):
+        """The model's rows of the organisation imported into (every lookup goes through here)."""
+        return of_organisation(model.objects.all(), self.organisation_id)
 
     def shape(self, where: str, item: Any, *, key: str, allowed: set[str]) -> str | None:
         if not isinstance(item, dict):
@@ -151,7 +160,7 @@ class _Import(ProfileSections, SourceAliasSection):
         if not value:
             self.problems.append(f"{where}: name the {what}.")
             return None
-        found = model.objects.filter(**lookup).first()
+        found = self.objects(model).filter(**lookup).first()
         if found is None and (section, str(value)) not in self.failed:
             self.problems.append(f"{where}: there is no {what} {value!r} (neither in this document nor here).")
         return found
@@ -206,7 +215,7 @@ class _Import(ProfileSections, SourceAliasSection):
              also: dict[str, Any] | None = None, **save: Any):
         """Update or create one object with these attribute values; None if it failed. `also`
         is set with them but not compared (it follows from a compared value)."""
-        instance = model.objects.filter(**lookup).first()
+        instance = self.objects(model).filter(**lookup).first()
         existing = instance is not None
         changed = self.diff(instance, values) if existing else list(values)
         if existing and not changed:
@@ -214,6 +223,8 @@ class _Import(ProfileSections, SourceAliasSection):
             return instance
         if not existing:
             instance = model(**lookup)
+            if any(f.name == "organisation" for f in model._meta.concrete_fields):
+                instance.organisation_id = self.organisation_id
         for attr, value in {**values, **(also or {})}.items():
             setattr(instance, attr, value)
         self.record(label, key, instance if existing else None, changed, keymap)
@@ -270,10 +281,18 @@ class _Import(ProfileSections, SourceAliasSection):
                 values.pop(attr, None)
         values.update({SERVER_SECRET_KEYS[k]: self.environ[v] for k, v in secrets_from_env.items() if self.environ.get(v)})
         keymap = {**SERVER_KEYS, **SERVER_SECRET_KEYS, **SERVER_CERTIFICATE_KEYS}
+        created = not Service.objects.filter(slug=slug).exists()
+        if not created and not self.objects(Service).filter(slug=slug).exists():
+            # Slugs are unique in the whole installation: this one is another organisation's.
+            self.failed.add(("servers", slug))
+            self.problems.append(f"{where} ({slug}): this slug is taken; choose another.")
+            return
         service = self.flat(where, "servers", "server", Service, slug, {"slug": slug}, values, keymap,
                             clean=_server_clean)
         if service is None:
             return
+        if created and service.pk is not None:
+            server_owner_set(service, self.organisation_id)
         for key in server_secret_keys(service):
             if not getattr(service, SERVER_SECRET_KEYS[key]):
                 variable = secrets_from_env.get(key)
@@ -347,7 +366,7 @@ class _Import(ProfileSections, SourceAliasSection):
         if token:
             values["token_hash"] = token_hash(token)
             also["token_hint"] = token[:8]
-        elif not ApiClient.objects.filter(name=name).exists():
+        elif not self.objects(ApiClient).filter(name=name).exists():
             # Nobody knows this random token: the client cannot call until it gets a known one.
             values["token_hash"] = token_hash(secrets.token_urlsafe(32))
             also["token_hint"] = "(none)"
@@ -421,7 +440,7 @@ class _Import(ProfileSections, SourceAliasSection):
             self.kept_grants.add(grant.pk)
 
     def prune_grants(self) -> None:
-        for grant in Grant.objects.exclude(pk__in=self.kept_grants).select_related(
+        for grant in self.objects(Grant).exclude(pk__in=self.kept_grants).select_related(
             "api_client", "group", "profile", "purpose"
         ).order_by("profile__name", "purpose__code", "pk"):
             label = f"{grant.kind}:{grant_principal_name(grant)}/{grant.profile.name}/{grant.purpose.code}"

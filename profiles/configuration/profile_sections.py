@@ -28,7 +28,7 @@ class ProfileSections:
         if wanted is None:
             self.failed.add(("profiles", name))
             return
-        profile = Profile.objects.filter(name=name, draft_of__isnull=True).first()
+        profile = self.objects(Profile).filter(name=name, draft_of__isnull=True).first()
         if profile is not None:
             current = profile_to_dict(profile)["profile"]
             if current == wanted:
@@ -38,7 +38,7 @@ class ProfileSections:
             self.result.changes.append(Change("profile", name, "update", tuple(changed)))
         else:
             self.result.changes.append(Change("profile", name, "create"))
-            profile = Profile(name=name)
+            profile = Profile(name=name, organisation_id=self.organisation_id)
         for key, attr in PROFILE_KEYS.items():
             if key != "name":
                 setattr(profile, attr, wanted[key])

@@ -23,7 +23,8 @@ from typing import Any, Callable
 @dataclass(frozen=True)
 class ExtraSections:
     names: tuple[str, ...]
-    export: Callable[[], dict[str, list[dict[str, Any]]]]
+    # (organisation_id=...): the sections of that organisation only (None: the default one).
+    export: Callable[..., dict[str, list[dict[str, Any]]]]
     # (the running import, the whole document): imports every section in `names`.
     import_document: Callable[[Any, dict[str, Any]], None]
 
@@ -32,7 +33,7 @@ _registered: dict[tuple[str, ...], ExtraSections] = {}
 
 
 def configuration_sections_register(*, names: tuple[str, ...],
-                                    export: Callable[[], dict[str, list[dict[str, Any]]]],
+                                    export: Callable[..., dict[str, list[dict[str, Any]]]],
                                     import_document: Callable[[Any, dict[str, Any]], None]) -> None:
     """Add sections to the document (once per set of names: registering again replaces them)."""
     _registered[tuple(names)] = ExtraSections(tuple(names), export, import_document)

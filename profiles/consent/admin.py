@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from profiles.consent.models import Consent, ConsentText
 from profiles.consent.scopes import ConsentScope, InvalidScope
 from profiles.consent.selectors import consent_text_current, consents_of_subject
+from profiles.organisations.selectors import organisation_id_of_user
 from profiles.consent.services import ConsentActor, ConsentRefused, consent_give, consent_withdraw
 from profiles.refusals import InvalidSubject, ProcessingLogUnavailable
 from profiles.subjects import PERSON_SUBJECT_TYPE_CHOICES, subject_parse
@@ -110,7 +111,8 @@ class ConsentAdmin(admin.ModelAdmin):
             data = form.cleaned_data
             username = request.user.get_username()
             by = ConsentActor(actor=f"user:{username}", actor_type="user", calling_system="admin",
-                              on_behalf_of=username, channel=data["channel"], recorded_by=username)
+                              on_behalf_of=username, channel=data["channel"], recorded_by=username,
+                              organisation_id=organisation_id_of_user(request.user))
             subject, scope = data["subject"], data["consent_scope"]
             trace = trace_from_header(None)
             try:
@@ -125,7 +127,7 @@ class ConsentAdmin(admin.ModelAdmin):
             except ProcessingLogUnavailable:
                 messages.error(request, _("The processing log cannot be written, so nothing was changed."))
             else:
-                context["consents"] = list(consents_of_subject(subject=subject))
+                context["consents"] = list(consents_of_subject(subject=subject, organisation_id=by.organisation_id))
         return TemplateResponse(request, "admin/consent/consent/record.html", context)
 
 
@@ -139,7 +141,7 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("current"), boolean=True)
     def is_current(self, obj):
-        current = consent_text_current(scope=obj.scope)
+        current = consent_text_current(scope=obj.scope, organisation_id=obj.organisation_id)
         return current is not None and current.pk == obj.pk
 
     def get_readonly_fields(self, request, obj=None):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profiles.consent.scopes import PURPOSE, RELATION, ConsentScope
+from profiles.organisations.models import organisation_field
 from profiles.subjects import PERSON_SUBJECT_TYPE_CHOICES
 
 
@@ -29,6 +30,7 @@ class ScopeKind(models.TextChoices):
 class ScopedModel(models.Model):
     """The fields that name a scope: a purpose by code, or a relation by profile and name."""
 
+    organisation = organisation_field()
     scope_kind = models.CharField(_("consent for"), max_length=10, choices=ScopeKind.choices)
     purpose_code = models.SlugField(_("purpose"), max_length=100, blank=True)
     profile_name = models.SlugField(_("profile"), max_length=100, blank=True)
@@ -71,7 +73,7 @@ class ConsentText(ScopedModel):
         verbose_name_plural = _("consent texts")
         constraints = [
             models.UniqueConstraint(
-                fields=["scope_kind", "purpose_code", "profile_name", "relation_name", "version"],
+                fields=["organisation", "scope_kind", "purpose_code", "profile_name", "relation_name", "version"],
                 name="consent_text_version_unique",
             )
         ]
@@ -113,7 +115,7 @@ class Consent(ScopedModel):
         constraints = [
             # Two requests giving the same consent at once cannot both create one.
             models.UniqueConstraint(
-                fields=["subject_type", "subject_pseudonym", "scope_kind", "purpose_code", "profile_name", "relation_name"],
+                fields=["organisation", "subject_type", "subject_pseudonym", "scope_kind", "purpose_code", "profile_name", "relation_name"],
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="consent_one_in_force_per_scope",
             )

@@ -43,7 +43,8 @@ def consent_purpose_missing(*, purpose: Any, subject: Subject) -> str:
     if purpose is None or not getattr(purpose, "needs_consent", False):
         return ""
     scope = ConsentScope.for_purpose(purpose.code)
-    if scope.key in consent_keys_in_force(subject=subject, scopes=[scope]):
+    if scope.key in consent_keys_in_force(subject=subject, scopes=[scope],
+                                          organisation_id=getattr(purpose, "organisation_id", None)):
         return ""
     return (
         f"The purpose {purpose.code} needs the consent of the person or company concerned, and there "
@@ -57,7 +58,7 @@ def consent_plan_prune(*, plan: list, profile: Any, subject: Subject) -> PrunedP
     if not needing:
         return PrunedPlan(plan=plan)
     scopes = {name: ConsentScope.for_relation(profile.name, name) for name in needing}
-    in_force = consent_keys_in_force(subject=subject, scopes=scopes.values())
+    in_force = consent_keys_in_force(subject=subject, scopes=scopes.values(), organisation_id=profile.organisation_id)
     missing = {name: scope for name, scope in scopes.items() if scope.key not in in_force}
     if not missing:
         return PrunedPlan(plan=plan)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from profiles.consent.models import Consent, ConsentText
 from profiles.consent.scopes import ConsentScope
+from profiles.organisations.selectors import organisation_scope
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.subjects import Subject
 
@@ -37,25 +38,31 @@ def purpose_needs_consent(purpose) -> bool:
     return bool(purpose.needs_consent) or any(check(purpose.code) for check in _PURPOSE_NEEDS)
 
 
-def _of_subject(subject: Subject):
+def _of_subject(subject: Subject, organisation_id: int | None):
+    """The subject's consents with one organisation (None: the default one), found by that
+    organisation's pseudonym."""
+    organisation_id = organisation_scope(organisation_id)
     return Consent.objects.filter(
+        organisation_id=organisation_id,
         subject_type=subject.type,
-        subject_pseudonym=subject_pseudonym(subject_type=subject.type, value=subject.value),
+        subject_pseudonym=subject_pseudonym(subject_type=subject.type, value=subject.value,
+                                            organisation_id=organisation_id),
     )
 
 
-def consents_of_subject(*, subject: Subject):
+def consents_of_subject(*, subject: Subject, organisation_id: int | None = None):
     """Every consent of one subject, in force or withdrawn, newest first."""
-    return _of_subject(subject).order_by("-given_at", "-pk")
+    return _of_subject(subject, organisation_id).order_by("-given_at", "-pk")
 
 
-def consent_in_force_get(*, subject: Subject, scope: ConsentScope) -> Consent | None:
-    return _of_subject(subject).filter(
+def consent_in_force_get(*, subject: Subject, scope: ConsentScope, organisation_id: int | None = None) -> Consent | None:
+    return _of_subject(subject, organisation_id).filter(
         withdrawn_at__isnull=True, given_at__lte=timezone.now(), **scope.lookup()
     ).first()
 
 
-def consent_keys_in_force(*, subject: Subject, scopes: Iterable[ConsentScope]) -> set[str]:
+def consent_keys_in_force(*, subject: Subject, scopes: Iterable[ConsentScope],
+                          organisation_id: int | None = None) -> set[str]:
     """The keys of the scopes among `scopes` that this subject's consent covers now (one query)."""
     scopes = list(scopes)
     if not scopes:
@@ -63,13 +70,13 @@ def consent_keys_in_force(*, subject: Subject, scopes: Iterable[ConsentScope]) -
     condition = Q()
     for scope in scopes:
         condition |= Q(**scope.lookup())
-    rows = _of_subject(subject).filter(condition, withdrawn_at__isnull=True, given_at__lte=timezone.now())
+    rows = _of_subject(subject, organisation_id).filter(condition, withdrawn_at__isnull=True, given_at__lte=timezone.now())
     return {ConsentScope(*row).key for row in rows.values_list("scope_kind", "purpose_code", "profile_name", "relation_name")}
 
 
-def consent_text_current(*, scope: ConsentScope) -> ConsentText | None:
-    """The newest text of a scope: the one a citizen agrees to now."""
-    return ConsentText.objects.filter(**scope.lookup()).order_by("-created_at", "-pk").first()
+def consent_text_current(*, scope: ConsentScope, organisation_id: int | None = None) -> ConsentText | None:
+    """The organisation's newest text of a scope: the one a citizen agrees to now."""
+    return ConsentText.objects.filter(organisation_id=organisation_scope(organisation_id), **scope.lookup()).order_by("-created_at", "-pk").first()
 
 
 def consent_scopes_needing(*, profiles: Iterable, purposes: Iterable) -> list[ConsentScope]:

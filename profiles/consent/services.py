@@ -28,6 +28,7 @@ from profiles.consent.scopes import PURPOSE, ConsentScope
 from profiles.consent.selectors import consent_in_force_get, consent_text_current, purpose_needs_consent
 from profiles.definitions.models import Profile
 from profiles.processing_log.models import ProcessingRecord
+from profiles.organisations.selectors import organisation_scope
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.processing_log.sinks import processing_record_write
 from profiles.refusals import Refusal
@@ -74,16 +75,18 @@ class ConsentActor:
     on_behalf_of: str
     channel: str  # Consent.Channel
     recorded_by: str = ""  # the staff member, for the counter and phone channels
+    organisation_id: int | None = None  # whose consents (None: the default organisation's)
 
 
-def consent_scope_check(*, scope: ConsentScope) -> None:
+def consent_scope_check(*, scope: ConsentScope, organisation_id: int | None = None) -> None:
     """Refuse a scope that needs no consent: a consent for it would do nothing."""
+    organisation_id = organisation_scope(organisation_id)
     if scope.kind == PURPOSE:
-        purpose = Purpose.objects.filter(code=scope.purpose_code).first()
+        purpose = Purpose.objects.filter(organisation_id=organisation_id, code=scope.purpose_code).first()
         needs = purpose is not None and purpose_needs_consent(purpose)
     else:
         needs = Profile.objects.filter(
-            name=scope.profile_name, draft_of__isnull=True,
+            organisation_id=organisation_id, name=scope.profile_name, draft_of__isnull=True,
             relations__name=scope.relation_name, relations__needs_consent=True,
         ).exists()
     if not needs:
@@ -93,8 +96,10 @@ def consent_scope_check(*, scope: ConsentScope) -> None:
 def _record(*, subject: Subject, scope: ConsentScope, by: ConsentActor, action: str, trace: TraceContext,
             started: float, started_at, outcome: str, http_status: int, reason: str = "",
             fields: list[str] | None = None) -> None:
+    organisation_id = organisation_scope(by.organisation_id)
     processing_record_write(
         fields={
+            "organisation_id": organisation_id,
             "action": action,
             "started_at": started_at,
             "trace_id": trace.trace_id,
@@ -107,7 +112,8 @@ def _record(*, subject: Subject, scope: ConsentScope, by: ConsentActor, action: 
             "purpose_code": CONSENT_PURPOSE,
             "profile_name": scope.profile_name,
             "subject_type": subject.type,
-            "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value),
+            "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value,
+                                                   organisation_id=organisation_id),
             "fields_released": fields or [],
             "outcome": outcome,
             "reason": reason,
@@ -130,10 +136,10 @@ def consent_give(*, subject: Subject, scope: ConsentScope, text_version: str, by
     log = dict(subject=subject, scope=scope, by=by, action="consent-give", trace=trace,
                started=started, started_at=started_at)
     try:
-        consent_scope_check(scope=scope)
+        consent_scope_check(scope=scope, organisation_id=by.organisation_id)
     except ConsentRefused as refusal:
         raise _refuse(refusal, **log) from None
-    text = consent_text_current(scope=scope)
+    text = consent_text_current(scope=scope, organisation_id=by.organisation_id)
     if text is None:
         raise _refuse(ConsentTextOutdated(f"There is no consent text for {scope.key} yet, so no consent can be given."), **log)
     if text_version != text.version:
@@ -141,20 +147,22 @@ def consent_give(*, subject: Subject, scope: ConsentScope, text_version: str, by
             f"The consent text for {scope.key} is now version {text.version}; show it and send that version."
         ), **log)
     with transaction.atomic():
-        existing = consent_in_force_get(subject=subject, scope=scope)
+        existing = consent_in_force_get(subject=subject, scope=scope, organisation_id=by.organisation_id)
         if existing is not None:
             _record(**log, outcome=ProcessingRecord.Outcome.COMPLETE, http_status=200, fields=CONSENT_FIELDS)
             return existing, False
         try:
             with transaction.atomic():
+                organisation_id = organisation_scope(by.organisation_id)
                 consent = Consent.objects.create(
-                    **scope.lookup(), subject_type=subject.type,
-                    subject_pseudonym=subject_pseudonym(subject_type=subject.type, value=subject.value),
+                    **scope.lookup(), subject_type=subject.type, organisation_id=organisation_id,
+                    subject_pseudonym=subject_pseudonym(subject_type=subject.type, value=subject.value,
+                                                        organisation_id=organisation_id),
                     text_version=text.version, channel=by.channel, recorded_by=by.recorded_by,
                 )
         except IntegrityError:
             # Given at the same moment by another request: that one is the consent in force.
-            existing = consent_in_force_get(subject=subject, scope=scope)
+            existing = consent_in_force_get(subject=subject, scope=scope, organisation_id=by.organisation_id)
             if existing is None:
                 raise
             _record(**log, outcome=ProcessingRecord.Outcome.COMPLETE, http_status=200, fields=CONSENT_FIELDS)
@@ -170,7 +178,7 @@ def consent_withdraw(*, subject: Subject, scope: ConsentScope, by: ConsentActor,
     log = dict(subject=subject, scope=scope, by=by, action="consent-withdraw", trace=trace,
                started=started, started_at=started_at)
     with transaction.atomic():
-        consent = consent_in_force_get(subject=subject, scope=scope)
+        consent = consent_in_force_get(subject=subject, scope=scope, organisation_id=by.organisation_id)
         if consent is not None:
             # Locked, so that two withdrawals at once write one withdrawal.
             consent = Consent.objects.select_for_update().filter(pk=consent.pk, withdrawn_at__isnull=True).first()

@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.definitions.expressions import ExpressionError, validate_expression
+from profiles.organisations.models import organisation_field, organisation_mismatches
 from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPE_MAX_LENGTH, SUBJECT_TYPES
 
 
@@ -29,6 +30,8 @@ class Profile(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft (not callable)")
         ACTIVE = "active", _("Active")
+
+    organisation = organisation_field()
 
     name = models.SlugField(
         verbose_name=_("name"),
@@ -75,7 +78,7 @@ class Profile(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["name"],
+                fields=["organisation", "name"],
                 condition=models.Q(draft_of__isnull=True),
                 name="unique_profile_name",
             )
@@ -193,6 +196,10 @@ class Relation(models.Model):
         return list(self.release_fields or self.fields)
 
     def clean(self) -> None:
+        if self.profile_id and self.source_id and (
+            problems := organisation_mismatches(self.profile.organisation_id, source=self.source)
+        ):
+            raise ValidationError(problems)
         _check_expression("input_expression", self.input_expression)
         _check_expression("output_transform", self.output_transform)
         if self.parent_id:
@@ -345,6 +352,9 @@ class SearchAction(models.Model):
         def add(field: str, message: str) -> None:
             errors.setdefault(field, []).append(message)
 
+        if self.profile_id and self.source_id:
+            for field, problem in organisation_mismatches(self.profile.organisation_id, source=self.source).items():
+                add(field, problem)
         if self.max_results < 1 or self.max_results > 1000:
             add("max_results", "Give a number from 1 to 1000.")
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from connectors.models import Source
 
 from profiles.definitions.models import Profile, Relation, SearchAction
+from profiles.organisations.selectors import organisation_scope
 
 FORMAT_VERSION = 1
 PROFILE_KEYS = {"name": "name", "title": "title", "description": "description",
@@ -86,7 +87,7 @@ def _create_relations(profile: Profile, items: list[dict], parent: Relation | No
         unknown = set(item) - set(RELATION_KEYS) - {"source", "relations"}
         if unknown:
             raise ValidationError(gettext("%(where)s: unknown keys %(value1)s.") % {"where": where, "value1": sorted(unknown)})
-        source = Source.objects.filter(name=item.get("source")).first()
+        source = Source.objects.filter(organisation_id=profile.organisation_id, name=item.get("source")).first()
         if source is None:
             raise ValidationError(gettext("%(where)s: there is no source named %(value1)r here.") % {"where": where, "value1": item.get('source')})
         relation = Relation(profile=profile, parent=parent, source=source)
@@ -116,7 +117,7 @@ def _create_search_actions(profile: Profile, items: Any) -> None:
         if name in names:
             raise ValidationError(gettext("%(where)s (%(name)s): the name is used twice in this profile.") % {"where": where, "name": name})
         names.add(name)
-        source = Source.objects.filter(name=item.get("source")).first()
+        source = Source.objects.filter(organisation_id=profile.organisation_id, name=item.get("source")).first()
         if source is None:
             raise ValidationError(gettext("%(where)s: there is no source named %(value1)r here.") % {"where": where, "value1": item.get('source')})
         action = SearchAction(profile=profile, source=source)
@@ -168,11 +169,16 @@ def parse_document(text: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def profile_import(text: str) -> Profile:
-    """Create or replace the live profile named in the document."""
+def profile_import(text: str, *, organisation_id: int | None = None) -> Profile:
+    """Create or replace the organisation's live profile named in the document (None: the default
+    organisation); its sources are the organisation's sources of those names."""
     data = parse_document(text)
     name = data.get("name")
-    profile = Profile.objects.filter(name=name, draft_of__isnull=True).first() or Profile(name=name)
+    organisation_id = organisation_scope(organisation_id)
+    profile = (
+        Profile.objects.filter(organisation_id=organisation_id, name=name, draft_of__isnull=True).first()
+        or Profile(name=name, organisation_id=organisation_id)
+    )
     return _apply(profile, data)
 
 
@@ -182,7 +188,7 @@ def profile_draft_create(profile: Profile) -> Profile:
     and previewing."""
     data = profile_to_dict(profile, search_actions=True)["profile"]
     data["status"] = Profile.Status.DRAFT
-    draft = Profile(name=profile.name, draft_of=profile)
+    draft = Profile(name=profile.name, draft_of=profile, organisation_id=profile.organisation_id)
     return _apply(draft, data)
 
 

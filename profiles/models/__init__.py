@@ -10,3 +10,4 @@ from profiles.access.api_clients import ApiClient  # noqa: F401
 from profiles.access.models import Grant, Purpose  # noqa: F401
 from profiles.definitions.models import Profile, Relation, SearchAction  # noqa: F401
 from profiles.processing_log.models import ProcessingRecord, SubjectLookupAlert  # noqa: F401
+from profiles.organisations.models import Organisation, OrganisationMember  # noqa: F401

@@ -40,8 +40,9 @@ BUCKETS = 6
 COUNTED_SUBJECT_TYPES = ("bsn", "kvk")
 
 
-def _principal(actor: str, on_behalf_of: str) -> str:
-    return hashlib.sha256(f"{actor}\0{on_behalf_of}".encode()).hexdigest()[:32]
+def _principal(actor: str, on_behalf_of: str, organisation_id: int | None = None) -> str:
+    # Counted per organisation: two organisations' actors may have the same name.
+    return hashlib.sha256(f"{actor}\0{on_behalf_of}\0{organisation_id or ''}".encode()).hexdigest()[:32]
 
 
 class MemoryLookups:
@@ -105,7 +106,7 @@ def _redis_claim_alert(principal: str, *, window: int) -> bool:
 
 
 def lookup_note(*, actor: str, on_behalf_of: str, subject_pseudonym: str, trace_id: str = "",
-                now: float | None = None):
+                now: float | None = None, organisation_id: int | None = None):
     """Count one lookup; returns the `SubjectLookupAlert` it raised, if any."""
     threshold = settings.IKO_ALERT_DISTINCT_SUBJECTS
     window = settings.IKO_ALERT_WINDOW_SECONDS
@@ -114,7 +115,7 @@ def lookup_note(*, actor: str, on_behalf_of: str, subject_pseudonym: str, trace_
     now = time.time() if now is None else now
     bucket_seconds = max(1, window // BUCKETS)
     bucket = int(now // bucket_seconds)
-    principal = _principal(actor, on_behalf_of)
+    principal = _principal(actor, on_behalf_of, organisation_id)
     counted = None
     if redis_usable():
         try:
@@ -131,6 +132,7 @@ def lookup_note(*, actor: str, on_behalf_of: str, subject_pseudonym: str, trace_
     if not claimed:
         return None
     alert = SubjectLookupAlert.objects.create(
+        **({"organisation_id": organisation_id} if organisation_id is not None else {}),
         actor=actor[:200], on_behalf_of=on_behalf_of[:242], distinct_subjects=counted,
         threshold=threshold, window_seconds=window, trace_id=trace_id[:32],
     )
@@ -164,6 +166,7 @@ def _processing_record_saved(sender, instance: ProcessingRecord, created: bool, 
     note = dict(
         actor=instance.actor, on_behalf_of=instance.on_behalf_of,
         subject_pseudonym=instance.subject_pseudonym, trace_id=instance.trace_id,
+        organisation_id=instance.organisation_id,
     )
     # After the record is committed: counting (and a Redis round trip) is not part of writing it,
     # and an alert is only about lookups that really happened.

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from profiles.processing_log.models import ProcessingRecord
+from profiles.organisations.selectors import organisation_scope
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.processing_log.sinks import processing_record_write
 from profiles.subjects import Subject
@@ -23,14 +24,16 @@ INSPECTION_PURPOSE = "verwerkingenlog-inzage"
 
 
 def processing_log_inspect(
-    *, subject: Subject, username: str, export: bool = False, purpose_code: str = "", actor: str = "",
-    since=None, until=None,
+    *, subject: Subject, username: str, organisation_id: int | None, export: bool = False, purpose_code: str = "",
+    actor: str = "", since=None, until=None,
 ):
     """The records about one subject, for the privacy officer; newest first.
 
     Looking up a person in the log is itself a processing of (pseudonymised) personal data, so it
-    is logged first, like any other, and fails closed: ProcessingLogUnavailable, no records.
+    is logged first, like any other, and fails closed: ProcessingLogUnavailable, no records. Only
+    the records of the privacy officer's own organisation (None: the default one) are found.
     """
+    organisation_id = organisation_scope(organisation_id)
     started = time.monotonic()
     trace = trace_from_header(None)
     processing_record_write(
@@ -46,7 +49,10 @@ def processing_log_inspect(
             "purpose_code": INSPECTION_PURPOSE,
             "profile_name": "",
             "subject_type": subject.type,
-            "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value),
+            "subject_pseudonym": subject_pseudonym(
+                subject_type=subject.type, value=subject.value, organisation_id=organisation_id,
+            ),
+            "organisation_id": organisation_id,
             "outcome": ProcessingRecord.Outcome.COMPLETE,
             "http_status": 200,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
@@ -54,26 +60,32 @@ def processing_log_inspect(
         subject=subject,
     )
     return processing_records_for_subject(
-        subject=subject, purpose_code=purpose_code, actor=actor, since=since, until=until
+        subject=subject, organisation_id=organisation_id, purpose_code=purpose_code, actor=actor, since=since,
+        until=until,
     )
 
 
 def processing_records_for_subject(
     *,
     subject: Subject,
+    organisation_id: int | None,
     purpose_code: str = "",
     actor: str = "",
     since: date | None = None,
     until: date | None = None,
 ):
-    """All processing records about one subject (found by its keyed pseudonym), newest first.
+    """All processing records of one organisation (None: the default one) about one subject (found
+    by the organisation's keyed pseudonym), newest first.
 
     `actor` matches part of the actor, the calling system or the end user; `since` and `until`
     are whole days in the server's time zone, both included.
     """
+    organisation_id = organisation_scope(organisation_id)
     records = ProcessingRecord.objects.filter(
+        organisation_id=organisation_id,
         subject_type=subject.type,
-        subject_pseudonym=subject_pseudonym(subject_type=subject.type, value=subject.value),
+        subject_pseudonym=subject_pseudonym(subject_type=subject.type, value=subject.value,
+                                            organisation_id=organisation_id),
     )
     if purpose_code:
         records = records.filter(purpose_code=purpose_code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from profiles.organisations.models import organisation_field
 from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPE_MAX_LENGTH
 
 
@@ -88,6 +89,7 @@ class ProcessingRecord(models.Model):
         DENIED = "denied", _("Denied (no grant)")
         PENDING = "pending", _("Pending (sources asked; the request ended before its outcome was recorded)")
 
+    organisation = organisation_field()
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(verbose_name=_("started at"), null=True, help_text=_("When the action started (LDV start_time)."))
     action = models.CharField(
@@ -182,6 +184,7 @@ class SubjectLookupAlert(models.Model):
     `created_at`, `trace_id`) tells which.
     """
 
+    organisation = organisation_field()
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
     actor = models.CharField(verbose_name=_("actor"), max_length=200, help_text=_("The API client or user, as in the processing log."))
     on_behalf_of = models.CharField(verbose_name=_("on behalf of"), max_length=242, blank=True, help_text=_("The end user it acted for, if any."))

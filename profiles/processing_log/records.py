@@ -31,6 +31,8 @@ def processing_record_base(*, profile: Any, subject: Subject, caller: Caller, pu
                            action: str = "view") -> dict[str, Any]:
     """The record's fields known before any source is called (never the subject itself)."""
     return {
+        # The profile's organisation: its configuration was used, its log and pseudonyms hold it.
+        "organisation_id": profile.organisation_id,
         "action": action,
         "started_at": started_at or timezone.now(),
         "trace_id": trace.trace_id,
@@ -45,7 +47,9 @@ def processing_record_base(*, profile: Any, subject: Subject, caller: Caller, pu
         "profile_name": profile.name,
         "profile_version": profile.version,
         "subject_type": subject.type,
-        "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value),
+        "subject_pseudonym": subject_pseudonym(
+            subject_type=subject.type, value=subject.value, organisation_id=profile.organisation_id,
+        ),
     }
 
 

@@ -42,6 +42,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from connectors import metrics
+from profiles.organisations.selectors import organisation_oin
 from profiles.processing_log.models import ProcessingRecord, completion_check
 from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
@@ -299,7 +300,7 @@ def verwerkingsactie_from_record(fields: dict[str, Any], subject: Subject | None
         activity_id = _uuid_or_none(activity)
     if activity_id:
         body["verwerkingsactiviteitId"] = activity_id
-    oin = getattr(settings, "IKO_ORGANISATION_OIN", "")
+    oin = organisation_oin(fields.get("organisation_id"))
     if oin:
         body["uitvoerder"] = oin
     # The Verwerkingenlogging API knows one objecttype, "persoon" (an objectId of at most 40

@@ -30,6 +30,7 @@ from connectors.models import Source
 from profiles.access.models import Purpose
 from profiles.configuration.document import values_with_defaults
 from profiles.definitions.models import Profile
+from profiles.organisations.selectors import of_organisation
 
 from .models import Criterion, PrefillAttribute, Regeling
 
@@ -60,10 +61,12 @@ def _prefill_to_dict(attribute: PrefillAttribute) -> dict[str, Any]:
             "source": attribute.source.name if attribute.source_id else None, "order": attribute.order}
 
 
-def sections_export() -> dict[str, list[dict[str, Any]]]:
-    """Both sections as plain data, in a stable order."""
-    regelingen = Regeling.objects.select_related("profile", "purpose").prefetch_related("criteria").order_by("name")
-    attributes = PrefillAttribute.objects.select_related("profile", "source").order_by("profile__name", "order", "name")
+def sections_export(*, organisation_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Both sections of one organisation as plain data, in a stable order."""
+    regelingen = of_organisation(Regeling.objects.select_related("profile", "purpose"), organisation_id) \
+        .prefetch_related("criteria").order_by("name")
+    attributes = of_organisation(PrefillAttribute.objects.select_related("profile", "source"), organisation_id) \
+        .order_by("profile__name", "order", "name")
     return {
         "regelingen": [_regeling_to_dict(r) for r in regelingen],
         "prefillAttributes": [_prefill_to_dict(a) for a in attributes],
@@ -118,7 +121,7 @@ def _regeling_import(run, where: str, item: Any) -> None:
     keymap = {**REGELING_KEYS, "profile": "profile", "purpose": "purpose", "criteria": "criteria"}
     values = values_with_defaults(Regeling, item, REGELING_KEYS)
     values.update(profile=profile, purpose=purpose)
-    regeling = Regeling.objects.filter(name=name).first()
+    regeling = run.objects(Regeling).filter(name=name).first()
     existing = regeling is not None
     changed = run.diff(regeling, values) if existing else list(values)
     if existing and [(c.text, c.expression) for c in regeling.criteria.all()] != criteria:
@@ -126,7 +129,7 @@ def _regeling_import(run, where: str, item: Any) -> None:
     run.record("regeling", name, regeling if existing else None, changed, keymap)
     if existing and not changed:
         return
-    regeling = regeling or Regeling(name=name)
+    regeling = regeling or Regeling(name=name, organisation_id=run.organisation_id)
     for attr, value in values.items():
         setattr(regeling, attr, value)
     run.save(where, "regelingen", name, regeling, keymap=keymap)

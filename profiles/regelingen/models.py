@@ -25,6 +25,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from profiles.access.narrowing import grant_fields_outside_profile
+from profiles.organisations.models import organisation_field, organisation_mismatches
 from profiles.definitions.expressions import ExpressionError, validate_expression
 from profiles.definitions.jq_paths import WHOLE_VIEW, expression_read_paths
 
@@ -37,8 +38,9 @@ ONE_LINE = re.compile(r"[^\x00-\x1f\x7f]*")
 
 
 class Regeling(models.Model):
+    organisation = organisation_field()
     name = models.SlugField(
-        _("name"), max_length=100, unique=True,
+        _("name"), max_length=100,
         help_text=_("A short, stable name used in the API answer and the configuration file, for "
                     "example bijzondere-bijstand."),
     )
@@ -80,11 +82,17 @@ class Regeling(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("regeling")
         verbose_name_plural = _("regelingen")
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_regeling_name")]
 
     def __str__(self) -> str:
         return self.title or self.name
 
     def clean(self) -> None:
+        if problems := organisation_mismatches(
+            self.organisation_id,
+            profile=self.profile if self.profile_id else None, purpose=self.purpose if self.purpose_id else None,
+        ):
+            raise ValidationError(problems)
         if not ONE_LINE.fullmatch(self.upl_code or ""):
             raise ValidationError({"upl_code": _("Give the UPL name or URI on one line.")})
         self.upl_code = (self.upl_code or "").strip()
@@ -238,6 +246,7 @@ class SuggestionRecord(models.Model):
     """Which regelingen one evaluation looked at and how many had each outcome: beside the
     processing record with the same trace id, span id and purpose. Never values."""
 
+    organisation = organisation_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=30, help_text=_("suggestions, or preview (in the admin)."))
     trace_id = models.CharField(_("trace id"), max_length=32, db_index=True)

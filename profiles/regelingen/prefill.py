@@ -80,14 +80,14 @@ def prefill_build(*, profile, subject: Subject, caller: Caller, purpose_code: st
     if not attributes:
         raise NoPrefillAttributes(f"Profile {profile.name} has no prefill attributes.")
     if caller.kind not in PREFILL_PRINCIPALS:
-        purpose = purpose_get(code=purpose_code) if purpose_code else None
+        purpose = purpose_get(code=purpose_code, organisation_id=profile.organisation_id) if purpose_code else None
         _refuse(profile=profile, subject=subject, caller=caller, purpose_code=purpose_code or "", purpose=purpose,
                 trace=trace, started=started, reason="prefill-needs-person", grant_id=None)
         raise ViewDenied("A form is prefilled only with a self-service grant (the citizen's own data) or a "
                          "staff grant, never with a system's own API-client grant.", code="prefill-needs-person")
     decision = grant_resolve(principal=caller.grant_principal, profile=profile, purpose_code=purpose_code,
                              subject=subject)
-    purpose = decision.purpose or purpose_get(code=decision.purpose_code)
+    purpose = decision.purpose or purpose_get(code=decision.purpose_code, organisation_id=profile.organisation_id)
     if not decision.allowed:
         _refuse(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code, purpose=purpose,
                 trace=trace, started=started, reason=decision.reason if purpose is not None else "unknown-purpose",
@@ -95,7 +95,7 @@ def prefill_build(*, profile, subject: Subject, caller: Caller, purpose_code: st
         mismatch = decision.reason == "self-service-subject-mismatch"
         raise ViewDenied(decision.detail, code="not-own-subject" if mismatch else "no-grant")
     # As for views: a purpose that needs consent is refused without one, before any call.
-    if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code), subject=subject):
+    if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code, organisation_id=profile.organisation_id), subject=subject):
         _refuse(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code, purpose=purpose,
                 trace=trace, started=started, reason="consent-required", grant_id=decision.grant_id)
         raise ViewDenied(missing_consent, code="consent-required")

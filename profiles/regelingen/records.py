@@ -34,6 +34,7 @@ def suggestion_record_write(*, subject: Subject, record: dict[str, Any], results
     try:
         with transaction.atomic():
             SuggestionRecord.objects.create(
+                **({"organisation_id": record["organisation_id"]} if record.get("organisation_id") else {}),
                 action=record["action"],
                 trace_id=record["trace_id"],
                 span_id=record["span_id"],

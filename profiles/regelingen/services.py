@@ -116,7 +116,7 @@ def _deny(*, profile, subject: Subject, caller: Caller, denied: list[tuple[str, 
           trace: TraceContext, action: str, started: float) -> None:
     """Write a denial record per purpose and refuse (403)."""
     for code, decision in denied:
-        purpose = decision.purpose or purpose_get(code=code)
+        purpose = decision.purpose or purpose_get(code=code, organisation_id=profile.organisation_id)
         record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=code,
                                         purpose=purpose, trace=trace, action=action)
         processing_record_write(subject=subject, fields={
@@ -161,7 +161,7 @@ def regelingen_evaluate(*, profile, subject: Subject, caller: Caller, rules: tup
             continue
         pending = []
         # As for views: a purpose marked "needs consent" needs it for every regeling evaluated under it.
-        purpose_needs = bool(getattr(purpose_get(code=code), "needs_consent", False))
+        purpose_needs = bool(getattr(purpose_get(code=code, organisation_id=profile.organisation_id), "needs_consent", False))
         for rule in group:
             needs = rule.needs_consent or purpose_needs
             if needs and not consent_check(subject=subject, purpose_code=code, regeling=rule.name):
@@ -237,7 +237,7 @@ def _data_release(*, profile, subject: Subject, caller: Caller, purpose_code: st
     started = time.monotonic()
     decision = grant_resolve(principal=caller.grant_principal, profile=profile, purpose_code=purpose_code,
                              subject=subject)
-    purpose = decision.purpose or purpose_get(code=purpose_code)
+    purpose = decision.purpose or purpose_get(code=purpose_code, organisation_id=profile.organisation_id)
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=purpose_code,
                                     purpose=purpose, trace=trace, action="view")
     if not decision.allowed:

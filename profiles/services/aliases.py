@@ -47,8 +47,12 @@ class FrontDoorCall:
     names: dict[str, str] = field(default_factory=dict)
 
 
-def source_for_front_door(*, connector_tag: str, instance_tag: str) -> Source | None:
-    return sources_by_tags(connector_tag, instance_tag).select_related("service").order_by("name").first()
+def source_for_front_door(*, connector_tag: str, instance_tag: str, organisation_id: int | None) -> Source | None:
+    """The organisation's source answering on these tags (never another organisation's)."""
+    return (
+        sources_by_tags(connector_tag, instance_tag, organisation_id=organisation_id)
+        .select_related("service").order_by("name").first()
+    )
 
 
 def front_door_target(*, source: Source, name: str) -> Operation | OperationAlias | None:

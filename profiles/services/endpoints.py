@@ -120,7 +120,9 @@ def endpoint_params_clean(*, operation: Operation, query: Mapping[str, list[str]
 def endpoint_profiles(*, source, operation: Operation) -> list[tuple[Profile, list[str]]]:
     """Active profiles that use this source operation, with the source fields each releases."""
     found: dict[int, tuple[Profile, list[str]]] = {}
-    candidates = Profile.objects.filter(status=Profile.Status.ACTIVE, draft_of__isnull=True)
+    candidates = Profile.objects.filter(
+        organisation_id=source.organisation_id, status=Profile.Status.ACTIVE, draft_of__isnull=True,
+    )
     for profile in candidates.filter(relations__source=source, relations__operation=operation.name).distinct():
         fields = [
             f for r in profile.relations.filter(source=source, operation=operation.name)
@@ -185,7 +187,9 @@ def endpoint_route(*, source, operation: Operation, params: Mapping[str, Any]) -
         return EndpointRoute(subject, endpoint_profiles(source=source, operation=operation))
 
     # Not about a subject: only as the search of a search action whose criteria take these names.
-    candidates = Profile.objects.filter(status=Profile.Status.ACTIVE, draft_of__isnull=True)
+    candidates = Profile.objects.filter(
+        organisation_id=source.organisation_id, status=Profile.Status.ACTIVE, draft_of__isnull=True,
+    )
     found: dict[int, tuple[Profile, list[str]]] = {}
     kinds: dict[str, str] = {}
     for action in SearchAction.objects.filter(
@@ -259,7 +263,7 @@ def endpoint_call(
     subject = route.subject
     if isinstance(route, Unreachable):
         record = processing_record_base(
-            profile=SimpleNamespace(name=endpoint_name[:100], version=None), subject=subject, caller=caller,
+            profile=SimpleNamespace(name=endpoint_name[:100], version=None, organisation_id=source.organisation_id), subject=subject, caller=caller,
             purpose_code="", purpose=None, trace=trace, started_at=started_at, action="endpoint",
         )
         processing_record_write(
@@ -292,7 +296,7 @@ def endpoint_call(
         allowed_fields = fields_within(allowed_fields, requested_fields)
     if chosen is None or not allowed_fields:
         profile, decision, purpose = denied or chosen or (
-            SimpleNamespace(name=endpoint_name[:100], version=None),
+            SimpleNamespace(name=endpoint_name[:100], version=None, organisation_id=source.organisation_id),
             GrantDecision(allowed=False, purpose_code="", reason="no-grant"),
             None,
         )

@@ -39,7 +39,7 @@ def caller_decision(*, caller: Caller, profile: Profile, purpose_code: str | Non
     """The grant decision for this caller, profile and purpose (`grant_decide`), and the purpose."""
     decision = grant_decide(principal=caller.grant_principal, profile=profile, purpose_code=purpose_code,
                             subject=subject)
-    return decision, decision.purpose or purpose_get(code=decision.purpose_code)
+    return decision, decision.purpose or purpose_get(code=decision.purpose_code, organisation_id=profile.organisation_id)
 
 
 def source_operation(*, source, name: str, registry: Registry = default_registry) -> Operation | None:

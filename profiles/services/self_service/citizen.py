@@ -23,6 +23,9 @@ class Citizen:
     subjects: tuple[Subject, ...]
     portal: str
     level_of_assurance: str = ""
+    # The organisation whose portal passed the token on (IKO_CITIZEN_ORGANISATION_CLAIM); None:
+    # the default organisation.
+    organisation_id: int | None = None
 
     def own(self, subject_type: str) -> Subject | None:
         return next((s for s in self.subjects if s.type == subject_type), None)
@@ -40,4 +43,5 @@ class Citizen:
 
         Only for the citizen's own subject, or a child after its gezag was checked.
         """
-        return Principal(kind="self_service", client_id=self.portal, citizen_ids=((subject.type, subject.value),))
+        return Principal(kind="self_service", client_id=self.portal, citizen_ids=((subject.type, subject.value),),
+                         organisation_id=self.organisation_id)

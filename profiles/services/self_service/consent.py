@@ -26,7 +26,8 @@ from profiles.tracing import TraceContext
 
 def _actor(citizen: Citizen) -> ConsentActor:
     return ConsentActor(actor=citizen.actor, actor_type="self_service", calling_system=citizen.portal,
-                        on_behalf_of=SELF_SERVICE_USER, channel=Consent.Channel.SELF_SERVICE)
+                        on_behalf_of=SELF_SERVICE_USER, channel=Consent.Channel.SELF_SERVICE,
+                        organisation_id=citizen.organisation_id)
 
 
 def _own(citizen: Citizen, subject_type: str | None) -> Subject:
@@ -52,8 +53,8 @@ def _offered(citizen: Citizen, subject: Subject) -> list[ConsentScope]:
     return consent_scopes_needing(profiles=profiles, purposes=purposes)
 
 
-def _item(scope: ConsentScope, consent: Consent | None) -> dict[str, Any]:
-    text = consent_text_current(scope=scope)
+def _item(scope: ConsentScope, consent: Consent | None, organisation_id: int | None) -> dict[str, Any]:
+    text = consent_text_current(scope=scope, organisation_id=organisation_id)
     return {
         "scope": scope.key,
         "title": text.title if text else "",
@@ -73,10 +74,10 @@ def self_service_consents(*, citizen: Citizen, subject_type: str | None, trace: 
     subject = _own(citizen, subject_type)
     consent_list_logged(subject=subject, by=_actor(citizen), trace=trace)
     latest: dict[str, Consent] = {}
-    for consent in consents_of_subject(subject=subject):  # newest first
+    for consent in consents_of_subject(subject=subject, organisation_id=citizen.organisation_id):  # newest first
         latest.setdefault(consent.scope_key, consent)
     scopes = list(dict.fromkeys([*_offered(citizen, subject), *(c.scope for c in latest.values())]))
-    return [_item(scope, latest.get(scope.key)) for scope in scopes]
+    return [_item(scope, latest.get(scope.key), citizen.organisation_id) for scope in scopes]
 
 
 def self_service_consent_give(*, citizen: Citizen, subject_type: str | None, scope: ConsentScope,
@@ -85,7 +86,7 @@ def self_service_consent_give(*, citizen: Citizen, subject_type: str | None, sco
     subject = _own(citizen, subject_type)
     consent, created = consent_give(subject=subject, scope=scope, text_version=text_version,
                                     by=_actor(citizen), trace=trace)
-    return _item(scope, consent), created
+    return _item(scope, consent, citizen.organisation_id), created
 
 
 def self_service_consent_withdraw(*, citizen: Citizen, subject_type: str | None, scope: ConsentScope,
@@ -93,4 +94,4 @@ def self_service_consent_withdraw(*, citizen: Citizen, subject_type: str | None,
     citizen_admit(citizen=citizen, action="consent-withdraw", trace=trace)
     subject = _own(citizen, subject_type)
     consent = consent_withdraw(subject=subject, scope=scope, by=_actor(citizen), trace=trace)
-    return _item(scope, consent)
+    return _item(scope, consent, citizen.organisation_id)

@@ -25,6 +25,7 @@ from connectors.breaker import get_breaker
 from connectors.registry import Registry
 from connectors.runner import SourceCall, run_calls
 
+from profiles.organisations.selectors import organisation_scope
 from profiles.processing_log.models import ProcessingRecord
 from profiles.services.self_service.citizen import SELF_SERVICE_USER, Citizen
 from profiles.services.self_service.records import gezaghouder_label, self_service_record
@@ -66,10 +67,12 @@ def gezag_holds(persoon: dict, *, child: Subject, parent: Subject) -> bool:
     return parent.value in gezag_holders(persoon, child.value)
 
 
-def _gezag_source():
+def _gezag_source(organisation_id: int | None):
     from connectors.models import Source
 
-    return Source.objects.select_related("service").filter(name=settings.IKO_CITIZEN_GEZAG_SOURCE, enabled=True).first()
+    return Source.objects.select_related("service").filter(
+        organisation_id=organisation_scope(organisation_id), name=settings.IKO_CITIZEN_GEZAG_SOURCE, enabled=True,
+    ).first()
 
 
 def gezag_check(*, citizen: Citizen, child: Subject, purpose: Any, trace: TraceContext, registry: Registry,
@@ -80,7 +83,7 @@ def gezag_check(*, citizen: Citizen, child: Subject, purpose: Any, trace: TraceC
     """
     started = time.monotonic()
     parent = citizen.own("bsn")
-    on_behalf_of = gezaghouder_label(parent) if parent else ""
+    on_behalf_of = gezaghouder_label(parent, citizen.organisation_id) if parent else ""
     purpose_code = getattr(purpose, "code", "")
     log = dict(citizen=citizen, subject=child, action="gezag-check", trace=trace, started=started,
                purpose_code=purpose_code, on_behalf_of=on_behalf_of, profile_name=profile_name,
@@ -88,7 +91,7 @@ def gezag_check(*, citizen: Citizen, child: Subject, purpose: Any, trace: TraceC
     if parent is None:
         self_service_record(**log, outcome=ProcessingRecord.Outcome.DENIED, http_status=NoGezag.status, reason=NoGezag.code)
         raise NoGezag("Only a person logged in with their BSN can have gezag over a child.")
-    source = _gezag_source()
+    source = _gezag_source(citizen.organisation_id)
     if source is None:
         self_service_record(**log, outcome=ProcessingRecord.Outcome.FAILED, http_status=GezagUnavailable.status,
                             reason=GezagUnavailable.code)

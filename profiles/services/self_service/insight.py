@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from django.conf import settings
 
 from profiles.access.models import Purpose
+from profiles.organisations.selectors import organisation_as_citizens_see_it, organisation_scope
 from profiles.processing_log.export import FORMULA_START
 from profiles.processing_log.inspection import processing_records_for_subject
 from profiles.processing_log.models import ProcessingRecord
@@ -82,7 +82,7 @@ def _entry(record: ProcessingRecord, purposes: dict[str, Purpose]) -> dict[str, 
     return {
         "at": (record.started_at or record.created_at).isoformat(),
         "action": record.action,
-        "organisation": {"name": settings.IKO_ORGANISATION_NAME, "oin": settings.IKO_ORGANISATION_OIN},
+        "organisation": organisation_as_citizens_see_it(record.organisation_id),
         # The calling application (an API client's name, a token's client, "admin"), never a person.
         "system": record.calling_system,
         "role": _role(record),
@@ -100,9 +100,10 @@ def _entry(record: ProcessingRecord, purposes: dict[str, Purpose]) -> dict[str, 
     }
 
 
-def _purposes(records: list[ProcessingRecord]) -> dict[str, Purpose]:
+def _purposes(records: list[ProcessingRecord], organisation_id: int | None) -> dict[str, Purpose]:
     codes = {r.purpose_code for r in records if r.purpose_code}
-    return {p.code: p for p in Purpose.objects.filter(code__in=codes)} if codes else {}
+    purposes = Purpose.objects.filter(organisation_id=organisation_scope(organisation_id), code__in=codes)
+    return {p.code: p for p in purposes} if codes else {}
 
 
 def _own(citizen: Citizen, subject_type: str | None) -> Subject:
@@ -127,11 +128,11 @@ def insight_page(*, citizen: Citizen, subject_type: str | None, page: int, page_
     subject = _own(citizen, subject_type)
     _logged(citizen=citizen, subject=subject, trace=trace, action="self-service-insight")
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    records = processing_records_for_subject(subject=subject)
+    records = processing_records_for_subject(subject=subject, organisation_id=citizen.organisation_id)
     count = records.count()
     start = (max(1, page) - 1) * page_size
     rows = list(records[start:start + page_size])
-    purposes = _purposes(rows)
+    purposes = _purposes(rows, citizen.organisation_id)
     return InsightPage(count=count, page=max(1, page), page_size=page_size,
                        results=[_entry(r, purposes) for r in rows])
 
@@ -151,8 +152,8 @@ def insight_csv(*, citizen: Citizen, subject_type: str | None, trace: TraceConte
     """CSV lines (header first) of the newest records about the citizen's own subject (logged first)."""
     subject = _own(citizen, subject_type)
     _logged(citizen=citizen, subject=subject, trace=trace, action="self-service-insight-export")
-    rows = list(processing_records_for_subject(subject=subject)[:MAX_CSV_ROWS])
-    purposes = _purposes(rows)
+    rows = list(processing_records_for_subject(subject=subject, organisation_id=citizen.organisation_id)[:MAX_CSV_ROWS])
+    purposes = _purposes(rows, citizen.organisation_id)
 
     def lines() -> Iterator[str]:
         writer = csv.writer(_Echo())

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from profiles.organisations.selectors import organisation_scope
 from profiles.processing_log.pseudonyms import subject_pseudonym
 from profiles.processing_log.sinks import processing_record_write
 from profiles.services.self_service.citizen import SELF_SERVICE_USER, Citizen
@@ -22,9 +23,10 @@ from profiles.tracing import TraceContext
 GEZAGHOUDER_PREFIX = "gezaghouder:"
 
 
-def gezaghouder_label(parent: Subject) -> str:
+def gezaghouder_label(parent: Subject, organisation_id: int | None = None) -> str:
     """The end user of a record made by a gezaghouder for a child: the parent's pseudonym."""
-    return GEZAGHOUDER_PREFIX + subject_pseudonym(subject_type=parent.type, value=parent.value)
+    return GEZAGHOUDER_PREFIX + subject_pseudonym(subject_type=parent.type, value=parent.value,
+                                                  organisation_id=organisation_id)
 
 
 def self_service_record(*, citizen: Citizen | None, subject: Subject | None, action: str, trace: TraceContext,
@@ -37,8 +39,10 @@ def self_service_record(*, citizen: Citizen | None, subject: Subject | None, act
     path); then `actor`, `actor_type` and `calling_system` say who it was. `subject` None: the
     request named nobody (the record then has no subject).
     """
+    organisation_id = organisation_scope(citizen.organisation_id if citizen else None)
     processing_record_write(
         fields={
+            "organisation_id": organisation_id,
             "action": action,
             "started_at": timezone.now(),
             "trace_id": trace.trace_id,
@@ -50,7 +54,9 @@ def self_service_record(*, citizen: Citizen | None, subject: Subject | None, act
             "on_behalf_of": on_behalf_of,
             "purpose_code": purpose_code,
             "subject_type": subject.type if subject else "",
-            "subject_pseudonym": subject_pseudonym(subject_type=subject.type, value=subject.value) if subject else "",
+            "subject_pseudonym": subject_pseudonym(
+                subject_type=subject.type, value=subject.value, organisation_id=organisation_id,
+            ) if subject else "",
             "outcome": outcome,
             "http_status": http_status,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),

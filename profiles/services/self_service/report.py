@@ -85,7 +85,7 @@ def report_forward(*, citizen: Citizen, profile: Profile, kind: str, field: str,
     subject = self_service_subject(citizen=citizen, profile=profile)
     decision = grant_resolve(principal=citizen.grant_principal(subject), profile=profile,
                              purpose_code=purpose_code, subject=subject)
-    purpose = purpose_get(code=decision.purpose_code)
+    purpose = purpose_get(code=decision.purpose_code, organisation_id=profile.organisation_id)
     log = dict(citizen=citizen, subject=subject, action=ACTION, trace=trace, started=started,
                purpose_code=decision.purpose_code, profile_name=profile.name, profile_version=profile.version,
                processing_activity_id=getattr(purpose, "processing_activity_id", "") or "",
@@ -100,7 +100,9 @@ def report_forward(*, citizen: Citizen, profile: Profile, kind: str, field: str,
         raise FieldNotInView(f"{field!r} is not a field of your view {profile.name}; name a field it shows you.")
     from connectors.models import Source
 
-    target = Source.objects.select_related("service").filter(name=settings.IKO_CITIZEN_REPORT_SOURCE, enabled=True).first()
+    target = Source.objects.select_related("service").filter(
+        organisation_id=profile.organisation_id, name=settings.IKO_CITIZEN_REPORT_SOURCE, enabled=True,
+    ).first()
     if target is None:
         self_service_record(**log, outcome=ProcessingRecord.Outcome.FAILED, http_status=ReportUnavailable.status,
                             reason=ReportUnavailable.code)

@@ -72,9 +72,9 @@ def self_service_view(*, citizen: Citizen, profile: Profile, subject: Subject | 
     decision = grant_resolve(principal=citizen.grant_principal(subject), profile=profile,
                              purpose_code=purpose_code, subject=subject)
     parent = citizen.own("bsn")
-    caller = self_service_caller(citizen, subject, on_behalf_of=gezaghouder_label(parent) if parent else "")
+    caller = self_service_caller(citizen, subject, on_behalf_of=gezaghouder_label(parent, citizen.organisation_id) if parent else "")
     if decision.allowed:
-        gezag_check(citizen=citizen, child=subject, purpose=purpose_get(code=decision.purpose_code),
+        gezag_check(citizen=citizen, child=subject, purpose=purpose_get(code=decision.purpose_code, organisation_id=profile.organisation_id),
                     trace=trace, registry=registry, profile_name=profile.name)
     # Not allowed: the view service writes the denial and refuses, as for any caller.
     return view_build(profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code,

@@ -1,6 +1,7 @@
 """`manage.py config_export [--format yaml|json] [--output FILE]`: the whole configuration as one
-document (servers without secrets, purposes, sources, profiles, search actions, API clients without
-tokens, grants). See profiles/configuration/."""
+file for `manage.py setup_configuration --yaml-file` (servers without secrets, purposes, sources,
+profiles, search actions, API clients without tokens, grants, regelingen, prefill attributes).
+See profiles/configuration/."""
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from profiles.configuration.export import configuration_export
 
 
 class Command(BaseCommand):
-    help = "Export the whole configuration (never secrets or tokens) as YAML or JSON."
+    help = "Export the whole configuration (never secrets or tokens) as a setup_configuration file."
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["yaml", "json"], default="yaml")

@@ -117,7 +117,7 @@ class ConfigurationRun(ProfileSections, SourceAliasSection):
             return None
         found = model.objects.filter(**lookup).first()
         if found is None and (section, str(value)) not in self.failed:
-            self.problems.append(f"{where}: there is no {what} {value!r} (neither in this document nor here).")
+            self.problems.append(f"{where}: there is no {what} {value!r} (neither in this file nor here).")
         return found
 
     def diff(self, instance: models.Model, values: dict[str, Any]) -> list[str]:

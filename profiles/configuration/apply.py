@@ -27,6 +27,7 @@ from profiles.configuration.document import ConfigurationInvalid, ImportResult
 
 
 def configured_steps() -> list[Any]:
+    """The step classes of settings.SETUP_CONFIGURATION_STEPS, in the order they run."""
     return [import_string(s) if isinstance(s, str) else s for s in settings.SETUP_CONFIGURATION_STEPS]
 
 

@@ -124,6 +124,13 @@ def server_secret_keys(service: Service) -> list[str]:
     return []
 
 
+def configuration_objects(model: type[models.Model]) -> models.QuerySet:
+    """Every object of `model` that configuration reads, writes and exports. The steps look objects
+    up and the export lists them only through this (and ConfigurationRun.flat creates them), so a
+    scope that all configuration belongs to (an organisation) is added here."""
+    return model._default_manager.all()
+
+
 def plain_value(value: Any) -> Any:
     # TextChoices members print as their value in JSON but not in YAML.
     return value.value if isinstance(value, models.Choices) else value

@@ -10,8 +10,6 @@ from datetime import datetime, timezone as dt_timezone
 from typing import Any
 
 import yaml
-from django.conf import settings
-from django.utils.module_loading import import_string
 from zgw_consumers.models import Service
 
 from profiles.access.api_clients import ApiClient
@@ -20,6 +18,7 @@ from connectors.models import Source
 from profiles.access.models import Grant, Purpose
 from profiles.definitions.models import Profile, SearchAction
 from profiles.definitions.portability import profile_to_dict
+from profiles.configuration.apply import configured_steps
 from profiles.configuration.front_door import source_front_door_to_dict
 from profiles.configuration.document import (
     GRANT_DATE_KEYS,
@@ -30,6 +29,7 @@ from profiles.configuration.document import (
     SERVER_CERTIFICATE_KEYS,
     SERVER_KEYS,
     SOURCE_KEYS,
+    configuration_objects,
     env_name,
     grant_principal_name,
     plain_value,
@@ -97,33 +97,33 @@ def _grant_sort_key(data: dict[str, Any]) -> tuple:
 
 
 def servers_export() -> list[dict[str, Any]]:
-    servers = Service.objects.select_related("client_certificate", "server_certificate").order_by("slug")
+    servers = configuration_objects(Service).select_related("client_certificate", "server_certificate").order_by("slug")
     return [_server_to_dict(s) for s in servers]
 
 
 def purposes_export() -> list[dict[str, Any]]:
-    return [_purpose_to_dict(p) for p in Purpose.objects.order_by("code")]
+    return [_purpose_to_dict(p) for p in configuration_objects(Purpose).order_by("code")]
 
 
 def sources_export() -> list[dict[str, Any]]:
-    return [_source_to_dict(s) for s in Source.objects.select_related("service").order_by("name")]
+    return [_source_to_dict(s) for s in configuration_objects(Source).select_related("service").order_by("name")]
 
 
 def profiles_export() -> list[dict[str, Any]]:
-    return [profile_to_dict(p)["profile"] for p in Profile.objects.filter(draft_of__isnull=True).order_by("name")]
+    return [profile_to_dict(p)["profile"] for p in configuration_objects(Profile).filter(draft_of__isnull=True).order_by("name")]
 
 
 def search_actions_export() -> list[dict[str, Any]]:
-    actions = SearchAction.objects.filter(profile__draft_of__isnull=True).select_related("profile", "source")
+    actions = configuration_objects(SearchAction).filter(profile__draft_of__isnull=True).select_related("profile", "source")
     return [_search_action_to_dict(a) for a in actions.order_by("profile__name", "order", "name")]
 
 
 def api_clients_export() -> list[dict[str, Any]]:
-    return [_api_client_to_dict(c) for c in ApiClient.objects.select_related("default_purpose").order_by("name")]
+    return [_api_client_to_dict(c) for c in configuration_objects(ApiClient).select_related("default_purpose").order_by("name")]
 
 
 def grants_export() -> list[dict[str, Any]]:
-    grants = Grant.objects.filter(profile__draft_of__isnull=True).select_related("api_client", "group", "profile", "purpose")
+    grants = configuration_objects(Grant).filter(profile__draft_of__isnull=True).select_related("api_client", "group", "profile", "purpose")
     return sorted((_grant_to_dict(g) for g in grants), key=_grant_sort_key)
 
 
@@ -131,10 +131,9 @@ def configuration_to_dict() -> dict[str, Any]:
     """The whole configuration as the data of a setup_configuration file, in a stable order (equal
     configurations, equal files): each configured step that writes its part, in the steps' order."""
     document: dict[str, Any] = {}
-    for step in settings.SETUP_CONFIGURATION_STEPS:
-        step_class = import_string(step) if isinstance(step, str) else step
-        if hasattr(step_class, "export_document"):
-            document.update(step_class.export_document())
+    for step in configured_steps():
+        if hasattr(step, "export_document"):
+            document.update(step.export_document())
     return document
 
 

@@ -4,8 +4,9 @@ place in the file (see document.py for the format).
 
 `ConfigurationRun` is one step's run: its helpers (`shape`, `ref`, `diff`, `record`, `save`, `flat`)
 are what every section uses, the steps of installed apps too (profiles/regelingen/setup_configuration.py).
-They are also the one place where objects are looked up by natural key, so a scope that all
-configuration belongs to (an organisation) is added here and in the export's querysets.
+Objects are looked up, listed and exported only through `configuration_objects` (document.py), and
+created only in `flat` (and the relation tree's own loop): a scope that all configuration belongs to
+(an organisation) is added there.
 
 A run saves as it goes, inside django-setup-configuration's transaction, so that what it saved is
 validated with what refers to it; when it found a problem, the step raises and the whole run
@@ -43,6 +44,7 @@ from profiles.configuration.document import (
     SOURCE_KEYS,
     Change,
     ImportResult,
+    configuration_objects,
     grant_principal_name,
     plain_value,
     server_secret_keys,
@@ -70,7 +72,7 @@ def grant_key(item: dict[str, Any]) -> str:
 
 
 def _messages(exc: ValidationError, keymap: dict[str, str]) -> list[str]:
-    """The admin's messages, with model attribute names turned into the document's keys."""
+    """The admin's messages, with model attribute names turned into the file's keys."""
     if not hasattr(exc, "error_dict"):
         return list(exc.messages)
     reverse = {attr: key for key, attr in keymap.items()}
@@ -115,7 +117,7 @@ class ConfigurationRun(ProfileSections, SourceAliasSection):
         if not value:
             self.problems.append(f"{where}: name the {what}.")
             return None
-        found = model.objects.filter(**lookup).first()
+        found = configuration_objects(model).filter(**lookup).first()
         if found is None and (section, str(value)) not in self.failed:
             self.problems.append(f"{where}: there is no {what} {value!r} (neither in this file nor here).")
         return found
@@ -170,7 +172,7 @@ class ConfigurationRun(ProfileSections, SourceAliasSection):
              also: dict[str, Any] | None = None, **save: Any):
         """Update or create one object with these attribute values; None if it failed. `also`
         is set with them but not compared (it follows from a compared value)."""
-        instance = model.objects.filter(**lookup).first()
+        instance = configuration_objects(model).filter(**lookup).first()
         existing = instance is not None
         changed = self.diff(instance, values) if existing else list(values)
         if existing and not changed:
@@ -288,7 +290,7 @@ class ConfigurationRun(ProfileSections, SourceAliasSection):
         if token:
             values["token_hash"] = token_hash(token)
             also["token_hint"] = token[:8]
-        elif not ApiClient.objects.filter(name=name).exists():
+        elif not configuration_objects(ApiClient).filter(name=name).exists():
             # Nobody knows this random token: the client cannot call until it gets a known one.
             values["token_hash"] = token_hash(secrets.token_urlsafe(32))
             also["token_hint"] = "(none)"
@@ -362,7 +364,7 @@ class ConfigurationRun(ProfileSections, SourceAliasSection):
             self.kept_grants.add(grant.pk)
 
     def prune_grants(self) -> None:
-        for grant in Grant.objects.exclude(pk__in=self.kept_grants).select_related(
+        for grant in configuration_objects(Grant).exclude(pk__in=self.kept_grants).select_related(
             "api_client", "group", "profile", "purpose"
         ).order_by("profile__name", "purpose__code", "pk"):
             label = f"{grant.kind}:{grant_principal_name(grant)}/{grant.profile.name}/{grant.purpose.code}"

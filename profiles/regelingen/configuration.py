@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 
 from connectors.models import Source
 from profiles.access.models import Purpose
-from profiles.configuration.document import values_with_defaults
+from profiles.configuration.document import configuration_objects, values_with_defaults
 from profiles.definitions.models import Profile
 
 from .models import Criterion, PrefillAttribute, Regeling
@@ -63,12 +63,12 @@ def _prefill_to_dict(attribute: PrefillAttribute) -> dict[str, Any]:
 
 
 def regelingen_export() -> list[dict[str, Any]]:
-    regelingen = Regeling.objects.select_related("profile", "purpose").prefetch_related("criteria").order_by("name")
+    regelingen = configuration_objects(Regeling).select_related("profile", "purpose").prefetch_related("criteria").order_by("name")
     return [_regeling_to_dict(r) for r in regelingen]
 
 
 def prefill_attributes_export() -> list[dict[str, Any]]:
-    attributes = PrefillAttribute.objects.select_related("profile", "source").order_by("profile__name", "order", "name")
+    attributes = configuration_objects(PrefillAttribute).select_related("profile", "source").order_by("profile__name", "order", "name")
     return [_prefill_to_dict(a) for a in attributes]
 
 
@@ -105,7 +105,7 @@ def regeling_import(run, where: str, item: Any) -> None:
     keymap = {**REGELING_KEYS, "profile": "profile", "purpose": "purpose", "criteria": "criteria"}
     values = values_with_defaults(Regeling, item, REGELING_KEYS)
     values.update(profile=profile, purpose=purpose)
-    regeling = Regeling.objects.filter(name=name).first()
+    regeling = configuration_objects(Regeling).filter(name=name).first()
     existing = regeling is not None
     changed = run.diff(regeling, values) if existing else list(values)
     if existing and [(c.text, c.expression) for c in regeling.criteria.all()] != criteria:

@@ -11,7 +11,7 @@ from connectors.aliases import OperationAlias
 from connectors.models import Source
 from profiles.configuration.document import ConfigurationInvalid
 from profiles.configuration.export import configuration_export, configuration_to_dict
-from profiles.configuration.apply import configuration_apply as configuration_import
+from profiles.configuration.apply import configuration_apply
 
 PERSONEN = {
     "name": "Personen", "description": "", "operations": ["RaadpleegMetBurgerservicenummer",
@@ -33,7 +33,7 @@ def brp_server(brp_service):
 
 
 def test_tags_and_aliases_are_imported_and_exported_with_the_source(brp_server):
-    result = configuration_import(text=document(connectorTag="brp", instanceTag="brp1", aliases=[PERSONEN]))
+    result = configuration_apply(text=document(connectorTag="brp", instanceTag="brp1", aliases=[PERSONEN]))
 
     source = Source.objects.get(name="gemeente-brp")
     assert source.front_door_tags == ("brp", "brp1")
@@ -42,7 +42,7 @@ def test_tags_and_aliases_are_imported_and_exported_with_the_source(brp_server):
     exported = next(s for s in configuration_to_dict()["iko_sources"]["items"] if s["name"] == "gemeente-brp")
     assert (exported["connectorTag"], exported["instanceTag"], exported["aliases"]) == ("brp", "brp1", [PERSONEN])
 
-    again = configuration_import(text=configuration_export())
+    again = configuration_apply(text=configuration_export())
 
     assert {c.action for c in again.changes} == {"unchanged"}
 
@@ -54,13 +54,13 @@ def test_a_source_without_tags_or_aliases_is_exported_without_those_keys(brp_sou
 
 
 def test_the_aliases_a_source_lists_are_its_whole_set_and_leaving_them_out_keeps_them(brp_server):
-    configuration_import(text=document(aliases=[PERSONEN, {**PERSONEN, "name": "Persoon"}]))
+    configuration_apply(text=document(aliases=[PERSONEN, {**PERSONEN, "name": "Persoon"}]))
 
-    kept = configuration_import(text=document())
+    kept = configuration_apply(text=document())
     assert set(OperationAlias.objects.values_list("name", flat=True)) == {"Personen", "Persoon"}
     assert not [c for c in kept.changes if c.section == "alias"]
 
-    result = configuration_import(text=document(aliases=[{**PERSONEN, "fieldsParam": ""}]))
+    result = configuration_apply(text=document(aliases=[{**PERSONEN, "fieldsParam": ""}]))
 
     assert list(OperationAlias.objects.values_list("name", "fields_param")) == [("Personen", "")]
     assert sorted(str(c) for c in result.changes if c.section == "alias") == [
@@ -69,7 +69,7 @@ def test_the_aliases_a_source_lists_are_its_whole_set_and_leaving_them_out_keeps
 
 def test_an_alias_that_does_not_fit_the_source_is_refused_with_where_it_is(brp_server):
     with pytest.raises(ConfigurationInvalid) as caught:
-        configuration_import(text=document(aliases=[{"name": "Personen", "operations": ["zoeken"]},
+        configuration_apply(text=document(aliases=[{"name": "Personen", "operations": ["zoeken"]},
                                                     {"name": "Personen", "operations": ["zoeken"]}]))
 
     problems = caught.value.problems
@@ -78,7 +78,7 @@ def test_an_alias_that_does_not_fit_the_source_is_refused_with_where_it_is(brp_s
     assert problems[1] == "iko_sources.items[0].aliases[1] (Personen): listed more than once for source gemeente-brp."
     assert not Source.objects.exists()
     with pytest.raises(ConfigurationInvalid) as caught:
-        configuration_import(text=document(aliases=[{"name": "x", "unknown": 1}]))
+        configuration_apply(text=document(aliases=[{"name": "x", "unknown": 1}]))
     assert caught.value.problems == ["iko_sources.items.0.aliases.0.unknown: Extra inputs are not permitted"]
 
 
@@ -89,7 +89,7 @@ def test_two_sources_on_the_same_tags_are_refused(brp_server):
     ]}})
 
     with pytest.raises(ConfigurationInvalid) as caught:
-        configuration_import(text=text)
+        configuration_apply(text=text)
 
     assert caught.value.problems == [
         "iko_sources.items[1] (brp-b): instanceTag: Source brp-a already answers on /endpoints/brp/brp1; give this source "

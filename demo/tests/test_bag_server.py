@@ -11,7 +11,7 @@ from connectors.base import ConnectorRequest, Status
 from connectors.contrib.bag.fields import ADRES_FIELDS
 from connectors.contrib.bag.plugin import BagConnector
 from connectors.contrib.bag.tests.spec import bag_spec
-from demo.servers.bag import start_bag_server
+from demo.servers.bag import EXTRA_ADDRESSES, start_bag_server
 from demo.universe import ADDRESSES, COMPANY, PERSONS
 from tests.contracts import assert_request_conforms, assert_response_conforms
 
@@ -73,7 +73,7 @@ def test_the_persons_and_the_vestigingen_agree_with_the_bag(server):
 
     assert {p["adres"]["nummeraanduidingIdentificatie"] for p in PERSONS} <= ids
     assert {v["adres"]["nummeraanduidingIdentificatie"] for v in COMPANY["vestigingen"]} <= ids
-    assert len(server.adressen_by_id) == len(ADDRESSES) + 2
+    assert len(server.adressen_by_id) == len(ADDRESSES) + len(EXTRA_ADDRESSES)
 
 
 def test_exacte_match_decides_whether_neighbours_with_a_huisletter_are_included(server):
@@ -195,15 +195,15 @@ def test_the_connector_resolves_a_persons_address_end_to_end(bag_source):
 
 def test_the_connector_requests_conform_to_the_spec(bag_source, openapi):
     sent = []
-    original = requests.Session.send
+    original = requests.adapters.HTTPAdapter.send
 
-    def spy(session, request, **kwargs):
+    def spy(adapter, request, **kwargs):
         sent.append(request)
-        return original(session, request, **kwargs)
+        return original(adapter, request, **kwargs)
 
     connector = BagConnector(bag_source.to_config())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(requests.Session, "send", spy)
+        patch.setattr(requests.adapters.HTTPAdapter, "send", spy)
         connector.run(ConnectorRequest("adres", {"nummeraanduidingIdentificatie": "0599200000219678"}, ()))
         connector.run(ConnectorRequest("adres_zoeken", {"postcode": "3077aw", "huisnummer": "31"}, ()))
 

@@ -1,5 +1,5 @@
 # IKO server image: gunicorn (gthread) as a non-root user, static files served by whitenoise.
-# The same image runs the one-off commands (python manage.py migrate, config_import) and the demo
+# The same image runs the one-off commands (python manage.py migrate, setup_configuration) and the demo
 # sources (python manage.py demo_sources): docker-compose.yml, deploy/helm/iko/.
 # /tmp must be writable (an emptyDir under a read-only root filesystem): the workers' metrics
 # files live in PROMETHEUS_MULTIPROC_DIR there.

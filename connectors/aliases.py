@@ -114,7 +114,7 @@ class OperationAlias(models.Model):
         return operation if operation in (self.operations or []) else None
 
     def as_dict(self) -> dict[str, Any]:
-        """The alias as a configuration document lists it (profiles/configuration/)."""
+        """The alias as a configuration file lists it (profiles/configuration/)."""
         return {
             "name": self.name, "description": self.description, "operations": list(self.operations or []),
             "selectorParam": self.selector_param, "selectorValues": dict(self.selector_values or {}),

@@ -1,12 +1,13 @@
-"""The demo configuration: `demo/config.yaml`, imported with the code of `manage.py config_import`
-(profiles/configuration/), as an operator sets up an environment from a file.
+"""The demo configuration: `demo/config.yaml`, a setup_configuration file applied with IKO's
+configuration steps (profiles/configuration/), as an operator sets up an environment with
+`manage.py setup_configuration --yaml-file`.
 
-`demo_configure` fills in the file's `${IKO_DEMO_*}` placeholders with where `manage.py demo` started
-the seven demo servers of `demo/servers/` (the Zaken server also serves the Documenten and
-Besluiten APIs, as Open Zaak does), and hands the import the demo credentials those sources
-expect (`secretsFromEnv`, `tokenFromEnv`). What the demo profiles are is described in the file.
+`demo_configure` sets the environment variables the file's `value_from`s read: `IKO_DEMO_*`, where
+`manage.py demo` started the seven demo servers of `demo/servers/` (the Zaken server also serves
+the Documenten and Besluiten APIs, as Open Zaak does), and the demo credentials those sources
+expect. What the demo profiles are is described in the file.
 
-Idempotent: importing the same file again saves nothing (a profile's version only changes when
+Idempotent: applying the same file again saves nothing (a profile's version only changes when
 the profile does); new source addresses update the servers; a relation or search action a demo
 profile no longer has is removed. The tokens and keys here are fixed, public demo values so that
 the README's curl works; only the demo command loads them.
@@ -22,8 +23,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from demo.universe import COMPANY, GEZAGHOUDER, MINOR_CHILD, OBJECT_STORY_ADDRESS, PERSONS
-from profiles.configuration.document import configuration_parse
-from profiles.configuration.importer import configuration_import
+import yaml
+
+from profiles.configuration.apply import configuration_apply
 from profiles.consent.models import ConsentText
 from profiles.consent.scopes import ConsentScope
 from profiles.definitions.models import SearchAction
@@ -85,7 +87,7 @@ DEMO_OPENKLANT_TOKEN = "demo-openklant-token"
 DEMO_OBJECTEN_TOKEN = "demo-objecten-token-only-for-the-local-demo"
 DEMO_BAG_API_KEY = "demo-bag-key-only-for-the-local-demo"
 
-# The variables config.yaml's secretsFromEnv and tokenFromEnv name.
+# The variables config.yaml's value_from of secrets and tokens name.
 DEMO_SECRETS = {
     "IKO_SERVER_DEMO_KVK_HEADER_VALUE": DEMO_KVK_API_KEY,
     "IKO_SERVER_DEMO_ZAKEN_SECRET": DEMO_ZAKEN_SECRET,
@@ -102,7 +104,7 @@ DEMO_SECRETS = {
 
 
 def demo_environ(**roots: str) -> dict[str, str]:
-    """The environment config.yaml is imported with: each of `demo_configure`'s addresses as
+    """The environment config.yaml is applied with: each of `demo_configure`'s addresses as
     ${IKO_DEMO_<ARGUMENT>} (brp_api_root -> IKO_DEMO_BRP_API_ROOT), and the demo credentials."""
     return {**{f"IKO_DEMO_{name.upper()}": value for name, value in roots.items()}, **DEMO_SECRETS}
 
@@ -127,12 +129,11 @@ def demo_configure(
 ) -> dict:
     """Configure IKO for the demo sources at these API roots; returns what the README's curls use."""
     roots = dict(locals())  # the addresses above, by argument name
-    text = CONFIG_FILE.read_text(encoding="utf-8")
-    result = configuration_import(text=text, environ=demo_environ(**roots))
+    result = configuration_apply(CONFIG_FILE, environ=demo_environ(**roots))
     if result.notices:
         # A secret or token the file asks for that DEMO_SECRETS does not give: the demo would not work.
         raise RuntimeError("demo/config.yaml needs more than demo_configure gives it:\n" + "\n".join(result.notices))
-    _remove_other_search_actions(configuration_parse(text))
+    _remove_other_search_actions(CONFIG_FILE)
     ConsentText.objects.get_or_create(**CONSENT_SCOPE.lookup(), version=CONSENT_TEXT["version"], defaults=CONSENT_TEXT)
     return {
         "token": DEMO_TOKEN,
@@ -155,23 +156,23 @@ def demo_configure(
 
 @transaction.atomic
 def demo_configure_valtimo() -> dict:
-    """Import demo/valtimo.yaml on top of the demo configuration (`demo_configure` first: it uses
+    """Apply demo/valtimo.yaml on top of the demo configuration (`demo_configure` first: it uses
     that file's servers, sources, purpose and API client). Idempotent like `demo_configure`;
     returns the names a Valtimo installation's files use."""
-    text = VALTIMO_FILE.read_text(encoding="utf-8")
-    result = configuration_import(text=text, environ=DEMO_SECRETS)
+    result = configuration_apply(VALTIMO_FILE, environ=DEMO_SECRETS)
     if result.notices:
         raise RuntimeError("demo/valtimo.yaml needs more than the demo gives it:\n" + "\n".join(result.notices))
-    _remove_other_search_actions(configuration_parse(text))
+    _remove_other_search_actions(VALTIMO_FILE)
     return {"profiles": ["Personen", "demo"], "endpoints": ["brp/brp1/Personen", "demo/demo1/getMockData"]}
 
 
-def _remove_other_search_actions(document: dict) -> None:
-    """The file is the whole truth about the demo profiles: the import deletes nothing, so a search
+def _remove_other_search_actions(path: Path) -> None:
+    """The file is the whole truth about the demo profiles: the steps delete nothing, so a search
     action the file no longer lists (renamed, or left from an older demo) is removed here. (Their
-    relation trees are replaced by the import itself.)"""
-    listed = {(a["profile"], a["name"]) for a in document.get("searchActions") or []}
-    for profile in document.get("profiles") or []:
+    relation trees are replaced by the steps themselves.)"""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    listed = {(a["profile"], a["name"]) for a in (document.get("iko_search_actions") or {}).get("items") or []}
+    for profile in (document.get("iko_profiles") or {}).get("items") or []:
         names = [name for owner, name in listed if owner == profile["name"]]
         SearchAction.objects.filter(profile__name=profile["name"], profile__draft_of__isnull=True).exclude(
             name__in=names

@@ -26,9 +26,9 @@ CHART = REPO / "deploy" / "helm" / "iko"
 TEMPLATES = sorted((CHART / "templates").glob("*"))
 VALUES = yaml.safe_load((CHART / "values.yaml").read_text())
 ALL_ON = [
-    "--set", "ingress.enabled=true", "--set", "configImport.enabled=true",
-    "--set-string", "configImport.configuration=formatVersion: 1\nkind: iko-configuration\n",
-    "--set", "configImport.existingSecret=iko-server-secrets", "--set", "configImport.pruneGrants=true",
+    "--set", "ingress.enabled=true", "--set", "setupConfiguration.enabled=true",
+    "--set-string", "setupConfiguration.configuration=iko_purposes_config_enable: true\niko_purposes: {items: []}\n",
+    "--set", "setupConfiguration.existingSecret=iko-server-secrets",
     "--set", "metrics.allowedNetworks={10.0.0.0/8}", "--set", "autoscaling.enabled=false",
 ]
 
@@ -40,7 +40,7 @@ def test_the_chart_and_its_values_parse():
     assert chart["apiVersion"] == "v2" and chart["name"] == "iko" and chart["type"] == "application"
     assert {p.name for p in TEMPLATES} >= {
         "deployment.yaml", "service.yaml", "ingress.yaml", "hpa.yaml", "pdb.yaml", "job-migrate.yaml",
-        "job-config-import.yaml", "configmap-config-import.yaml", "_helpers.tpl",
+        "job-setup-configuration.yaml", "configmap-setup-configuration.yaml", "_helpers.tpl",
     }
 
 
@@ -171,31 +171,32 @@ def test_secrets_come_only_from_existing_secrets(helm):
         for container in pod["containers"]:
             assert {"secretRef": {"name": "iko-secrets"}} in container["envFrom"], name
             assert not [e for e in container.get("env", []) if re.search(r"SECRET|PASSWORD|TOKEN|DATABASE_URL", e["name"])]
-    config_import = manifests[("Job", "rel-iko-config-import")]["spec"]["template"]["spec"]["containers"][0]
-    assert {"secretRef": {"name": "iko-server-secrets"}} in config_import["envFrom"]
+    setup = manifests[("Job", "rel-iko-setup-configuration")]["spec"]["template"]["spec"]["containers"][0]
+    assert {"secretRef": {"name": "iko-server-secrets"}} in setup["envFrom"]
     assert "name the Secret" in helm("template", "rel", str(CHART), "--set", "secrets.existingSecret=", check=False).stderr
 
 
-def test_migrations_run_before_and_the_configuration_import_after_each_install_and_upgrade(helm):
+def test_migrations_run_before_and_setup_configuration_after_each_install_and_upgrade(helm):
     manifests = rendered(helm, *ALL_ON)
     migrate = manifests[("Job", "rel-iko-migrate")]
     assert migrate["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
     assert migrate["spec"]["template"]["spec"]["containers"][0]["command"] == ["python", "manage.py", "migrate", "--noinput"]
 
-    job = manifests[("Job", "rel-iko-config-import")]
+    job = manifests[("Job", "rel-iko-setup-configuration")]
     assert job["metadata"]["annotations"]["helm.sh/hook"] == "post-install,post-upgrade"
     pod = job["spec"]["template"]["spec"]
-    assert pod["containers"][0]["command"] == ["python", "manage.py", "config_import", "/config/iko.yaml", "--prune-grants"]
+    assert pod["containers"][0]["command"] == ["python", "manage.py", "setup_configuration", "--yaml-file", "/config/iko.yaml"]
     assert {"name": "configuration", "configMap": {"name": "rel-iko-configuration"}} in pod["volumes"]
     configmap = manifests[("ConfigMap", "rel-iko-configuration")]
-    assert yaml.safe_load(configmap["data"]["iko.yaml"]) == {"formatVersion": 1, "kind": "iko-configuration"}
+    assert yaml.safe_load(configmap["data"]["iko.yaml"]) == {"iko_purposes_config_enable": True, "iko_purposes": {"items": []}}
 
-    existing = rendered(helm, "--set", "configImport.enabled=true", "--set", "configImport.existingConfigMap=my-iko-config")
+    existing = rendered(helm, "--set", "setupConfiguration.enabled=true",
+                        "--set", "setupConfiguration.existingConfigMap=my-iko-config")
     assert ("ConfigMap", "rel-iko-configuration") not in existing
-    volumes = existing[("Job", "rel-iko-config-import")]["spec"]["template"]["spec"]["volumes"]
+    volumes = existing[("Job", "rel-iko-setup-configuration")]["spec"]["template"]["spec"]["volumes"]
     assert {"name": "configuration", "configMap": {"name": "my-iko-config"}} in volumes
-    refused = helm("template", "rel", str(CHART), "--set", "configImport.enabled=true", check=False)
-    assert refused.returncode != 0 and "configImport.configuration or configImport.existingConfigMap" in refused.stderr
+    refused = helm("template", "rel", str(CHART), "--set", "setupConfiguration.enabled=true", check=False)
+    assert refused.returncode != 0 and "setupConfiguration.configuration or setupConfiguration.existingConfigMap" in refused.stderr
 
 
 def test_the_ingress_is_an_example_that_is_off_until_enabled(helm):

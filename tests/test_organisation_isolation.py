@@ -13,6 +13,8 @@ a case here.
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 import responses
 from django.contrib import admin
@@ -459,22 +461,37 @@ def test_config_export_of_one_organisation_holds_nothing_of_another(two_organisa
     assert MARKER in out.getvalue() and "Alpha" not in out.getvalue()
 
 
-def test_a_document_imported_into_one_organisation_cannot_reach_another(two_organisations):
-    from profiles.configuration.document import ConfigurationInvalid
-    from profiles.configuration.importer import configuration_import
+def test_a_file_applied_to_one_organisation_cannot_reach_another(two_organisations):
+    from profiles.configuration.apply import configuration_apply
+    from profiles.configuration.document import ConfigurationInvalid, configuration_organisation
 
-    # Organisation A's document naming B's own profile: there is no such profile in A.
-    document = ("formatVersion: 1\nkind: iko-configuration\ngrants:\n"
-                "- {kind: api_client, apiClient: Zaaksysteem, profile: alleen-b, purpose: klantcontact}\n")
+    # Organisation A's file naming B's own profile: there is no such profile in A.
+    grant = ("iko_grants_config_enable: true\niko_grants:\n  items:\n"
+             "  - {kind: api_client, apiClient: Zaaksysteem, profile: alleen-b, purpose: klantcontact}\n")
     with pytest.raises(ConfigurationInvalid) as refused:
-        configuration_import(text=document)
+        configuration_apply(text=grant)
     assert "alleen-b" in " ".join(refused.value.problems)
     # Into B, with the same names A uses: only B's objects change, A's stay.
     b = two_organisations["org_b"].pk
-    configuration_import(text="formatVersion: 1\nkind: iko-configuration\npurposes:\n"
-                              "- {code: klantcontact, name: KCC opnieuw GEHEIM-B}\n", organisation_id=b)
+    purpose = ("iko_purposes_config_enable: true\niko_purposes:\n  items:\n"
+               "  - {code: klantcontact, name: KCC opnieuw GEHEIM-B}\n")
+    with configuration_organisation(b):
+        configuration_apply(text=purpose)
     assert Purpose.objects.get(organisation_id=b, code="klantcontact").name == "KCC opnieuw GEHEIM-B"
     assert Purpose.objects.get(organisation=two_organisations["org_a"], code="klantcontact").name == "KCC Alpha"
+
+
+def test_setup_configuration_names_its_organisation(two_organisations, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "b.yaml"
+    path.write_text("iko_purposes_config_enable: true\niko_purposes:\n  items:\n"
+                    "  - {code: nieuw-b, name: Alleen in B}\n", encoding="utf-8")
+    call_command("setup_configuration", "--yaml-file", str(path), "--organisation", "gemeente-b", stdout=StringIO())
+    assert Purpose.objects.get(code="nieuw-b").organisation == two_organisations["org_b"]
+    with pytest.raises(CommandError, match="no organisation"):
+        call_command("setup_configuration", "--yaml-file", str(path), "--organisation", "gemeente-x")
 
 
 # --- one organisation stays simple --------------------------------------------------------------------------

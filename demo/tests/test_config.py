@@ -1,5 +1,5 @@
 """`demo_configure`: the demo's servers, sources, profiles, search actions and grants, imported
-idempotently from demo/config.yaml with the code of `manage.py config_import`. (The views and
+idempotently from demo/config.yaml with IKO's configuration steps (`manage.py setup_configuration`). (The views and
 searches over the real demo sources are tested in tests/test_demo_profiles.py; here the demo
 searches run against `responses`.)"""
 
@@ -16,7 +16,9 @@ from profiles.access.api_clients import ApiClient, token_hash
 from connectors.contrib.brp.search import SPEC_PATTERNS
 from connectors.models import Source
 from demo.config import CONFIG_FILE, DEMO_SECRETS, DEMO_TOKEN, SOURCE_CONNECTORS, demo_configure, demo_environ
-from profiles.configuration.document import configuration_parse, configuration_substitute
+import yaml
+
+from profiles.configuration.apply import configuration_apply
 from profiles.configuration.export import configuration_export
 from profiles.models import Grant, ProcessingRecord, Profile, Relation, SearchAction
 
@@ -198,24 +200,35 @@ def test_demo_configure_keeps_search_actions_stable_and_removes_ones_the_demo_no
 # --- demo/config.yaml: a configuration file like any other ------------------------------------------
 
 
-def config_import(path) -> str:
+def setup_configuration(path) -> str:
     out = StringIO()
-    call_command("config_import", str(path), stdout=out)
+    call_command("setup_configuration", yaml_file=str(path), stdout=out)
     return out.getvalue()
 
 
+def resolved(value, environ):
+    """The file's data with every value_from whose variable `environ` has filled in."""
+    if isinstance(value, dict):
+        variable = (value.get("value_from") or {}).get("env") if set(value) == {"value_from"} else None
+        if variable in environ:
+            return environ[variable]
+        return {k: resolved(v, environ) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolved(v, environ) for v in value]
+    return value
+
+
 @pytest.mark.django_db
-def test_the_demo_config_file_imports_into_an_empty_database_and_its_export_reimports_as_a_no_op(
+def test_the_demo_config_file_sets_up_an_empty_database_with_setup_configuration_and_its_export_is_a_no_op(
     monkeypatch, tmp_path
 ):
     assert not Service.objects.exists() and not Profile.objects.exists() and not ApiClient.objects.exists()
     for name, value in demo_environ(**ROOTS).items():
         monkeypatch.setenv(name, value)
 
-    output = config_import(CONFIG_FILE)
+    output = setup_configuration(CONFIG_FILE)
 
-    assert "needs attention" not in output, output
-    assert "update 0;" in output and " 0 unchanged." in output, output
+    assert "Configuration completed." in output, output
     assert Service.objects.get(slug="demo-kvk").header_value == DEMO_SECRETS["IKO_SERVER_DEMO_KVK_HEADER_VALUE"]
     assert Service.objects.get(slug="demo-zaken").api_root == ROOTS["zaken_api_root"]
     assert ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN)).name == "Demo case system"
@@ -226,31 +239,29 @@ def test_the_demo_config_file_imports_into_an_empty_database_and_its_export_reim
 
     exported = tmp_path / "export.yaml"
     call_command("config_export", "--output", str(exported), stderr=StringIO())
-    again = config_import(exported)
+    again = configuration_apply(exported)
 
-    assert again.strip().splitlines()[-1].startswith("Did create 0, update 0; "), again
+    assert again.changed == [] and again.notices == []
     assert dict(Profile.objects.values_list("name", "version")) == versions
 
 
 @pytest.mark.django_db
 def test_the_demo_config_file_is_what_config_export_writes_for_the_demo():
     demo_configure(**ROOTS)
-    problems: list[str] = []
+    roots = {name: value for name, value in demo_environ(**ROOTS).items() if name.startswith("IKO_DEMO_")}
 
-    in_file = configuration_substitute(configuration_parse(CONFIG_FILE.read_text()), demo_environ(**ROOTS), problems)
-    exported = configuration_substitute(configuration_parse(configuration_export()), {}, problems)
+    in_file = resolved(yaml.safe_load(CONFIG_FILE.read_text()), roots)
 
-    assert problems == []
-    assert in_file == exported
+    assert in_file == yaml.safe_load(configuration_export())
 
 
 def test_the_demo_config_file_holds_no_secret_and_the_brp_specs_own_search_patterns():
     text = CONFIG_FILE.read_text()
-    document = configuration_parse(text)
+    document = yaml.safe_load(text)
 
     assert not [name for name, secret in DEMO_SECRETS.items() if secret in text]
     criteria = {
-        c["name"]: c for a in document["searchActions"] if a["source"] == "brp" for c in a["criteria"]
+        c["name"]: c for a in document["iko_search_actions"]["items"] if a["source"] == "brp" for c in a["criteria"]
     }
     assert criteria["geslachtsnaam"]["validation"]["pattern"] == SPEC_PATTERNS["geslachtsnaam"]
     assert criteria["voornamen"]["validation"]["pattern"] == SPEC_PATTERNS["voornamenOptioneel"]

@@ -1,5 +1,5 @@
 """demo/valtimo.yaml: Valtimo's names on top of the demo configuration, imported idempotently with
-the code of `manage.py config_import`. (Valtimo's own files are played against the running demo in
+IKO's configuration steps (`manage.py setup_configuration`). (Valtimo's own files are played against the running demo in
 tests/test_valtimo_dev_config.py.)"""
 
 import pytest

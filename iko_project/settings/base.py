@@ -98,6 +98,21 @@ INSTALLED_APPS = [
     "profiles.consent",
     "profiles.regelingen",  # app label "regelingen": regelingen, criteria, prefill attributes
     "api",
+    # `manage.py setup_configuration --yaml-file FILE` (profiles/configuration/steps.py); after "profiles",
+    # whose setup_configuration command (the library's, with IKO's checks of the file first) wins.
+    "django_setup_configuration",
+]
+# Configuration as code, in the order the steps run: each needs what the ones before it set up.
+SETUP_CONFIGURATION_STEPS = [
+    "profiles.configuration.steps.ServersStep",
+    "profiles.configuration.steps.PurposesStep",
+    "profiles.configuration.steps.SourcesStep",
+    "profiles.configuration.steps.ProfilesStep",
+    "profiles.configuration.steps.SearchActionsStep",
+    "profiles.configuration.steps.ApiClientsStep",
+    "profiles.configuration.steps.GrantsStep",
+    "profiles.regelingen.setup_configuration.RegelingenStep",
+    "profiles.regelingen.setup_configuration.PrefillAttributesStep",
 ]
 # The demo app is installed by the development and test settings only, never in production.
 

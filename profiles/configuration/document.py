@@ -1,71 +1,55 @@
-"""The whole configuration as one document (YAML or JSON): its format, parsing and `${NAME}`
-substitution. Exporting is in export.py, importing in importer.py (`manage.py config_export`,
-`manage.py config_import`).
+"""What the configuration steps share: the keys of each kind of object in a configuration file
+(file key -> model attribute), how a change is reported, and the problem list a step raises.
 
-A document holds, in this order: `servers` (zgw_consumers services), `purposes`, `sources`
-(with their front-door tags and operation aliases where they have them, see front_door.py),
-`profiles` (each with its relation tree, in the format of `profiles/definitions/portability.py`),
-`searchActions`, `apiClients` and `grants`, then the sections installed apps add (sections.py, e.g.
-`regelingen` and `prefillAttributes`). Everything is named by its natural key (a server's
-slug, a source's name, a purpose's code, a profile's name, an API client's or group's name, an
-OIDC role, a portal's client id), never by a database id, so a file made on one environment
-imports on another.
+The file is the one `manage.py setup_configuration --yaml-file FILE` reads (django-setup-configuration,
+as Open Zaak, Open Klant and the Objects API are set up): each kind of object is the `items` of one
+step's namespace (steps.py), next to its `*_config_enable` flag; the servers are zgw-consumers'
+own `zgw_consumers.services`. Everything is named by its natural key (a server's identifier, a
+source's name, a purpose's code, a profile's name, an API client's or group's name, an OIDC role,
+a portal's client id), never by a database id, so a file made on one environment sets up another.
+`manage.py config_export` writes such a file (export.py), `manage.py config_convert` turns a file of
+the earlier `config_import` format into one (convert.py).
 
-**Never a secret.** A server's secret or API key, an API client's token and a certificate's
-private key never appear in a document. A server names the environment variable its secret is
-read from at import (`secretsFromEnv`), an API client the one of its token (`tokenFromEnv`); when
-the variable is not set, the import keeps what the environment already has and says which
-servers and clients still need one. Certificates are named by label and uploaded in the admin.
+**Never a secret in an exported file.** A server's secret or API key and an API client's token are
+written as `{value_from: {env: NAME, required: false}}`: django-setup-configuration reads them from
+that environment variable; when it is not set, what the environment already has is kept and the
+run says which servers and clients still need one. Certificates are named by label and uploaded
+in the admin. Any other value may come from the environment the same way (`apiRoot` of a demo
+server, an objecttype URL in a source's options).
 
-**One file, several environments.** `${NAME}` in any text of the document is filled in from the
-environment at import (`$${` is a literal `${`), e.g. `apiRoot: ${BRP_API_ROOT}`; an unset
-variable is a problem. The export writes what is stored, with any `${` escaped.
-
-**Import** updates or creates by natural key and deletes nothing, except that a profile's
-relation tree is replaced as a whole when it differs (as `profile_import` does), and that
-`prune_grants` deletes the grants the document does not list. A grant for a group that does not
-exist creates the (empty) group. Unchanged
-objects are not saved, so importing the same file twice changes nothing (profile versions stay).
-It runs in one transaction and validates everything as the admin does (the models' `full_clean`,
-the connectors' option checks); when anything is wrong, nothing is changed and the error lists
-every problem found, each with where it is in the document. `dry_run` reports what would change.
+**Applying a file** (importer.py) updates or creates by natural key and deletes nothing, except that
+a profile's relation tree and a source's aliases are replaced as a whole when they differ, and
+that `iko_grants.prune: true` deletes the grants the file does not list. A grant for a group that
+does not exist creates the (empty) group. Unchanged objects are not saved, so applying the same
+file twice changes nothing (profile versions stay). Each object is validated as the admin does
+(the models' `full_clean`, the connectors' option checks); a step lists every problem it finds,
+each with its place in the file, and django-setup-configuration runs all steps in one transaction
+that is rolled back when any step fails.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterator
 
-import yaml
 from django.db import models
 from zgw_consumers.constants import AuthTypes
 from zgw_consumers.models import Service
 
-
 from profiles.access.models import Grant
-from profiles.configuration.sections import extra_section_names
+from profiles.organisations.selectors import of_organisation, organisation_scope
 
-FORMAT_VERSION = 1
-DOCUMENT_KIND = "iko-configuration"
-SECTIONS = ("servers", "purposes", "sources", "profiles", "searchActions", "apiClients", "grants")
-
-
-def configuration_sections() -> tuple[str, ...]:
-    """Every section a document may hold: the core ones, then those the installed apps add."""
-    return (*SECTIONS, *extra_section_names())
-
-
-# File key -> model attribute. Secrets are deliberately absent (see SERVER_SECRET_KEYS).
-SERVER_KEYS = {
-    "label": "label", "apiType": "api_type", "apiRoot": "api_root",
-    "apiConnectionCheckPath": "api_connection_check_path", "authType": "auth_type",
-    "clientId": "client_id", "oauth2TokenUrl": "oauth2_token_url", "oauth2Scope": "oauth2_scope",
-    "jwtValidFor": "jwt_valid_for", "headerKey": "header_key", "nlx": "nlx", "userId": "user_id",
-    "userRepresentation": "user_representation", "timeout": "timeout",
-}
-SERVER_SECRET_KEYS = {"secret": "secret", "headerValue": "header_value"}
-SERVER_CERTIFICATE_KEYS = {"clientCertificate": "client_certificate", "serverCertificate": "server_certificate"}
+# File key -> model attribute. A server is zgw-consumers' own step's entry (its `identifier` is the
+# slug), with IKO's certificate labels added; its secrets are in SERVER_SECRET_KEYS.
+SERVER_KEYS = {key: key for key in (
+    "label", "api_type", "api_root", "api_connection_check_path", "auth_type", "client_id", "oauth2_token_url",
+    "oauth2_scope", "jwt_valid_for", "header_key", "nlx", "user_id", "user_representation", "timeout",
+)}
+SERVER_SECRET_KEYS = {"secret": "secret", "header_value": "header_value"}
+SERVER_CERTIFICATE_KEYS = {"client_certificate": "client_certificate", "server_certificate": "server_certificate"}
 # Service fields that are neither configuration to carry over nor secrets.
 SERVER_SKIPPED = {"id", "uuid", "slug"}
 SOURCE_KEYS = {"title": "title", "connector": "connector", "options": "options", "timeout": "timeout",
@@ -137,61 +121,37 @@ def env_name(*parts: str) -> str:
 def server_secret_keys(service: Service) -> list[str]:
     """The file keys of the secrets this server's authentication needs."""
     if service.auth_type == AuthTypes.api_key:
-        return ["headerValue"]
+        return ["header_value"]
     if service.auth_type in (AuthTypes.zgw, AuthTypes.oauth2_client_credentials):
         return ["secret"]
     return []
 
 
-def configuration_parse(text: str) -> dict[str, Any]:
+# The organisation that configuration reads, writes and exports (None: the default one). Set for the
+# length of one command (`setup_configuration --organisation`, `config_export --organisation`).
+_organisation: ContextVar[int | None] = ContextVar("configuration_organisation", default=None)
+
+
+@contextmanager
+def configuration_organisation(organisation_id: int | None) -> Iterator[None]:
+    """Scope every configuration lookup, creation and export inside to one organisation."""
+    token = _organisation.set(organisation_id)
     try:
-        document = yaml.safe_load(text)  # YAML is a superset of JSON: one parser for both
-    except yaml.YAMLError as exc:
-        raise ConfigurationInvalid([f"Not valid YAML or JSON: {exc}"]) from None
-    sections = configuration_sections()
-    if not isinstance(document, dict):
-        raise ConfigurationInvalid(["The document must be a mapping with formatVersion and the sections "
-                                    f"{', '.join(sections)}."])
-    problems = []
-    if document.get("formatVersion") != FORMAT_VERSION:
-        problems.append(f"formatVersion: expected {FORMAT_VERSION}, found {document.get('formatVersion')!r}.")
-    if document.get("kind", DOCUMENT_KIND) != DOCUMENT_KIND:
-        problems.append(f"kind: expected {DOCUMENT_KIND!r}, found {document.get('kind')!r} "
-                        "(a single profile imports with profile_import).")
-    unknown = sorted(set(document) - {"formatVersion", "kind", *sections})
-    if unknown:
-        problems.append(f"Unknown sections {unknown}; known: {list(sections)}.")
-    for section in sections:
-        if document.get(section) is not None and not isinstance(document[section], list):
-            problems.append(f"{section}: must be a list.")
-    if problems:
-        raise ConfigurationInvalid(problems)
-    return document
+        yield
+    finally:
+        _organisation.reset(token)
 
 
-_VARIABLE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+def configuration_organisation_id() -> int:
+    """The id of the organisation configuration works in now (the default one unless scoped)."""
+    return organisation_scope(_organisation.get())
 
 
-def configuration_substitute(document: Any, environ: Mapping[str, str], problems: list[str], where: str = "") -> Any:
-    """Fill in `${NAME}` from `environ` in every text of the document (after parsing, so a value
-    cannot change the document's structure); `$${` is a literal `${`. This is how one file serves
-    several environments (API roots, objecttype URLs); secrets still go by secretsFromEnv."""
-    if isinstance(document, str):
-        def replace(match: re.Match) -> str:
-            if match.group(0) == "$${":
-                return "${"
-            name = match.group(1)
-            if name not in environ:
-                problems.append(f"{where or 'document'}: uses ${{{name}}}, which is not set.")
-                return match.group(0)
-            return environ[name]
-        return _VARIABLE.sub(replace, document)
-    if isinstance(document, list):
-        return [configuration_substitute(v, environ, problems, f"{where}[{i}]") for i, v in enumerate(document)]
-    if isinstance(document, dict):
-        return {k: configuration_substitute(v, environ, problems, f"{where}.{k}" if where else str(k))
-                for k, v in document.items()}
-    return document
+def configuration_objects(model: type[models.Model]) -> models.QuerySet:
+    """Every object of `model` that configuration reads, writes and exports: only the current
+    organisation's (`configuration_organisation`). The steps look objects up and the export lists
+    them only through this, so a file can neither reach nor join another organisation's objects."""
+    return of_organisation(model._default_manager.all(), _organisation.get())
 
 
 def plain_value(value: Any) -> Any:

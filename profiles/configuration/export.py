@@ -1,10 +1,11 @@
-"""Export the whole configuration as one document (`manage.py config_export`): every object by
-its natural key, never a secret (see document.py for the format)."""
+"""Export the whole configuration as one setup_configuration file (`manage.py config_export`): every
+object by its natural key, never a secret (see document.py for the format). Each step of
+settings.SETUP_CONFIGURATION_STEPS that can write its part (`export_document`, steps.py) does so
+with the functions here, so the file holds exactly what the steps read."""
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone as dt_timezone
 from typing import Any
 
@@ -17,10 +18,9 @@ from connectors.models import Source
 from profiles.access.models import Grant, Purpose
 from profiles.definitions.models import Profile, SearchAction
 from profiles.definitions.portability import profile_to_dict
+from profiles.configuration.apply import configured_steps
 from profiles.configuration.front_door import source_front_door_to_dict
 from profiles.configuration.document import (
-    DOCUMENT_KIND,
-    FORMAT_VERSION,
     GRANT_DATE_KEYS,
     GRANT_KEYS,
     GRANT_PRINCIPAL_KEYS,
@@ -29,13 +29,12 @@ from profiles.configuration.document import (
     SERVER_CERTIFICATE_KEYS,
     SERVER_KEYS,
     SOURCE_KEYS,
+    configuration_objects,
     env_name,
     grant_principal_name,
     plain_value,
     server_secret_keys,
 )
-from profiles.configuration.sections import extra_sections
-from profiles.organisations.selectors import of_organisation
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -44,20 +43,21 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def _secret_from_env(variable: str) -> dict[str, Any]:
+    """A secret as the file names it: the environment variable django-setup-configuration reads it
+    from; when that is not set, the stored secret is kept."""
+    return {"value_from": {"env": variable, "required": False}}
+
+
 def _server_to_dict(service: Service) -> dict[str, Any]:
-    data: dict[str, Any] = {"slug": service.slug}
+    data: dict[str, Any] = {"identifier": service.slug}
     data.update({key: plain_value(getattr(service, attr)) for key, attr in SERVER_KEYS.items()})
     for key, attr in SERVER_CERTIFICATE_KEYS.items():
         certificate = getattr(service, attr)
         data[key] = certificate.label if certificate else None
-    data["secretsFromEnv"] = {key: env_name("SERVER", service.slug, _snake(key)) for key in server_secret_keys(service)}
+    for key in server_secret_keys(service):
+        data[key] = _secret_from_env(env_name("SERVER", service.slug, key))
     return data
-
-
-
-
-def _snake(key: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", key)
 
 
 def _source_to_dict(source: Source) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def _search_action_to_dict(action: SearchAction) -> dict[str, Any]:
 def _api_client_to_dict(client: ApiClient) -> dict[str, Any]:
     return {"name": client.name, "enabled": client.enabled,
             "defaultPurpose": client.default_purpose.code if client.default_purpose else None,
-            "oin": client.oin, "tokenFromEnv": env_name("API_CLIENT", client.name, "TOKEN")}
+            "oin": client.oin, "token": _secret_from_env(env_name("API_CLIENT", client.name, "TOKEN"))}
 
 
 
@@ -96,47 +96,45 @@ def _grant_sort_key(data: dict[str, Any]) -> tuple:
     return (data["profile"], data["purpose"], data["kind"], data[GRANT_PRINCIPAL_KEYS[data["kind"]]])
 
 
-def configuration_to_dict(*, organisation_id: int | None = None) -> dict[str, Any]:
-    """One organisation's whole configuration (None: the default organisation's) as plain data, in
-    a stable order (equal configurations, equal documents). Nothing of another organisation."""
-    def own(queryset):
-        return of_organisation(queryset, organisation_id)
-
-    live = own(Profile.objects.filter(draft_of__isnull=True))
-    servers = own(Service.objects.select_related("client_certificate", "server_certificate")).order_by("slug")
-    grants = own(Grant.objects.filter(profile__draft_of__isnull=True)).select_related(
-        "api_client", "group", "profile", "purpose")
-    return {
-        "formatVersion": FORMAT_VERSION,
-        "kind": DOCUMENT_KIND,
-        "servers": [_server_to_dict(s) for s in servers],
-        "purposes": [_purpose_to_dict(p) for p in own(Purpose.objects.order_by("code"))],
-        "sources": [_source_to_dict(s) for s in own(Source.objects.select_related("service")).order_by("name")],
-        "profiles": [profile_to_dict(p)["profile"] for p in live.order_by("name")],
-        "searchActions": [
-            _search_action_to_dict(a)
-            for a in own(SearchAction.objects.filter(profile__draft_of__isnull=True))
-            .select_related("profile", "source").order_by("profile__name", "order", "name")
-        ],
-        "apiClients": [
-            _api_client_to_dict(c) for c in own(ApiClient.objects.select_related("default_purpose")).order_by("name")
-        ],
-        "grants": sorted((_grant_to_dict(g) for g in grants), key=_grant_sort_key),
-        # The sections installed apps add (sections.py), after the core ones.
-        **{name: items for extra in extra_sections()
-           for name, items in extra.export(organisation_id=organisation_id).items()},
-    }
+def servers_export() -> list[dict[str, Any]]:
+    servers = configuration_objects(Service).select_related("client_certificate", "server_certificate").order_by("slug")
+    return [_server_to_dict(s) for s in servers]
 
 
-def _escape(value: Any) -> Any:
-    """`${` in a value is written `$${`, so that the import does not take it for a variable."""
-    if isinstance(value, str):
-        return value.replace("${", "$${")
-    if isinstance(value, list):
-        return [_escape(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _escape(v) for k, v in value.items()}
-    return value
+def purposes_export() -> list[dict[str, Any]]:
+    return [_purpose_to_dict(p) for p in configuration_objects(Purpose).order_by("code")]
+
+
+def sources_export() -> list[dict[str, Any]]:
+    return [_source_to_dict(s) for s in configuration_objects(Source).select_related("service").order_by("name")]
+
+
+def profiles_export() -> list[dict[str, Any]]:
+    return [profile_to_dict(p)["profile"] for p in configuration_objects(Profile).filter(draft_of__isnull=True).order_by("name")]
+
+
+def search_actions_export() -> list[dict[str, Any]]:
+    actions = configuration_objects(SearchAction).filter(profile__draft_of__isnull=True).select_related("profile", "source")
+    return [_search_action_to_dict(a) for a in actions.order_by("profile__name", "order", "name")]
+
+
+def api_clients_export() -> list[dict[str, Any]]:
+    return [_api_client_to_dict(c) for c in configuration_objects(ApiClient).select_related("default_purpose").order_by("name")]
+
+
+def grants_export() -> list[dict[str, Any]]:
+    grants = configuration_objects(Grant).filter(profile__draft_of__isnull=True).select_related("api_client", "group", "profile", "purpose")
+    return sorted((_grant_to_dict(g) for g in grants), key=_grant_sort_key)
+
+
+def configuration_to_dict() -> dict[str, Any]:
+    """The whole configuration as the data of a setup_configuration file, in a stable order (equal
+    configurations, equal files): each configured step that writes its part, in the steps' order."""
+    document: dict[str, Any] = {}
+    for step in configured_steps():
+        if hasattr(step, "export_document"):
+            document.update(step.export_document())
+    return document
 
 
 def configuration_dump(document: dict[str, Any], *, fmt: str = "yaml") -> str:
@@ -145,5 +143,5 @@ def configuration_dump(document: dict[str, Any], *, fmt: str = "yaml") -> str:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
-def configuration_export(*, fmt: str = "yaml", organisation_id: int | None = None) -> str:
-    return configuration_dump(_escape(configuration_to_dict(organisation_id=organisation_id)), fmt=fmt)
+def configuration_export(*, fmt: str = "yaml") -> str:
+    return configuration_dump(configuration_to_dict(), fmt=fmt)

@@ -1,6 +1,6 @@
-"""A source's front-door names in a configuration document: its tags and its operation aliases.
+"""A source's front-door names in a configuration file: its tags and its operation aliases.
 
-In the `sources` section, a source may carry (all optional):
+In the `iko_sources` step's items, a source may carry (all optional):
 
 ```yaml
 - name: brp-valtimo
@@ -39,7 +39,7 @@ SOURCE_FRONT_DOOR_KEYS = {*SOURCE_TAG_KEYS, "aliases"}
 
 
 def source_front_door_to_dict(source: Source) -> dict[str, Any]:
-    """The tags and aliases of a source for its entry in an exported document (only those set)."""
+    """The tags and aliases of a source for its entry in an exported file (only those set)."""
     data: dict[str, Any] = {key: getattr(source, attr) for key, attr in SOURCE_TAG_KEYS.items() if getattr(source, attr)}
     aliases = [alias.as_dict() for alias in source.aliases.order_by("name")]
     if aliases:
@@ -48,12 +48,12 @@ def source_front_door_to_dict(source: Source) -> dict[str, Any]:
 
 
 def source_tag_values(item: dict[str, Any]) -> dict[str, Any]:
-    """Source attribute -> value of the tags in a document's source entry (empty when absent)."""
+    """Source attribute -> value of the tags in a file's source entry (empty when absent)."""
     return {attr: item.get(key) or "" for key, attr in SOURCE_TAG_KEYS.items()}
 
 
 class SourceAliasSection:
-    """Imports the `aliases` of one source entry; a mixin of `_Import` (importer.py), which
+    """Imports the `aliases` of one source entry; a mixin of `ConfigurationRun` (importer.py), which
     provides `shape`, `save`, `problems`, `failed` and `result`."""
 
     def source_aliases(self, where: str, source: Source, items: Any) -> None:

@@ -1,12 +1,22 @@
-"""Import a configuration document (`manage.py config_import`): update or create every object by
-its natural key, in one transaction, validated as the admin does (see document.py for the format)."""
+"""Applying a configuration file's items (the configuration steps of steps.py): update or create
+every object by its natural key, validated as the admin does, collecting every problem with its
+place in the file (see document.py for the format).
+
+`ConfigurationRun` is one step's run: its helpers (`shape`, `ref`, `diff`, `record`, `save`, `flat`)
+are what every section uses, the steps of installed apps too (profiles/regelingen/setup_configuration.py).
+Objects are looked up, listed and exported only through `configuration_objects` (document.py), and
+created only in `flat` (and the relation tree's own loop): a scope that all configuration belongs to
+(an organisation) is added there.
+
+A run saves as it goes, inside django-setup-configuration's transaction, so that what it saved is
+validated with what refers to it; when it found a problem, the step raises and the whole run
+(every step) is rolled back."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -34,10 +44,9 @@ from profiles.configuration.document import (
     SERVER_SECRET_KEYS,
     SOURCE_KEYS,
     Change,
-    ConfigurationInvalid,
     ImportResult,
-    configuration_parse,
-    configuration_substitute,
+    configuration_objects,
+    configuration_organisation_id,
     grant_principal_name,
     plain_value,
     server_secret_keys,
@@ -45,70 +54,27 @@ from profiles.configuration.document import (
 )
 from profiles.configuration.front_door import SOURCE_FRONT_DOOR_KEYS, SOURCE_TAG_KEYS, SourceAliasSection, source_tag_values
 from profiles.configuration.profile_sections import ProfileSections
-from profiles.configuration.sections import extra_sections
-from profiles.organisations.selectors import of_organisation, organisation_scope
 
 
-def configuration_import(*, text: str, dry_run: bool = False, prune_grants: bool = False,
-                         environ: Mapping[str, str] | None = None, organisation_id: int | None = None) -> ImportResult:
-    """Apply a configuration document; raises ConfigurationInvalid (changing nothing) if it has
-    any problem. With `dry_run`, everything is validated and nothing is kept. `environ` (default:
-    the process environment) fills in `${NAME}` and holds the variables that secretsFromEnv and
-    tokenFromEnv name. With `prune_grants`, grants the document does not list are deleted: its
-    `grants` section is then the whole truth about who may use what. Everything is imported into
-    one organisation (None: the default one), and names refer only to that organisation's objects:
-    a document can neither reach nor join another organisation's."""
-    environ = os.environ if environ is None else environ
-    document = configuration_parse(text)
-    problems: list[str] = []
-    document = configuration_substitute(document, environ, problems)
-    if problems:
-        raise ConfigurationInvalid(problems)
-    run = _Import(dry_run=dry_run, environ=environ, organisation_id=organisation_scope(organisation_id))
-    with transaction.atomic():
-        for section, importer in (
-            ("servers", run.servers), ("purposes", run.purposes), ("sources", run.sources),
-            ("profiles", run.profiles), ("searchActions", run.search_actions),
-            ("apiClients", run.api_clients), ("grants", run.grants),
-        ):
-            items = document.get(section) or []
-            keys = [_natural_key(section, item) for item in items if isinstance(item, dict)]
-            duplicates = sorted({str(k) for k in keys if k is not None and keys.count(k) > 1})
-            if duplicates:
-                run.problems.append(f"{section}: listed more than once: {', '.join(duplicates)}.")
-            for index, item in enumerate(items):
-                importer(f"{section}[{index}]", item)
-        for extra in extra_sections():  # the sections installed apps add (sections.py)
-            extra.import_document(run, document)
-        if prune_grants:
-            if document.get("grants") is None:
-                run.problems.append("grants: pruning grants needs a grants section (an empty list removes them all).")
-            else:
-                run.prune_grants()
-        if run.problems:
-            raise ConfigurationInvalid(run.problems)
-        if dry_run:
-            transaction.set_rollback(True)
-    return run.result
+def items_import(run: "ConfigurationRun", where: str, items: list[Any], importer: Callable[[str, Any], None],
+                 key: Callable[[dict[str, Any]], Any]) -> None:
+    """Apply the items of one step (`where` is their place in the file, e.g. `iko_sources.items`):
+    an item listed twice is a problem, each item is applied by `importer`."""
+    keys = [key(item) for item in items if isinstance(item, dict)]
+    duplicates = sorted({str(k) for k in keys if k is not None and keys.count(k) > 1})
+    if duplicates:
+        run.problems.append(f"{where}: listed more than once: {', '.join(duplicates)}.")
+    for index, item in enumerate(items):
+        importer(f"{where}[{index}]", item)
 
 
-def _natural_key(section: str, item: dict[str, Any]) -> Any:
-    if section == "servers":
-        return item.get("slug")
-    if section in ("sources", "profiles", "apiClients"):
-        return item.get("name")
-    if section == "purposes":
-        return item.get("code")
-    if section == "searchActions":
-        return f"{item.get('profile')}/{item.get('name')}"
-    if section == "grants":
-        kind = item.get("kind", Grant.Kind.API_CLIENT)
-        return f"{kind}:{item.get(GRANT_PRINCIPAL_KEYS.get(kind, 'apiClient'))}/{item.get('profile')}/{item.get('purpose')}"
-    return None
+def grant_key(item: dict[str, Any]) -> str:
+    kind = item.get("kind", Grant.Kind.API_CLIENT)
+    return f"{kind}:{item.get(GRANT_PRINCIPAL_KEYS.get(kind, 'apiClient'))}/{item.get('profile')}/{item.get('purpose')}"
 
 
 def _messages(exc: ValidationError, keymap: dict[str, str]) -> list[str]:
-    """The admin's messages, with model attribute names turned into the document's keys."""
+    """The admin's messages, with model attribute names turned into the file's keys."""
     if not hasattr(exc, "error_dict"):
         return list(exc.messages)
     reverse = {attr: key for key, attr in keymap.items()}
@@ -120,13 +86,10 @@ def _messages(exc: ValidationError, keymap: dict[str, str]) -> list[str]:
 
 
 
-class _Import(ProfileSections, SourceAliasSection):
-    """One import: walks the document section by section, saving as it goes (in the caller's
-    transaction, so later sections can refer to earlier ones) and collecting every problem."""
+class ConfigurationRun(ProfileSections, SourceAliasSection):
+    """One step's run: applies its items, saving as it goes and collecting every problem."""
 
-    def __init__(self, *, dry_run: bool, environ: Mapping[str, str], organisation_id: int):
-        self.environ = environ
-        self.organisation_id = organisation_id
+    def __init__(self, *, dry_run: bool = False):
         self.kept_grants: set[int] = set()
         self.problems: list[str] = []
         self.result = ImportResult(dry_run=dry_run)
@@ -135,10 +98,6 @@ class _Import(ProfileSections, SourceAliasSection):
         self.failed: set[tuple[str, str]] = set()
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def objects(self, model: type[models.Model]):
-        """The model's rows of the organisation imported into (every lookup goes through here)."""
-        return of_organisation(model.objects.all(), self.organisation_id)
 
     def shape(self, where: str, item: Any, *, key: str, allowed: set[str]) -> str | None:
         if not isinstance(item, dict):
@@ -160,9 +119,9 @@ class _Import(ProfileSections, SourceAliasSection):
         if not value:
             self.problems.append(f"{where}: name the {what}.")
             return None
-        found = self.objects(model).filter(**lookup).first()
+        found = configuration_objects(model).filter(**lookup).first()
         if found is None and (section, str(value)) not in self.failed:
-            self.problems.append(f"{where}: there is no {what} {value!r} (neither in this document nor here).")
+            self.problems.append(f"{where}: there is no {what} {value!r} (neither in this file nor here).")
         return found
 
     def diff(self, instance: models.Model, values: dict[str, Any]) -> list[str]:
@@ -184,6 +143,10 @@ class _Import(ProfileSections, SourceAliasSection):
         database takes it, so what depends on it is validated too; the transaction is rolled
         back anyway because of the problem."""
         ok = True
+        if instance.pk is None and any(f.name == "organisation" for f in instance._meta.concrete_fields):
+            # A new object belongs to the organisation being configured (before its checks, which
+            # compare it with that organisation's other objects).
+            instance.organisation_id = configuration_organisation_id()
         try:
             clean(instance) if clean else instance.full_clean()
         except ValidationError as exc:
@@ -215,7 +178,7 @@ class _Import(ProfileSections, SourceAliasSection):
              also: dict[str, Any] | None = None, **save: Any):
         """Update or create one object with these attribute values; None if it failed. `also`
         is set with them but not compared (it follows from a compared value)."""
-        instance = self.objects(model).filter(**lookup).first()
+        instance = configuration_objects(model).filter(**lookup).first()
         existing = instance is not None
         changed = self.diff(instance, values) if existing else list(values)
         if existing and not changed:
@@ -223,8 +186,6 @@ class _Import(ProfileSections, SourceAliasSection):
             return instance
         if not existing:
             instance = model(**lookup)
-            if any(f.name == "organisation" for f in model._meta.concrete_fields):
-                instance.organisation_id = self.organisation_id
         for attr, value in {**values, **(also or {})}.items():
             setattr(instance, attr, value)
         self.record(label, key, instance if existing else None, changed, keymap)
@@ -233,27 +194,11 @@ class _Import(ProfileSections, SourceAliasSection):
     # -- servers ---------------------------------------------------------------------------
 
     def servers(self, where: str, item: Any) -> None:
-        allowed = {"slug", "secretsFromEnv", *SERVER_KEYS, *SERVER_CERTIFICATE_KEYS}
-        if isinstance(item, dict):
-            literal = sorted(set(item) & set(SERVER_SECRET_KEYS))
-            if literal:
-                self.failed.add(("servers", str(item.get("slug"))))
-                self.problems.append(
-                    f"{where} ({item.get('slug')}): secrets do not belong in a file ({', '.join(literal)}); "
-                    "name the environment variable to read them from in secretsFromEnv."
-                )
-                return
-        slug = self.shape(where, item, key="slug", allowed=allowed)
+        """A server as zgw-consumers' step describes it (`identifier` is the slug). A secret that is
+        absent (its `value_from` variable not set) keeps what is stored; one still missing is a notice."""
+        slug = self.shape(where, item, key="identifier",
+                          allowed={"identifier", *SERVER_KEYS, *SERVER_SECRET_KEYS, *SERVER_CERTIFICATE_KEYS})
         if slug is None:
-            self.failed.add(("servers", str(item.get("slug") if isinstance(item, dict) else None)))
-            return
-        secrets_from_env = item.get("secretsFromEnv") or {}
-        if not isinstance(secrets_from_env, dict) or set(secrets_from_env) - set(SERVER_SECRET_KEYS) or not all(
-            isinstance(v, str) and v for v in secrets_from_env.values()
-        ):
-            self.failed.add(("servers", slug))
-            self.problems.append(f"{where} ({slug}): secretsFromEnv maps {sorted(SERVER_SECRET_KEYS)} to "
-                                 "names of environment variables.")
             return
         values = values_with_defaults(Service, item, SERVER_KEYS)
         if values["api_root"] and not values["api_root"].endswith("/"):
@@ -269,20 +214,19 @@ class _Import(ProfileSections, SourceAliasSection):
             if len(certificates) == 1:
                 values[attr] = certificates[0]
             elif certificates:
-                self.failed.add(("servers", slug))
                 self.problems.append(f"{where} ({slug}): {key}: more than one certificate is labelled {label!r}.")
                 return
             else:
                 # Private keys never travel in a file: upload the certificate in the admin.
                 self.result.notices.append(
                     f"Server {slug} needs certificate {label!r} ({key}): upload it under Simple certmanager > "
-                    "Certificates with that label and import again."
+                    "Certificates with that label and run setup_configuration again."
                 )
                 values.pop(attr, None)
-        values.update({SERVER_SECRET_KEYS[k]: self.environ[v] for k, v in secrets_from_env.items() if self.environ.get(v)})
+        values.update({attr: item[key] for key, attr in SERVER_SECRET_KEYS.items() if item.get(key)})
         keymap = {**SERVER_KEYS, **SERVER_SECRET_KEYS, **SERVER_CERTIFICATE_KEYS}
         created = not Service.objects.filter(slug=slug).exists()
-        if not created and not self.objects(Service).filter(slug=slug).exists():
+        if not created and not configuration_objects(Service).filter(slug=slug).exists():
             # Slugs are unique in the whole installation: this one is another organisation's.
             self.failed.add(("servers", slug))
             self.problems.append(f"{where} ({slug}): this slug is taken; choose another.")
@@ -292,12 +236,11 @@ class _Import(ProfileSections, SourceAliasSection):
         if service is None:
             return
         if created and service.pk is not None:
-            server_owner_set(service, self.organisation_id)
+            server_owner_set(service, configuration_organisation_id())
         for key in server_secret_keys(service):
             if not getattr(service, SERVER_SECRET_KEYS[key]):
-                variable = secrets_from_env.get(key)
-                how = f"set {variable} and import again, or enter it" if variable else "enter it"
-                self.result.notices.append(f"Server {slug} still needs its {key}: {how} in the admin (Services).")
+                self.result.notices.append(f"Server {slug} still needs its {key}: set the environment variable "
+                                           "its value_from names and run again, or enter it in the admin (Services).")
 
     # -- purposes --------------------------------------------------------------------------
 
@@ -339,9 +282,8 @@ class _Import(ProfileSections, SourceAliasSection):
     # -- API clients -----------------------------------------------------------------------
 
     def api_clients(self, where: str, item: Any) -> None:
-        name = self.shape(where, item, key="name", allowed={"name", "defaultPurpose", "tokenFromEnv", *API_CLIENT_KEYS})
+        name = self.shape(where, item, key="name", allowed={"name", "defaultPurpose", "token", *API_CLIENT_KEYS})
         if name is None:
-            self.failed.add(("apiClients", str(item.get("name") if isinstance(item, dict) else None)))
             return
         values = values_with_defaults(ApiClient, item, API_CLIENT_KEYS)
         values["default_purpose"] = None
@@ -350,15 +292,11 @@ class _Import(ProfileSections, SourceAliasSection):
             if values["default_purpose"] is None:
                 self.failed.add(("apiClients", name))
                 return
-        variable = item.get("tokenFromEnv")
-        if variable is not None and (not isinstance(variable, str) or not variable):
-            self.problems.append(f"{where} ({name}): tokenFromEnv names an environment variable.")
-            self.failed.add(("apiClients", name))
-            return
-        token = self.environ.get(variable) if variable else None
-        if token is not None and len(token) < MIN_TOKEN_LENGTH:
-            self.problems.append(f"{where} ({name}): the token in {variable} is shorter than {MIN_TOKEN_LENGTH} "
-                                 "characters; use a long random value.")
+        token = item.get("token")
+        if token is not None and (not isinstance(token, str) or len(token) < MIN_TOKEN_LENGTH):
+            # Never the token itself in a problem: problems are printed and logged.
+            self.problems.append(f"{where} ({name}): token: shorter than {MIN_TOKEN_LENGTH} characters; use a long "
+                                 "random value.")
             self.failed.add(("apiClients", name))
             return
         keymap = {**API_CLIENT_KEYS, "defaultPurpose": "default_purpose", "token": "token_hash"}
@@ -366,12 +304,12 @@ class _Import(ProfileSections, SourceAliasSection):
         if token:
             values["token_hash"] = token_hash(token)
             also["token_hint"] = token[:8]
-        elif not self.objects(ApiClient).filter(name=name).exists():
+        elif not configuration_objects(ApiClient).filter(name=name).exists():
             # Nobody knows this random token: the client cannot call until it gets a known one.
             values["token_hash"] = token_hash(secrets.token_urlsafe(32))
             also["token_hint"] = "(none)"
-            how = f"set {variable} and import again, or use" if variable else "use"
-            self.result.notices.append(f"API client {name!r} has no token yet: {how} 'Make a new token' in the admin.")
+            self.result.notices.append(f"API client {name!r} has no token yet: set the environment variable its "
+                                       "token's value_from names and run again, or use 'Make a new token' in the admin.")
         self.flat(where, "apiClients", "API client", ApiClient, name, {"name": name}, values, keymap, also=also)
 
     # -- grants ----------------------------------------------------------------------------
@@ -440,7 +378,7 @@ class _Import(ProfileSections, SourceAliasSection):
             self.kept_grants.add(grant.pk)
 
     def prune_grants(self) -> None:
-        for grant in self.objects(Grant).exclude(pk__in=self.kept_grants).select_related(
+        for grant in configuration_objects(Grant).exclude(pk__in=self.kept_grants).select_related(
             "api_client", "group", "profile", "purpose"
         ).order_by("profile__name", "purpose__code", "pk"):
             label = f"{grant.kind}:{grant_principal_name(grant)}/{grant.profile.name}/{grant.purpose.code}"

@@ -1,4 +1,4 @@
-"""The profile and search-action sections of a configuration import: a profile's relation tree
+"""The profile and search-action steps of a configuration file: a profile's relation tree
 is compared in its canonical form and replaced as a whole when it differs."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from connectors.models import Source
 
 from profiles.definitions.models import Profile, Relation, SearchAction
 from profiles.definitions.portability import PROFILE_KEYS, RELATION_KEYS, profile_to_dict
-from profiles.configuration.document import SEARCH_ACTION_KEYS, Change, values_with_defaults
+from profiles.configuration.document import SEARCH_ACTION_KEYS, Change, configuration_objects, values_with_defaults
 
 
 class ProfileSections:
-    """The profiles and searchActions sections of `_Import` (importer.py), which provides
+    """The profiles and search actions of `ConfigurationRun` (importer.py), which provides
     `shape`, `ref`, `save`, `flat`, `problems`, `failed` and `result`."""
 
     # -- profiles --------------------------------------------------------------------------
@@ -28,7 +28,7 @@ class ProfileSections:
         if wanted is None:
             self.failed.add(("profiles", name))
             return
-        profile = self.objects(Profile).filter(name=name, draft_of__isnull=True).first()
+        profile = configuration_objects(Profile).filter(name=name, draft_of__isnull=True).first()
         if profile is not None:
             current = profile_to_dict(profile)["profile"]
             if current == wanted:
@@ -38,7 +38,7 @@ class ProfileSections:
             self.result.changes.append(Change("profile", name, "update", tuple(changed)))
         else:
             self.result.changes.append(Change("profile", name, "create"))
-            profile = Profile(name=name, organisation_id=self.organisation_id)
+            profile = Profile(name=name)
         for key, attr in PROFILE_KEYS.items():
             if key != "name":
                 setattr(profile, attr, wanted[key])

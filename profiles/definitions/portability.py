@@ -10,7 +10,7 @@ included, that an admin edits and previews; publishing it copies it over the liv
 name, same grants, version + 1).
 
 `profile_to_dict` gives the tree without search actions unless asked: the whole-configuration
-document (profiles/configuration/) carries search actions in a section of their own.
+file (profiles/configuration/) carries search actions in a step of their own.
 """
 
 from __future__ import annotations

@@ -12,15 +12,9 @@ class RegelingenConfig(AppConfig):
     verbose_name = _("Regelingen and prefill")
 
     def ready(self):
-        from profiles.configuration.sections import configuration_sections_register
-
         # Regelingen and prefill attributes are read through the short-lived configuration cache;
         # saving one in this process clears it at once (as for profiles).
-        from . import configuration, signals  # noqa: F401
-
-        # Their sections of the configuration document (`manage.py config_export`, `config_import`).
-        configuration_sections_register(names=configuration.SECTIONS, export=configuration.sections_export,
-                                        import_document=configuration.sections_import)
+        from . import signals  # noqa: F401
 
         # A regeling that needs consent needs it for its purpose: citizens can then give that consent.
         from profiles.consent.selectors import consent_purpose_need_register

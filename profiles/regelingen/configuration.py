@@ -1,23 +1,26 @@
-"""The regelingen and prefill attributes in the configuration document (`manage.py config_export`,
-`config_import`): the sections `regelingen` and `prefillAttributes`.
+"""The regelingen and prefill attributes in a setup_configuration file: the steps `iko_regelingen`
+and `iko_prefill_attributes` (setup_configuration.py), after IKO's core steps.
 
-    regelingen:
-    - name: bijzondere-bijstand
-      title: Bijzondere bijstand
-      profile: regelingen-toets          # by name, as everything in the document
-      purpose: proactieve-dienstverlening
-      criteria:                          # in order; a regeling holds when all of them do
-      - text: U bent 18 jaar of ouder.
-        expression: .persoon.leeftijd >= 18
-    prefillAttributes:
-    - {profile: aanvraagformulier, name: inkomen.brutoJaar, path: persoon.inkomen.brutoJaar, source: inkomensregister}
+    iko_regelingen_config_enable: true
+    iko_regelingen:
+      items:
+      - name: bijzondere-bijstand
+        title: Bijzondere bijstand
+        profile: regelingen-toets          # by name, as everything in the file
+        purpose: proactieve-dienstverlening
+        criteria:                          # in order; a regeling holds when all of them do
+        - text: U bent 18 jaar of ouder.
+          expression: .persoon.leeftijd >= 18
+    iko_prefill_attributes_config_enable: true
+    iko_prefill_attributes:
+      items:
+      - {profile: aanvraagformulier, name: inkomen.brutoJaar, path: persoon.inkomen.brutoJaar, source: inkomensregister}
 
-The app registers both sections with the configuration document when it is ready (apps.py,
-profiles/configuration/sections.py). The importer calls `sections_import` after its own sections
-(profiles, purposes and sources exist by then) with its running import, whose helpers validate,
-save and report exactly as for the other sections: every problem with its place in the document,
-nothing saved when there is one, nothing saved when nothing changed. A regeling's criteria are
-replaced as a whole when they differ. Nothing is deleted otherwise.
+This module writes and applies their items with the running step's `ConfigurationRun`
+(profiles/configuration/importer.py), whose helpers validate, save and report exactly as for the
+core steps: every problem with its place in the file, nothing saved when there is one, nothing
+saved when nothing changed. A regeling's criteria are replaced as a whole when they differ.
+Nothing is deleted otherwise.
 """
 
 from __future__ import annotations
@@ -28,13 +31,11 @@ from django.core.exceptions import ValidationError
 
 from connectors.models import Source
 from profiles.access.models import Purpose
-from profiles.configuration.document import values_with_defaults
+from profiles.configuration.document import configuration_objects, values_with_defaults
 from profiles.definitions.models import Profile
-from profiles.organisations.selectors import of_organisation
 
 from .models import Criterion, PrefillAttribute, Regeling
 
-SECTIONS = ("regelingen", "prefillAttributes")
 REGELING_KEYS = {
     "title": "title", "description": "description", "productUrl": "product_url", "uplCode": "upl_code",
     "needsConsent": "needs_consent", "enabled": "enabled", "order": "order",
@@ -61,34 +62,17 @@ def _prefill_to_dict(attribute: PrefillAttribute) -> dict[str, Any]:
             "source": attribute.source.name if attribute.source_id else None, "order": attribute.order}
 
 
-def sections_export(*, organisation_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Both sections of one organisation as plain data, in a stable order."""
-    regelingen = of_organisation(Regeling.objects.select_related("profile", "purpose"), organisation_id) \
-        .prefetch_related("criteria").order_by("name")
-    attributes = of_organisation(PrefillAttribute.objects.select_related("profile", "source"), organisation_id) \
-        .order_by("profile__name", "order", "name")
-    return {
-        "regelingen": [_regeling_to_dict(r) for r in regelingen],
-        "prefillAttributes": [_prefill_to_dict(a) for a in attributes],
-    }
+def regelingen_export() -> list[dict[str, Any]]:
+    regelingen = configuration_objects(Regeling).select_related("profile", "purpose").prefetch_related("criteria").order_by("name")
+    return [_regeling_to_dict(r) for r in regelingen]
+
+
+def prefill_attributes_export() -> list[dict[str, Any]]:
+    attributes = configuration_objects(PrefillAttribute).select_related("profile", "source").order_by("profile__name", "order", "name")
+    return [_prefill_to_dict(a) for a in attributes]
 
 
 # --- import ----------------------------------------------------------------------------------
-
-
-def sections_import(run, document: dict[str, Any]) -> None:
-    """Import both sections with `run`, the configuration importer's running import."""
-    for section, importer, key in (
-        ("regelingen", _regeling_import, lambda i: i.get("name")),
-        ("prefillAttributes", _prefill_import, lambda i: f"{i.get('profile')}/{i.get('name')}"),
-    ):
-        items = document.get(section) or []
-        keys = [key(item) for item in items if isinstance(item, dict)]
-        duplicates = sorted({str(k) for k in keys if k is not None and keys.count(k) > 1})
-        if duplicates:
-            run.problems.append(f"{section}: listed more than once: {', '.join(duplicates)}.")
-        for index, item in enumerate(items):
-            importer(run, f"{section}[{index}]", item)
 
 
 def _criteria_wanted(run, where: str, name: str, items: Any) -> list[tuple[str, str]] | None:
@@ -109,7 +93,7 @@ def _criteria_wanted(run, where: str, name: str, items: Any) -> list[tuple[str, 
     return wanted
 
 
-def _regeling_import(run, where: str, item: Any) -> None:
+def regeling_import(run, where: str, item: Any) -> None:
     name = run.shape(where, item, key="name", allowed={"name", "profile", "purpose", "criteria", *REGELING_KEYS})
     if name is None:
         return
@@ -121,7 +105,7 @@ def _regeling_import(run, where: str, item: Any) -> None:
     keymap = {**REGELING_KEYS, "profile": "profile", "purpose": "purpose", "criteria": "criteria"}
     values = values_with_defaults(Regeling, item, REGELING_KEYS)
     values.update(profile=profile, purpose=purpose)
-    regeling = run.objects(Regeling).filter(name=name).first()
+    regeling = configuration_objects(Regeling).filter(name=name).first()
     existing = regeling is not None
     changed = run.diff(regeling, values) if existing else list(values)
     if existing and [(c.text, c.expression) for c in regeling.criteria.all()] != criteria:
@@ -129,7 +113,7 @@ def _regeling_import(run, where: str, item: Any) -> None:
     run.record("regeling", name, regeling if existing else None, changed, keymap)
     if existing and not changed:
         return
-    regeling = regeling or Regeling(name=name, organisation_id=run.organisation_id)
+    regeling = regeling or Regeling(name=name)
     for attr, value in values.items():
         setattr(regeling, attr, value)
     run.save(where, "regelingen", name, regeling, keymap=keymap)
@@ -142,7 +126,7 @@ def _regeling_import(run, where: str, item: Any) -> None:
                  clean=lambda c: c.full_clean(exclude=["regeling"]))
 
 
-def _prefill_import(run, where: str, item: Any) -> None:
+def prefill_attribute_import(run, where: str, item: Any) -> None:
     name = run.shape(where, item, key="name", allowed={"profile", "name", *PREFILL_KEYS})
     if name is None:
         return

@@ -1,9 +1,11 @@
-"""The whole configuration as a file: export, import into an empty database, no secrets, dry runs,
-refusals that list every problem, and re-imports that change nothing (profiles/configuration/)."""
+"""The whole configuration as a setup_configuration file, step by step: export, apply to an empty
+database, no secrets, refusals that list every problem with its place, all or nothing across the
+steps, and runs that change nothing the second time (profiles/configuration/)."""
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 import pytest
@@ -38,8 +40,8 @@ from profiles.configuration.document import (
     SOURCE_KEYS,
     ConfigurationInvalid,
 )
+from profiles.configuration.apply import configuration_apply
 from profiles.configuration.export import configuration_export, configuration_to_dict
-from profiles.configuration.importer import configuration_import
 from profiles.models import Grant, Profile, Purpose, Relation, SearchAction
 
 KVK_KEY = "kvk-api-key-that-must-never-leave"
@@ -163,15 +165,28 @@ def _wipe() -> None:
     Group.objects.all().delete()
 
 
+def apply(document: dict | str, **kwargs):
+    return configuration_apply(text=document if isinstance(document, str) else yaml.safe_dump(document), **kwargs)
+
+
+def items(document: dict, namespace: str) -> list[dict]:
+    return document[namespace]["services" if namespace == "zgw_consumers" else "items"]
+
+
+def _grant_label(grant: dict) -> str:
+    principal = {"api_client": "apiClient", "group": "group", "role": "role", "self_service": "portalClientId"}
+    return f"{grant['kind']}:{grant[principal[grant['kind']]]}/{grant['profile']}/{grant['purpose']}"
+
+
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
-def test_export_then_import_into_an_empty_database_gives_the_same_configuration(configured, fmt, monkeypatch):
+def test_export_wipe_apply_and_export_again_gives_the_same_file(configured, fmt, monkeypatch):
     for name, value in SECRET_ENV.items():
         monkeypatch.setenv(name, value)
     exported = configuration_export(fmt=fmt)
     _wipe()
-    assert configuration_to_dict()["profiles"] == []
+    assert configuration_to_dict()["iko_profiles"] == {"items": []}
 
-    result = configuration_import(text=exported)
+    result = apply(exported)
 
     assert configuration_export(fmt=fmt) == exported
     assert {c.action for c in result.changes} == {"create"}
@@ -183,9 +198,22 @@ def test_export_then_import_into_an_empty_database_gives_the_same_configuration(
     assert Relation.objects.get(name="zaken").parent.name == "persoon"
     assert Group.objects.filter(name="kcc").exists()
     assert result.notices == [
-        "API client 'Portal' has no token yet: set IKO_API_CLIENT_PORTAL_TOKEN and import again, or use "
-        "'Make a new token' in the admin."
+        "API client 'Portal' has no token yet: set the environment variable its token's value_from names and run "
+        "again, or use 'Make a new token' in the admin."
     ]
+
+
+def test_the_exported_file_enables_every_step_in_the_order_they_run(configured):
+    document = configuration_to_dict()
+
+    assert list(document) == [
+        "zgw_consumers_config_enable", "zgw_consumers", "iko_purposes_config_enable", "iko_purposes",
+        "iko_sources_config_enable", "iko_sources", "iko_profiles_config_enable", "iko_profiles",
+        "iko_search_actions_config_enable", "iko_search_actions", "iko_api_clients_config_enable", "iko_api_clients",
+        "iko_grants_config_enable", "iko_grants", "iko_regelingen_config_enable", "iko_regelingen",
+        "iko_prefill_attributes_config_enable", "iko_prefill_attributes",
+    ]
+    assert all(document[key] is True for key in document if key.endswith("_config_enable"))
 
 
 def test_no_secret_token_or_private_key_ever_appears_in_an_export(configured):
@@ -199,10 +227,11 @@ def test_no_secret_token_or_private_key_ever_appears_in_an_export(configured):
         assert "PRIVATE KEY" not in text
         assert "fernet:" not in text  # nor the encrypted form the database holds
     document = configuration_to_dict()
-    for server in document["servers"]:
-        assert not set(server) & {"secret", "headerValue", "header_value"}
-    kvk = next(s for s in document["servers"] if s["slug"] == "kvk")
-    assert kvk["secretsFromEnv"] == {"headerValue": "IKO_SERVER_KVK_HEADER_VALUE"}
+    kvk = next(s for s in items(document, "zgw_consumers") if s["identifier"] == "kvk")
+    assert kvk["header_value"] == {"value_from": {"env": "IKO_SERVER_KVK_HEADER_VALUE", "required": False}}
+    assert "secret" not in kvk
+    client = next(c for c in items(document, "iko_api_clients") if c["name"] == "Case system")
+    assert client["token"] == {"value_from": {"env": "IKO_API_CLIENT_CASE_SYSTEM_TOKEN", "required": False}}
 
 
 def test_every_field_of_the_models_is_exported_or_deliberately_left_out(db):
@@ -226,167 +255,246 @@ def test_every_field_of_the_models_is_exported_or_deliberately_left_out(db):
         *GRANT_KEYS.values(), *GRANT_DATE_KEYS.values()}
 
 
-def test_importing_the_same_file_again_changes_nothing(configured, monkeypatch):
+def test_running_the_same_file_again_changes_nothing(configured, monkeypatch):
     monkeypatch.setenv("IKO_API_CLIENT_CASE_SYSTEM_TOKEN", CLIENT_TOKEN)
     exported = configuration_export()
     _wipe()
-    configuration_import(text=exported)
+    apply(exported)
     versions = dict(Profile.objects.values_list("name", "version"))
     relation_ids = set(Relation.objects.values_list("pk", flat=True))
+    grant_ids = set(Grant.objects.values_list("pk", flat=True))
 
-    again = configuration_import(text=exported)
+    again = apply(exported)
 
     assert again.changed == []
     assert {c.action for c in again.changes} == {"unchanged"}
     assert dict(Profile.objects.values_list("name", "version")) == versions
     assert set(Relation.objects.values_list("pk", flat=True)) == relation_ids
+    assert set(Grant.objects.values_list("pk", flat=True)) == grant_ids
     assert configuration_export() == exported
 
 
+def test_each_step_updates_what_differs_and_only_that(configured):
+    document = configuration_to_dict()
+    items(document, "zgw_consumers")[0]["timeout"] = 3
+    items(document, "iko_purposes")[0]["name"] = "Klantcontact (nieuw)"
+    next(s for s in items(document, "iko_sources") if s["name"] == "zaken")["timeout"] = 6.0
+    items(document, "iko_profiles")[0]["relations"][0]["maxCalls"] = 5
+    items(document, "iko_search_actions")[0]["title"] = "Zoeken op BSN"
+    items(document, "iko_api_clients")[0]["oin"] = "00000009999999990000"
+    items(document, "iko_grants")[0]["enabled"] = False
+    version = Profile.objects.get().version
+
+    result = apply(document)
+
+    assert [str(c) for c in result.changed] == [
+        "update server brp: timeout",
+        "update purpose klantcontact: name",
+        "update source zaken: timeout",
+        "update profile klantbeeld: relations",
+        "update search action klantbeeld/op-bsn: title",
+        "update API client Case system: oin",
+        f"update grant {_grant_label(items(document, 'iko_grants')[0])}: enabled",
+    ]
+    assert Profile.objects.get().version == version + 1
+    assert Relation.objects.get(name="persoon").max_calls == 5
+    assert configuration_to_dict() == document
+
+
 def test_an_existing_server_keeps_its_secret_when_the_variable_is_not_set(configured):
-    exported = configuration_export()
-    result = configuration_import(text=exported)
+    result = apply(configuration_export())
     assert result.changed == []
     assert Service.objects.get(slug="kvk").header_value == KVK_KEY
     assert Service.objects.get(slug="zaken").secret == ZAKEN_SECRET
     assert result.notices == []
 
 
-def test_the_import_names_the_servers_and_clients_that_still_need_a_secret(configured):
+def test_a_run_names_the_servers_and_clients_that_still_need_a_secret(configured, caplog):
     exported = configuration_export()
     _wipe()
     Certificate.objects.all().delete()
-    result = configuration_import(text=exported)
+    with caplog.at_level(logging.WARNING, logger="profiles.configuration.steps"):
+        result = apply(exported)
     text = "\n".join(result.notices)
-    for needs in ("Server brp still needs its headerValue: set IKO_SERVER_BRP_HEADER_VALUE",
-                  "Server kvk still needs its headerValue: set IKO_SERVER_KVK_HEADER_VALUE",
-                  "Server zaken still needs its secret: set IKO_SERVER_ZAKEN_SECRET",
+    for needs in ("Server brp still needs its header_value",
+                  "Server kvk still needs its header_value",
+                  "Server zaken still needs its secret",
                   "Server catalogi still needs its secret",
                   "API client 'Case system' has no token yet",
                   "Server brp needs certificate 'iko-mtls-client'"):
         assert needs in text
     assert "idp" not in text  # no authentication, nothing missing
     assert Service.objects.get(slug="kvk").header_value == ""
+    assert "zgw_consumers: needs attention: Server kvk still needs its header_value" in caplog.text
 
 
-def test_a_secret_from_the_environment_replaces_the_one_stored(configured, monkeypatch):
+def test_a_secret_from_the_environment_replaces_the_one_stored_and_is_never_reported(configured, monkeypatch):
     monkeypatch.setenv("IKO_SERVER_KVK_HEADER_VALUE", "a-new-key")
-    result = configuration_import(text=configuration_export())
-    assert [str(c) for c in result.changed] == ["update server kvk: headerValue"]
+    result = apply(configuration_export())
+    assert [str(c) for c in result.changed] == ["update server kvk: header_value"]
     assert Service.objects.get(slug="kvk").header_value == "a-new-key"
     assert "a-new-key" not in "\n".join(map(str, result.changes)) + "\n".join(result.notices)
 
 
-def test_a_dry_run_reports_the_changes_and_changes_nothing(configured):
+def test_a_required_variable_that_is_not_set_is_refused_with_its_name(configured):
+    document = configuration_to_dict()
+    items(document, "zgw_consumers")[0]["api_root"] = {"value_from": {"env": "IKO_TEST_UNSET_BRP_ROOT"}}
+
+    with pytest.raises(ConfigurationInvalid, match="Required environment variable 'IKO_TEST_UNSET_BRP_ROOT' not found"):
+        apply(document)
+
+
+def test_any_value_can_come_from_the_environment(db, monkeypatch):
+    monkeypatch.setenv("BRP_ROOT", "http://127.0.0.1:5010/haalcentraal/api/brp/")
+    monkeypatch.setenv("BRP_KEY", "k")
+    text = """
+zgw_consumers_config_enable: true
+zgw_consumers:
+  services:
+  - identifier: brp
+    label: BRP
+    api_type: orc
+    api_root: {value_from: {env: BRP_ROOT}}
+    auth_type: api_key
+    header_key: X-Api-Key
+    header_value: {value_from: {env: BRP_KEY}}
+"""
+    apply(text)
+
+    service = Service.objects.get(slug="brp")
+    assert service.api_root == "http://127.0.0.1:5010/haalcentraal/api/brp/" and service.header_value == "k"
+
+
+def test_a_failing_later_step_rolls_back_every_earlier_one(configured):
+    """All or nothing across the steps: a purpose, a server and a profile change, then the grants
+    step fails; django-setup-configuration rolls back its one transaction."""
     before = configuration_export()
     document = yaml.safe_load(before)
-    document["purposes"][0]["name"] = "Klantcontact (nieuw)"
-    document["profiles"][0]["relations"][0]["maxCalls"] = 5
-    document["servers"].append({"slug": "bag", "label": "BAG", "apiType": "orc",
-                                "apiRoot": "https://bag.example.org/api", "authType": "no_auth"})
-    document["grants"][0]["enabled"] = False
+    items(document, "iko_purposes")[0]["name"] = "Klantcontact (nieuw)"
+    items(document, "iko_profiles")[0]["relations"][0]["maxCalls"] = 5
+    items(document, "zgw_consumers").append({"identifier": "bag", "label": "BAG", "api_type": "orc",
+                                             "api_root": "https://bag.example.org/api", "auth_type": "no_auth"})
+    items(document, "iko_grants")[0]["purpose"] = "no-such-purpose"
     versions = dict(Profile.objects.values_list("name", "version"))
 
-    result = configuration_import(text=yaml.safe_dump(document), dry_run=True)
+    with pytest.raises(ConfigurationInvalid) as refused:
+        apply(document)
 
-    assert [str(c) for c in result.changed] == [
-        "create server bag",
-        "update purpose klantcontact: name",
-        "update profile klantbeeld: relations",
-        f"update grant {_grant_label(document['grants'][0])}: enabled",
-    ]
+    assert refused.value.problems == [
+        "iko_grants.items[0]: there is no purpose 'no-such-purpose' (neither in this file nor here)."]
     assert configuration_export() == before
     assert dict(Profile.objects.values_list("name", "version")) == versions
-    assert result.summary().startswith("Would create 1, update 3")
+    assert not Service.objects.filter(slug="bag").exists()
 
 
-def _grant_label(grant: dict) -> str:
-    principal = {"api_client": "apiClient", "group": "group", "role": "role", "self_service": "portalClientId"}
-    return f"{grant['kind']}:{grant[principal[grant['kind']]]}/{grant['profile']}/{grant['purpose']}"
-
-
-def test_an_invalid_file_is_refused_with_every_problem_listed_and_nothing_changed(configured):
+def test_values_of_the_wrong_shape_are_refused_before_any_step_runs_with_their_path(configured):
     before = configuration_export()
     document = yaml.safe_load(before)
-    document["servers"][0]["apiType"] = "telex"
-    document["servers"][1]["headerValue"] = "a-literal-secret"
-    document["sources"].append({"name": "bag", "connector": "no-such-connector", "server": "kvk"})
-    next(s for s in document["sources"] if s["name"] == "zaken")["options"] = {"max_zaken": -1}
-    document["profiles"][0]["relations"][0]["operation"] = "ZoekMetPostcode"
-    document["profiles"][0]["relations"][0]["relations"][0]["inputExpression"] = ".bsn |||"
-    document["searchActions"][0]["columns"] = []
-    document["grants"][0]["purpose"] = "no-such-purpose"
-    document["profiles"][0]["outputTransform"] = ""  # so grant paths are checked against the profile
-    document["grants"][1]["fields"] = ["persoon.iban"]
-    document["purposes"][0]["brpVerwerking"] = "a@b@c"
-    document["servers"][3]["timeout"] = "soon"
-    document["profiles"][0]["relations"][0]["relations"][0]["maxCalls"] = "many"
+    items(document, "zgw_consumers")[0]["api_type"] = "telex"
+    items(document, "zgw_consumers")[3]["timeout"] = "soon"
+    items(document, "iko_profiles")[0]["relations"][0]["relations"][0]["maxCalls"] = "many"
+    items(document, "iko_sources")[0]["colour"] = "red"
+    items(document, "iko_grants")[0]["validFrom"] = "next tuesday"
+    items(document, "iko_purposes")[0]["code"] = None
 
     with pytest.raises(ConfigurationInvalid) as refused:
-        configuration_import(text=yaml.safe_dump(document))
+        apply(document)
+
+    problems = [p.split(":")[0] for p in refused.value.problems]
+    assert problems == [
+        "zgw_consumers.services.0.api_type", "zgw_consumers.services.3.timeout", "iko_purposes.items.0.code",
+        "iko_sources.items.0.colour", "iko_profiles.items.0.relations.0.relations.0.maxCalls",
+        "iko_grants.items.0.validFrom",
+    ]
+    assert configuration_export() == before
+
+
+def test_what_the_admin_would_refuse_is_refused_with_every_problem_listed_and_nothing_changed(configured):
+    before = configuration_export()
+    document = yaml.safe_load(before)
+    items(document, "iko_sources").append({"name": "bag", "connector": "no-such-connector", "server": "kvk"})
+    next(s for s in items(document, "iko_sources") if s["name"] == "zaken")["options"] = {"max_zaken": -1}
+    items(document, "iko_profiles")[0]["relations"][0]["operation"] = "ZoekMetPostcode"
+    items(document, "iko_profiles")[0]["relations"][0]["relations"][0]["inputExpression"] = ".bsn |||"
+    items(document, "iko_search_actions")[0]["columns"] = []
+    items(document, "iko_grants")[0]["purpose"] = "no-such-purpose"
+    items(document, "iko_purposes")[0]["brpVerwerking"] = "a@b@c"
+
+    with pytest.raises(ConfigurationInvalid) as refused:
+        apply(document)
 
     problems = "\n".join(refused.value.problems)
     for expected in (
-        "servers[0] (brp): apiType: Value 'telex' is not a valid choice.",
-        "servers[1] (catalogi): secrets do not belong in a file (headerValue)",
-        "sources[3] (bag): connector: No connector 'no-such-connector' is installed",
+        "iko_purposes.items[0] (klantcontact): brpVerwerking: Use at most one '@'",
+        "iko_sources.items[3] (bag): connector: No connector 'no-such-connector' is installed",
         "operation: BRP Personen has no operation 'ZoekMetPostcode'",
         "klantbeeld.zaken): inputExpression: This JQ expression does not compile",
-        "searchActions[0] (klantbeeld/op-bsn): columns: This field cannot be blank. Give at least one column",
-        "grants[0]: there is no purpose 'no-such-purpose'",
-        "grants[1] (group:kcc/klantbeeld/klantcontact): fields: Narrow only to fields the profile releases",
-        "purposes[0] (klantcontact): brpVerwerking: Use at most one '@'",
-        "servers[3] (kvk): timeout: “soon” value must be an integer.",
-        "klantbeeld.zaken): maxCalls: “many” value must be an integer.",
+        "iko_search_actions.items[0] (klantbeeld/op-bsn): columns: This field cannot be blank. Give at least one column",
+        "iko_grants.items[0]: there is no purpose 'no-such-purpose'",
     ):
         assert expected in problems, f"{expected!r} not in:\n{problems}"
-    assert "max_zaken" in problems
-    assert len(refused.value.problems) >= 10
+    assert "iko_sources.items[2] (zaken): options: Option max_zaken must be from 1 to 1000" in problems
     assert configuration_export() == before
 
 
 @pytest.mark.parametrize("text, words", [
     ("- just a list", "must be a mapping"),
-    ("formatVersion: 2\nservers: []", "formatVersion: expected 1, found 2"),
-    ("formatVersion: 1\nprofile: {name: x}", "Unknown sections ['profile']"),
-    ("formatVersion: 1\nservers: {slug: x}", "servers: must be a list"),
-    ("formatVersion: 1\nservers: [{slug: a, label: A, apiType: orc, apiRoot: 'https://a/', color: red}]",
-     "unknown keys ['color']"),
-    ("formatVersion: 1\npurposes: [{code: a, name: A}, {code: a, name: B}]", "purposes: listed more than once: a"),
-    ("formatVersion: 1\n{unclosed", "Not valid YAML or JSON"),
+    ("iko_profile: {items: []}\niko_purposes_config_enable: true", "Unknown keys ['iko_profile']"),
+    ("iko_purposes: {items: []}", "iko_purposes is given but iko_purposes_config_enable is not"),
+    ("iko_purposes_config_enable: false\niko_purposes: {items: []}", "No step is enabled"),
+    ("zgw_consumers_config_enable: true\nzgw_consumers: {services: {identifier: x}}",
+     "zgw_consumers.services: Input should be a valid list"),
+    ("iko_purposes_config_enable: true\niko_purposes: {items: [{code: a, name: A}, {code: a, name: B}]}",
+     "iko_purposes.items: listed more than once: a"),
+    ("{unclosed", "Not valid YAML"),
+    ("formatVersion: 1\npurposes: []", "config_convert"),
 ])
-def test_malformed_documents_are_refused_with_a_readable_reason(db, text, words):
+def test_malformed_files_are_refused_with_a_readable_reason(db, text, words):
     with pytest.raises(ConfigurationInvalid, match=words.replace("[", r"\[").replace("]", r"\]")):
-        configuration_import(text=text)
+        apply(text)
     assert not Purpose.objects.exists() and not Service.objects.exists()
 
 
-def test_a_hand_written_file_needs_only_what_differs_from_the_defaults(db, monkeypatch):
-    monkeypatch.setenv("IKO_SERVER_BRP_HEADER_VALUE", "gateway-key")
-    monkeypatch.setenv("IKO_VALTIMO_TOKEN", "iko_" + "v" * 40)
-    text = """
-formatVersion: 1
-servers:
-  - {slug: brp, label: BRP, apiType: orc, apiRoot: "https://brp.example.org/haalcentraal/api/brp",
-     authType: api_key, headerKey: X-Api-Key, secretsFromEnv: {headerValue: IKO_SERVER_BRP_HEADER_VALUE}}
-purposes:
+HAND_WRITTEN = """
+zgw_consumers_config_enable: true
+zgw_consumers:
+  services:
+  - {identifier: brp, label: BRP, api_type: orc, api_root: "https://brp.example.org/haalcentraal/api/brp",
+     auth_type: api_key, header_key: X-Api-Key, header_value: {value_from: {env: IKO_SERVER_BRP_HEADER_VALUE}}}
+iko_purposes_config_enable: true
+iko_purposes:
+  items:
   - {code: klantcontact, name: Klantcontact}
-sources:
+iko_sources_config_enable: true
+iko_sources:
+  items:
   - {name: brp, connector: brp, server: brp}
-profiles:
+iko_profiles_config_enable: true
+iko_profiles:
+  items:
   - name: klantbeeld
     title: Klantbeeld
     subjectTypes: [bsn]
     status: active
     relations:
-      - {name: persoon, source: brp, operation: RaadpleegMetBurgerservicenummer, fields: [naam.volledigeNaam]}
-apiClients:
-  - {name: Valtimo, defaultPurpose: klantcontact, tokenFromEnv: IKO_VALTIMO_TOKEN}
-grants:
+    - {name: persoon, source: brp, operation: RaadpleegMetBurgerservicenummer, fields: [naam.volledigeNaam]}
+iko_api_clients_config_enable: true
+iko_api_clients:
+  items:
+  - {name: Valtimo, defaultPurpose: klantcontact, token: {value_from: {env: IKO_VALTIMO_TOKEN}}}
+iko_grants_config_enable: true
+iko_grants:
+  items:
   - {apiClient: Valtimo, profile: klantbeeld, purpose: klantcontact}
   - {kind: role, role: kcc, profile: klantbeeld, purpose: klantcontact, validFrom: "2026-01-01T00:00:00+01:00"}
 """
-    result = configuration_import(text=text)
+
+
+def test_a_hand_written_file_needs_only_what_differs_from_the_defaults(db, monkeypatch):
+    monkeypatch.setenv("IKO_SERVER_BRP_HEADER_VALUE", "gateway-key")
+    monkeypatch.setenv("IKO_VALTIMO_TOKEN", "iko_" + "v" * 40)
+
+    result = apply(HAND_WRITTEN)
 
     assert result.notices == []
     service = Service.objects.get(slug="brp")
@@ -395,82 +503,65 @@ grants:
     grant = Grant.objects.get(kind="role")
     assert grant.valid_from == datetime(2025, 12, 31, 23, 0, tzinfo=dt_timezone.utc)
     assert ApiClient.objects.get().token_hash == token_hash("iko_" + "v" * 40)
-    assert configuration_import(text=text).changed == []
+    assert apply(HAND_WRITTEN).changed == []
 
 
-def test_a_short_token_in_the_environment_is_refused(db, monkeypatch):
+def test_a_short_token_in_the_environment_is_refused_without_showing_it(db, monkeypatch):
     monkeypatch.setenv("IKO_SHORT", "iko_short")
-    with pytest.raises(ConfigurationInvalid, match="shorter than 32"):
-        configuration_import(text="formatVersion: 1\napiClients: [{name: X, tokenFromEnv: IKO_SHORT}]")
+    with pytest.raises(ConfigurationInvalid, match="shorter than 32") as refused:
+        apply("iko_api_clients_config_enable: true\n"
+              "iko_api_clients: {items: [{name: X, token: {value_from: {env: IKO_SHORT}}}]}")
+    assert "iko_short" not in str(refused.value)
 
 
-def test_the_management_commands_round_trip_and_dry_run(configured, tmp_path, capsys):
+def test_setup_configuration_applies_what_config_export_wrote(configured, tmp_path, capsys):
     call_command("config_export", "--format", "json", "--output", str(tmp_path / "c.json"))
     exported = (tmp_path / "c.json").read_text()
-    assert json.loads(exported)["kind"] == "iko-configuration"
+    assert json.loads(exported)["iko_profiles_config_enable"] is True
     _wipe()
 
-    call_command("config_import", str(tmp_path / "c.json"), "--dry-run")
-    out = capsys.readouterr().out
-    assert "would create server kvk" in out and "dry run: nothing was changed" in out
+    call_command("setup_configuration", "--yaml-file", str(tmp_path / "c.json"), "--validate-only")
+    assert "Valid configuration settings found for all steps." in capsys.readouterr().out
     assert not Service.objects.exists()
 
-    call_command("config_import", str(tmp_path / "c.json"))
-    out = capsys.readouterr().out
-    assert "create profile klantbeeld" in out and "needs attention: Server kvk still needs its headerValue" in out
+    call_command("setup_configuration", "--yaml-file", str(tmp_path / "c.json"))
+    assert "Configuration completed." in capsys.readouterr().out
     call_command("config_export", "--format", "json")
     assert capsys.readouterr().out == exported
 
 
-def test_the_import_command_lists_every_problem_and_fails(configured, tmp_path):
+def test_setup_configuration_lists_the_problems_of_a_failing_step_and_changes_nothing(configured, tmp_path, capsys):
     document = configuration_to_dict()
-    document["sources"][0]["server"] = "nowhere"
-    document["purposes"][0]["code"] = "not a slug"
+    items(document, "iko_sources")[0]["server"] = "nowhere"
+    items(document, "iko_purposes")[0]["code"] = "not a slug"
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(document))
-    with pytest.raises(CommandError) as refused:
-        call_command("config_import", str(tmp_path / "bad.yaml"))
-    message = str(refused.value)
-    assert message.startswith("Nothing was imported; the document has")
-    assert "sources[0]: there is no server 'nowhere'" in message
-    assert "purposes[0] (not a slug): code:" in message
+    before = configuration_export()
+
+    with pytest.raises(CommandError, match="All database changes have been rolled back"):
+        call_command("setup_configuration", "--yaml-file", str(tmp_path / "bad.yaml"))
+
+    assert "iko_purposes.items[0] (not a slug): code:" in capsys.readouterr().err
+    assert configuration_export() == before
 
 
-def test_variables_in_the_file_are_filled_in_from_the_environment_given(db):
-    text = """
-formatVersion: 1
-servers:
-  - {slug: brp, label: "BRP ($${literal})", apiType: orc, apiRoot: "${BRP_ROOT}/haalcentraal/api/brp/",
-     authType: api_key, headerKey: X-Api-Key, secretsFromEnv: {headerValue: BRP_KEY}}
-"""
-    environ = {"BRP_ROOT": "http://127.0.0.1:5010", "BRP_KEY": "k"}
-    configuration_import(text=text, environ=environ)
-
-    service = Service.objects.get(slug="brp")
-    assert service.api_root == "http://127.0.0.1:5010/haalcentraal/api/brp/" and service.header_value == "k"
-    assert service.label == "BRP (${literal})"
-    # The export escapes it again, so export -> import keeps the literal text.
-    exported = configuration_export()
-    assert "BRP ($${literal})" in exported
-    assert configuration_import(text=exported, environ={}).changed == []
-
-    with pytest.raises(ConfigurationInvalid, match=r"servers\[0\].apiRoot: uses \$\{BRP_ROOT\}, which is not set"):
-        configuration_import(text=text, environ={})
+def test_setup_configuration_refuses_a_file_whose_step_is_not_enabled(db, tmp_path):
+    (tmp_path / "c.yaml").write_text("iko_purposes:\n  items: [{code: a, name: A}]\n")
+    with pytest.raises(CommandError, match="iko_purposes is given but iko_purposes_config_enable is not"):
+        call_command("setup_configuration", "--yaml-file", str(tmp_path / "c.yaml"))
+    assert not Purpose.objects.exists()
 
 
 def test_pruning_deletes_the_grants_the_file_does_not_list_and_only_then(configured):
     document = configuration_to_dict()
-    kept = document["grants"][1:]
-    removed = document["grants"][0]
-    document["grants"] = kept
-    text = yaml.safe_dump(document)
+    removed, *kept = items(document, "iko_grants")
+    document["iko_grants"]["items"] = kept
 
-    assert configuration_import(text=text).changed == []  # without pruning nothing is deleted
+    assert apply(document).changed == []  # without pruning nothing is deleted
     assert Grant.objects.count() == 4
 
-    result = configuration_import(text=text, prune_grants=True)
+    document["iko_grants"]["prune"] = True
+    result = apply(document)
 
     assert [str(c) for c in result.changed] == [f"delete grant {_grant_label(removed)}"]
     assert Grant.objects.count() == 3
-    assert configuration_to_dict()["grants"] == kept
-    with pytest.raises(ConfigurationInvalid, match="pruning grants needs a grants section"):
-        configuration_import(text="formatVersion: 1\npurposes: []", prune_grants=True)
+    assert items(configuration_to_dict(), "iko_grants") == kept

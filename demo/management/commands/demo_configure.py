@@ -4,7 +4,8 @@ that run elsewhere (`manage.py demo_sources` on HOST), and the demo admin user.
 The one-off configuration service of docker-compose.yml: what `manage.py demo` does after starting
 its own sources, for sources in another container. The API roots are those `demo_sources` serves
 on HOST at the same ports (`--<source>-port` / `IKO_DEMO_<SOURCE>_PORT`, demo/sources.py); the
-import is the code of `manage.py config_import` (demo/config.py). Idempotent: running it again
+configuration is applied with the steps of `manage.py setup_configuration` (demo/config.py).
+Idempotent: running it again
 changes nothing. It loads the public demo token and the admin user `admin` (password
 `IKO_DEMO_ADMIN_PASSWORD`, default `admin`), so it refuses to run with `IKO_ENV=production`.
 """

@@ -1,15 +1,16 @@
-"""`manage.py config_export [--format yaml|json] [--output FILE]`: the whole configuration as one
-document (servers without secrets, purposes, sources, profiles, search actions, API clients without
-tokens, grants) of one organisation (`--organisation`, by short name or OIN; the default one without
-it). See profiles/configuration/."""
+"""`manage.py config_export [--format yaml|json] [--output FILE] [--organisation NAME]`: the whole
+configuration of one organisation as one file for `manage.py setup_configuration --yaml-file`
+(servers without secrets, purposes, sources, profiles, search actions, API clients without tokens,
+grants, regelingen, prefill attributes). `--organisation` takes the organisation's short name or
+OIN; without it, the default organisation. See profiles/configuration/."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles.organisations.selectors import organisation_get
-
+from profiles.configuration.document import configuration_organisation
 from profiles.configuration.export import configuration_export
+from profiles.organisations.selectors import organisation_get
 
 
 def organisation_id_named(key: str | None) -> int | None:
@@ -23,7 +24,7 @@ def organisation_id_named(key: str | None) -> int | None:
 
 
 class Command(BaseCommand):
-    help = "Export the whole configuration (never secrets or tokens) as YAML or JSON."
+    help = "Export the whole configuration (never secrets or tokens) as a setup_configuration file."
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", help="the organisation's short name or OIN (default: the default one)")
 
     def handle(self, *args, format: str, output: Path | None, organisation: str | None = None, **options):
-        text = configuration_export(fmt=format, organisation_id=organisation_id_named(organisation))
+        with configuration_organisation(organisation_id_named(organisation)):
+            text = configuration_export(fmt=format)
         if output is None:
             self.stdout.write(text, ending="")
             return

@@ -1,12 +1,12 @@
-"""The sections `regelingen` and `prefillAttributes` of the configuration document: exported,
-imported idempotently, and checked as the admin checks them (every problem with its place)."""
+"""The steps `iko_regelingen` and `iko_prefill_attributes` of a setup_configuration file: exported,
+applied idempotently, and checked as the admin checks them (every problem with its place)."""
 
 import pytest
 import yaml
 
 from profiles.configuration.document import ConfigurationInvalid
 from profiles.configuration.export import configuration_export
-from profiles.configuration.importer import configuration_import
+from profiles.configuration.apply import configuration_apply
 from profiles.regelingen.models import Criterion, PrefillAttribute, Regeling
 
 
@@ -25,30 +25,30 @@ def exported() -> dict:
 def test_the_export_holds_the_regelingen_with_their_criteria_in_order_and_the_prefill_attributes(regelingen, attribute):
     document = exported()
 
-    bijstand = document["regelingen"][0]
+    bijstand = document["iko_regelingen"]["items"][0]
     assert (bijstand["name"], bijstand["profile"], bijstand["purpose"]) == (
         "bijzondere-bijstand", "regelingentoets", "proactieve-dienstverlening")
     assert [c["text"] for c in bijstand["criteria"]] == [
         "U bent 18 jaar of ouder.", "Uw inkomen is lager dan 24.000 euro.", "Uw vermogen is lager dan 7.605 euro."]
-    assert document["prefillAttributes"] == [{"profile": "regelingentoets", "name": "vermogen.bedrag",
+    assert document["iko_prefill_attributes"]["items"] == [{"profile": "regelingentoets", "name": "vermogen.bedrag",
                                               "path": "persoon.vermogen.bedrag", "source": "inkomensregister", "order": 0}]
 
 
-def test_importing_the_export_again_changes_nothing(regelingen, attribute):
+def test_applying_the_export_again_changes_nothing(regelingen, attribute):
     text = configuration_export()
     criteria = list(Criterion.objects.values_list("pk", flat=True))
 
-    result = configuration_import(text=text, environ={})
+    result = configuration_apply(text=text)
 
     assert result.changed == []
     assert list(Criterion.objects.values_list("pk", flat=True)) == criteria
 
 
-def test_an_import_replaces_the_criteria_of_a_regeling_when_they_differ(regelingen):
+def test_applying_replaces_the_criteria_of_a_regeling_when_they_differ(regelingen):
     document = exported()
-    document["regelingen"][0]["criteria"] = [{"text": "U bent 21 jaar of ouder.", "expression": ".persoon.leeftijd >= 21"}]
+    document["iko_regelingen"]["items"][0]["criteria"] = [{"text": "U bent 21 jaar of ouder.", "expression": ".persoon.leeftijd >= 21"}]
 
-    result = configuration_import(text=yaml.safe_dump(document), environ={})
+    result = configuration_apply(text=yaml.safe_dump(document))
 
     assert [str(c) for c in result.changed] == ["update regeling bijzondere-bijstand: criteria"]
     assert list(Regeling.objects.get(name="bijzondere-bijstand").criteria.values_list("text", "fields_read")) == [
@@ -57,38 +57,38 @@ def test_an_import_replaces_the_criteria_of_a_regeling_when_they_differ(regeling
 
 def test_a_criterion_with_an_error_is_refused_with_its_place_in_the_document_and_nothing_changes(regelingen):
     document = exported()
-    document["regelingen"][1]["criteria"][1]["expression"] = ".persoon.kinderen | any("
-    document["regelingen"][2]["title"] = "Veertig en ouder"
+    document["iko_regelingen"]["items"][1]["criteria"][1]["expression"] = ".persoon.kinderen | any("
+    document["iko_regelingen"]["items"][2]["title"] = "Veertig en ouder"
 
     with pytest.raises(ConfigurationInvalid) as caught:
-        configuration_import(text=yaml.safe_dump(document), environ={})
+        configuration_apply(text=yaml.safe_dump(document))
 
     [problem] = caught.value.problems
-    assert problem.startswith("regelingen[1].criteria[1] (stadspas): expression: This JQ expression does not compile: ")
+    assert problem.startswith("iko_regelingen.items[1].criteria[1] (stadspas): expression: This JQ expression does not compile: ")
     assert Regeling.objects.get(name="veertig-plus").title == "Veertig plus"
     assert Regeling.objects.get(name="stadspas").criteria.count() == 2
 
 
 def test_a_regeling_naming_an_unknown_profile_or_without_criteria_is_a_problem(regelingen):
     document = exported()
-    document["regelingen"][0]["profile"] = "bestaat-niet"
-    document["regelingen"][1]["criteria"] = []
+    document["iko_regelingen"]["items"][0]["profile"] = "bestaat-niet"
+    document["iko_regelingen"]["items"][1]["criteria"] = []
 
     with pytest.raises(ConfigurationInvalid) as caught:
-        configuration_import(text=yaml.safe_dump(document), environ={})
+        configuration_apply(text=yaml.safe_dump(document))
 
     assert caught.value.problems == [
-        "regelingen[0]: there is no profile 'bestaat-niet' (neither in this document nor here).",
-        "regelingen[1] (stadspas): give at least one criterion, as a list of {text, expression}.",
+        "iko_regelingen.items[0]: there is no profile 'bestaat-niet' (neither in this file nor here).",
+        "iko_regelingen.items[1] (stadspas): give at least one criterion, as a list of {text, expression}.",
     ]
 
 
 def test_a_prefill_attribute_without_a_source_gets_its_relations_source_and_reimports_unchanged(toets):
     document = exported()
-    document["prefillAttributes"] = [{"profile": "regelingentoets", "name": "leeftijd", "path": "persoon.leeftijd"}]
+    document["iko_prefill_attributes"]["items"] = [{"profile": "regelingentoets", "name": "leeftijd", "path": "persoon.leeftijd"}]
 
-    configuration_import(text=yaml.safe_dump(document), environ={})
-    again = configuration_import(text=yaml.safe_dump(document), environ={})
+    configuration_apply(text=yaml.safe_dump(document))
+    again = configuration_apply(text=yaml.safe_dump(document))
 
     assert PrefillAttribute.objects.get(name="leeftijd").source.name == "brp"
     assert again.changed == []

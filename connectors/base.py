@@ -94,6 +94,13 @@ class SourceConfig:
     # "catalogi_service"), loaded before the fan-out like the main one.
     services: Mapping[str, "Service"] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # The servers' FSC outways are read here, where the snapshot is taken (the request
+        # thread), so that the runner's workers call through them without the ORM (connectors/fsc.py).
+        from .fsc import fsc_routes_attach
+
+        fsc_routes_attach(self.service, *self.services.values())
+
 
 @dataclass(frozen=True)
 class CallContext:

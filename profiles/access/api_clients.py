@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "iko_"
 
@@ -43,6 +45,19 @@ class ApiClient(models.Model):
         blank=True,
         help_text="Organisation identification number (20 digits) of the caller, if it has one.",
     )
+    fsc_peer_id = models.CharField(
+        _("FSC peer id"),
+        max_length=64,
+        blank=True,
+        null=True,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z._-]{1,64}$", _("A peer id is letters, digits, '.', '_' or '-'."))],
+        help_text=_(
+            "The FSC peer id (normally the OIN) of the organisation that calls IKO as this client through "
+            "your FSC inway. Requests from the inway that name this peer act as this client; leave it empty "
+            "for a client that calls with its token."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -54,6 +69,11 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Empty means "no peer": stored as NULL, so that many clients can be without one.
+        self.fsc_peer_id = (self.fsc_peer_id or "").strip() or None
+        super().save(*args, **kwargs)
 
     # DRF's permission classes ask the authenticated principal these.
     is_authenticated = True

@@ -41,6 +41,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from connectors import metrics
+from connectors.fsc import FscTransactions, fsc_transactions_start, fsc_transactions_stop
 from profiles.processing_log.models import ProcessingRecord
 from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
@@ -181,6 +182,8 @@ class OpenRecord:
     subject: Subject | None
     pk: int | None = None  # the database row
     actie_id: str | None = None  # the external verwerkingsactie
+    # The FSC transaction ids of the calls made through outways after the record was opened.
+    fsc_transactions: FscTransactions | None = None
 
 
 PENDING_FIELDS = {"outcome": ProcessingRecord.Outcome.PENDING, "http_status": 0, "duration_ms": 0.0}
@@ -198,6 +201,9 @@ def processing_record_open(*, fields: dict[str, Any], subject: Subject | None = 
             record.pk = _database_write(record.fields)
         if "verwerkingenlogging" in sinks:
             record.actie_id = _verwerkingenlogging_write(record.fields, subject)
+    # From here on, the calls this processing makes through an FSC outway note their transaction
+    # ids (connectors/fsc.py); the completion writes them into the record.
+    record.fsc_transactions = fsc_transactions_start()
     return record
 
 
@@ -206,6 +212,9 @@ def processing_record_complete(record: OpenRecord, *, fields: dict[str, Any]) ->
 
     `fields` are the outcome's (`models.COMPLETION_FIELDS`): sources with their status, the field
     names released and withheld, grant, outcome, HTTP status, duration."""
+    if record.fsc_transactions is not None:
+        fields = {**fields, "fsc_outway_transaction_ids": record.fsc_transactions.ids}
+        fsc_transactions_stop()
     with _timed():
         _complete(record, fields)
 

@@ -12,13 +12,14 @@ import yaml
 from zgw_consumers.models import Service
 
 from profiles.access.api_clients import ApiClient
-from connectors.models import Source
+from connectors.models import ServerFsc, Source
 
 from profiles.access.models import Grant, Purpose
 from profiles.definitions.models import Profile, SearchAction
 from profiles.definitions.portability import profile_to_dict
 from profiles.configuration.front_door import source_front_door_to_dict
 from profiles.configuration.document import (
+    SERVER_FSC_KEYS,
     DOCUMENT_KIND,
     FORMAT_VERSION,
     GRANT_DATE_KEYS,
@@ -50,6 +51,9 @@ def _server_to_dict(service: Service) -> dict[str, Any]:
         certificate = getattr(service, attr)
         data[key] = certificate.label if certificate else None
     data["secretsFromEnv"] = {key: env_name("SERVER", service.slug, _snake(key)) for key in server_secret_keys(service)}
+    fsc = ServerFsc.objects.filter(service=service).first()
+    if fsc is not None:
+        data["fsc"] = {key: getattr(fsc, attr) for key, attr in SERVER_FSC_KEYS.items()}
     return data
 
 
@@ -77,7 +81,8 @@ def _search_action_to_dict(action: SearchAction) -> dict[str, Any]:
 def _api_client_to_dict(client: ApiClient) -> dict[str, Any]:
     return {"name": client.name, "enabled": client.enabled,
             "defaultPurpose": client.default_purpose.code if client.default_purpose else None,
-            "oin": client.oin, "tokenFromEnv": env_name("API_CLIENT", client.name, "TOKEN")}
+            "oin": client.oin, **({"fscPeerId": client.fsc_peer_id} if client.fsc_peer_id else {}),
+            "tokenFromEnv": env_name("API_CLIENT", client.name, "TOKEN")}
 
 
 

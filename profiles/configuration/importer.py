@@ -17,11 +17,12 @@ from simple_certmanager.models import Certificate
 from zgw_consumers.models import Service
 
 from profiles.access.api_clients import ApiClient, token_hash
-from connectors.models import Source
+from connectors.models import ServerFsc, Source
 
 from profiles.access.models import Grant, Purpose
 from profiles.definitions.models import Profile
 from profiles.configuration.document import (
+    SERVER_FSC_KEYS,
     API_CLIENT_KEYS,
     GRANT_DATE_KEYS,
     GRANT_KEYS,
@@ -222,7 +223,7 @@ class _Import(ProfileSections, SourceAliasSection):
     # -- servers ---------------------------------------------------------------------------
 
     def servers(self, where: str, item: Any) -> None:
-        allowed = {"slug", "secretsFromEnv", *SERVER_KEYS, *SERVER_CERTIFICATE_KEYS}
+        allowed = {"slug", "secretsFromEnv", "fsc", *SERVER_KEYS, *SERVER_CERTIFICATE_KEYS}
         if isinstance(item, dict):
             literal = sorted(set(item) & set(SERVER_SECRET_KEYS))
             if literal:
@@ -274,11 +275,28 @@ class _Import(ProfileSections, SourceAliasSection):
                             clean=_server_clean)
         if service is None:
             return
+        self.server_fsc(where, slug, service, item.get("fsc"))
         for key in server_secret_keys(service):
             if not getattr(service, SERVER_SECRET_KEYS[key]):
                 variable = secrets_from_env.get(key)
                 how = f"set {variable} and import again, or enter it" if variable else "enter it"
                 self.result.notices.append(f"Server {slug} still needs its {key}: {how} in the admin (Services).")
+
+    def server_fsc(self, where: str, slug: str, service: Service, fsc: Any) -> None:
+        """The server's FSC outway as the file has it: set, changed, or (no `fsc`) removed, so that an
+        imported server is never called directly while the file says to go through an outway."""
+        existing = ServerFsc.objects.filter(service=service).first()
+        if fsc is None:
+            if existing is not None:
+                self.result.changes.append(Change("server FSC outway", slug, "delete"))
+                existing.delete()
+            return
+        if not isinstance(fsc, dict) or set(fsc) != set(SERVER_FSC_KEYS):
+            self.failed.add(("servers", slug))
+            self.problems.append(f"{where} ({slug}): fsc takes exactly {sorted(SERVER_FSC_KEYS)}.")
+            return
+        values = {attr: str(fsc[key] or "") for key, attr in SERVER_FSC_KEYS.items()}
+        self.flat(where, "servers", "server FSC outway", ServerFsc, slug, {"service": service}, values, SERVER_FSC_KEYS)
 
     # -- purposes --------------------------------------------------------------------------
 

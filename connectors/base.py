@@ -97,7 +97,7 @@ class SourceConfig:
     def __post_init__(self) -> None:
         # The servers' FSC outways are read here, where the snapshot is taken (the request
         # thread), so that the runner's workers call through them without the ORM (connectors/fsc.py).
-        from .fsc import fsc_routes_attach
+        from .fsc_models import fsc_routes_attach
 
         fsc_routes_attach(self.service, *self.services.values())
 

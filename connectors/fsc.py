@@ -22,7 +22,7 @@ IKO sets a new one on each call through an outway (one transaction per request, 
 its own), keeps the one the outway returns, and collects them for the view's processing record
 (`FscTransactions`). Only the id is kept, never what the call was about.
 
-The per-server settings are the `ServerFsc` model (connectors/models.py), loaded in the request
+The per-server settings are the `ServerFsc` model (connectors/fsc_models.py), loaded in the request
 thread by `fsc_routes_attach` (the runner's workers do no ORM work) and read by
 `connectors.http.SourceHttp` through `fsc_route_of`.
 """
@@ -50,10 +50,6 @@ GRANT_HASH = re.compile(r"^\$[0-9]{1,3}\$(3|4)\$[A-Za-z0-9_\-+/]{16,200}={0,2}$"
 # A transaction id as IKO accepts one: a UUID in its canonical text form (any version; IKO's own
 # are version 7).
 TRANSACTION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-# The attribute of a `zgw_consumers.Service` instance that holds its route (or None).
-_ROUTE_ATTRIBUTE = "_iko_fsc_route"
-
 
 @dataclass(frozen=True)
 class FscRoute:
@@ -101,34 +97,6 @@ def grant_hash_problems(grant_hash: str) -> list[str]:
             "contract, such as $1$3$ followed by about 86 characters."
         ))]
     return []
-
-
-# --- the route of a server, loaded before the fan-out -------------------------------------------
-
-
-def fsc_routes_attach(*services) -> None:
-    """Load the FSC route of each server (in the request thread) and keep it on the instance, so
-    that the workers read it without the ORM. A server already loaded is left as it is."""
-    from .models import ServerFsc
-
-    todo = [s for s in services if s is not None and not hasattr(s, _ROUTE_ATTRIBUTE)]
-    saved = [s.pk for s in todo if s.pk is not None]
-    by_service = {row.service_id: row for row in ServerFsc.objects.filter(service_id__in=saved)} if saved else {}
-    for service in todo:
-        row = by_service.get(service.pk)
-        setattr(service, _ROUTE_ATTRIBUTE, row.route() if row is not None else None)
-
-
-def fsc_route_of(service) -> FscRoute | None:
-    """The server's FSC route, loaded by `fsc_routes_attach` (None: called directly).
-
-    A server that was never loaded is loaded here, in whatever thread this is, rather than called
-    directly: an outway that a call silently bypassed would be configuration that does nothing."""
-    if service is None:
-        return None
-    if not hasattr(service, _ROUTE_ATTRIBUTE):
-        fsc_routes_attach(service)
-    return getattr(service, _ROUTE_ATTRIBUTE)
 
 
 def fsc_url(route: FscRoute, api_root: str, url: str) -> str:

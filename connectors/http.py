@@ -51,9 +51,9 @@ from zgw_consumers.constants import AuthTypes
 from . import telemetry
 from .base import ConnectorError, SourceConfig, Status
 from .fsc import (
-    GRANT_HASH_HEADER, TRANSACTION_ID_HEADER, fsc_route_of, fsc_transaction_note, fsc_url, transaction_id_clean,
-    transaction_id_new,
+    GRANT_HASH_HEADER, TRANSACTION_ID_HEADER, fsc_transaction_note, fsc_url, transaction_id_clean, transaction_id_new,
 )
+from .fsc_models import fsc_route_of
 
 logger = logging.getLogger("iko.sources")
 

@@ -20,7 +20,8 @@ from urllib.parse import unquote, urlsplit
 from django.utils.translation import gettext as _, gettext_lazy
 from zgw_consumers.constants import AuthTypes
 
-from .fsc import fsc_route_of, grant_hash_problems, outway_address_problems
+from .fsc import grant_hash_problems, outway_address_problems
+from .fsc_models import fsc_route_of
 
 # The credentials each auth type needs, as (field, what it is).
 NEEDED = {

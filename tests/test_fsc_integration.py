@@ -282,3 +282,26 @@ def test_a_token_of_another_group_is_refused_when_the_group_is_set(api, inway, p
     response = view(api, **from_inway(access_token(gid="fsc-test")))
 
     assert response.status_code == 403 and response.json()["code"] == "wrong-fsc-group"
+
+
+# --- the log lines -------------------------------------------------------------------------------
+
+
+def test_a_log_line_of_a_request_from_the_inway_carries_its_transaction_id_and_a_call_s_is_not_redacted():
+    from iko_project.logging import JsonFormatter, TextFormatter, fsc_transaction_id_var
+
+    # A run of nine digits in a UUID's last group looks like a BSN to the redaction; it is no BSN.
+    outgoing = "01936b2e-5c4d-7a8b-9c0d-a123456789bc"
+    record = logging.LogRecord("iko.sources", logging.INFO, __file__, 1, "Called a server through its FSC outway.",
+                               (), None)
+    record.log_fields = {"event": "fsc_outway_call", "fscOutwayTransactionId": outgoing, "other": f"x{BSN}x"}
+    token = fsc_transaction_id_var.set(INCOMING)
+    try:
+        line = json.loads(JsonFormatter().format(record))
+        text = TextFormatter().format(record)
+    finally:
+        fsc_transaction_id_var.reset(token)
+
+    assert line["fscTransactionId"] == INCOMING and line["fscOutwayTransactionId"] == outgoing
+    assert BSN not in line["other"]  # anything else is redacted as before
+    assert f"[fsc {INCOMING}]" in text

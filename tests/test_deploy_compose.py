@@ -93,7 +93,9 @@ def test_every_variable_set_for_iko_is_one_iko_reads():
         variables |= set(service.get("environment") or {})
     unread = sorted(name for name in variables if not reads_variable(name))
     assert not unread, f"set but never read: {unread}"
-    assert {"DATABASE_URL", "IKO_REDIS_URL", "IKO_ENV", "IKO_SECRET_KEY", "IKO_PSEUDONYM_KEY"} <= variables
+    assert {
+        "DATABASE_URL", "IKO_REDIS_URL", "IKO_ENV", "IKO_SECRET_KEY", "IKO_PSEUDONYM_KEY", "IKO_SECRETS_KEY",
+    } <= variables
 
 
 def test_iko_database_and_redis_point_at_the_compose_services():

@@ -10,8 +10,7 @@ by Open Zaak 1.30. They share their conventions, and so do these connectors:
 - a resource URL found in data (a zaak, a besluit, an informatieobject) is fetched only when it
   lies under the configured server of its API, and must then be the resource asked for;
 - names of reference data (besluittypen, informatieobjecttypen, statustypen) come from the
-  configured Catalogi server, through the per-process reference cache of the Zaken connector
-  (reference data, no personal data), and only when a Catalogi server is configured;
+  configured Catalogi server (`catalogi.CatalogiLookups`), and only when one is configured;
 - every filter of these APIs is silently ignored when misspelt, so each connector checks that
   what came back belongs to what was asked for; this module only counts what was dropped.
 
@@ -26,10 +25,10 @@ import time
 from collections import Counter
 from typing import Any, Callable, Mapping
 
-from ..base import ConnectorError, SourceConfig
+from ..base import CheckResult, ConnectorError, SourceConfig
 from ..errors import http_error
 from ..http import SourceHttp
-from .zaken.cache import reference_cache
+from .catalogi import CatalogiLookups
 
 JSON_HEADERS = {"Accept": "application/json"}
 POST_HEADERS = {**JSON_HEADERS, "Content-Type": "application/json"}
@@ -38,6 +37,8 @@ OPTIONAL_RESERVE = 0.25
 # The paths of ZGW resources: `<plural>/<uuid>` under the API root.
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 MAX_URL = 1000
+# A resource that never exists: asking for it proves reachability and credentials without reading data.
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 NOTES = {
     "next_foreign": "A 'next' link outside the server was not followed.",
@@ -56,6 +57,23 @@ def resource_uuid(http: SourceHttp, url: Any, resource: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def check_servers(title: str, checks: list[tuple]) -> CheckResult:
+    """The admin's connection check: GET each (name, client, path[, headers]) of a nil-UUID
+    resource; a 404 proves the server is reachable and accepts IKO's credentials (Open Zaak checks
+    the scopes first), without reading any data."""
+    answers = []
+    for name, http, path, *headers in checks:
+        try:
+            response = http.request("GET", path, headers=headers[0] if headers else JSON_HEADERS)
+        except ConnectorError as exc:
+            return CheckResult(False, f"{name}: {exc.detail}")
+        if response.status_code not in (200, 404):
+            return CheckResult(False, f"{name}: {http_error(response, title).detail}")
+        answers.append(f"the {name} answered (HTTP {response.status_code})")
+    summary = "; ".join(answers)
+    return CheckResult(True, summary[0].upper() + summary[1:] + ".")
+
+
 def clean_url(value: Any, what: str) -> str:
     """An http(s) URL used as a filter value; ConnectorError otherwise (never an empty filter:
     the API would ignore it and answer with everything)."""
@@ -65,7 +83,7 @@ def clean_url(value: Any, what: str) -> str:
     return text
 
 
-class ZgwSession:
+class ZgwSession(CatalogiLookups):
     def __init__(
         self,
         source: SourceConfig,
@@ -79,7 +97,7 @@ class ZgwSession:
         self.title = title
         self.http = SourceHttp(source, service=service)
         self.catalogi = SourceHttp(source, service=catalogi_service) if catalogi_service else None
-        self.cache_seconds = cache_seconds
+        self.reference_max_age = cache_seconds
         self.deadline = time.monotonic() + source.timeout
         self.notes: Counter[str] = Counter()
         self._references: dict[tuple[str, tuple[str, ...]], dict | None] = {}
@@ -172,44 +190,3 @@ class ZgwSession:
             raise ConnectorError(f"The {self.title} answer is not a list.")
         items = [item for item in answer if isinstance(item, dict)]
         return items[:limit], len(items) > limit
-
-    # -- reference data -----------------------------------------------------------------------
-    def reference(self, url: Any, keys: tuple[str, ...]) -> dict | None:
-        """A Catalogi resource (a besluittype, an informatieobjecttype...) reduced to `keys`:
-        cached per process, once per URL per call, never outside the Catalogi server."""
-        if not isinstance(url, str) or not url:
-            return None
-        if (url, keys) in self._references:
-            return self._references[(url, keys)]
-        value = self._fetch_reference(url, keys)
-        self._references[(url, keys)] = value
-        return value
-
-    def _fetch_reference(self, url: str, keys: tuple[str, ...]) -> dict | None:
-        if self.catalogi is None:
-            self.notes["no_catalogi"] += 1
-            return None
-        if not self.catalogi.is_own_url(url):
-            self.notes["catalogi_foreign"] += 1
-            return None
-        service = self.catalogi.service
-        cache_key = (getattr(service, "slug", "") or service.api_root, url, keys)
-        cached = reference_cache.get(cache_key, self.cache_seconds)
-        if cached is not None:
-            return cached
-        if not self.time_for_optional():
-            self.notes["out_of_time"] += 1
-            return None
-        try:
-            body = self.get_json(self.catalogi, url)
-        except ConnectorError:
-            self.notes["lookup_failed"] += 1
-            return None
-        if not isinstance(body, dict):
-            self.notes["lookup_failed"] += 1
-            return None
-        value = {key: body.get(key) for key in keys}
-        if self.cache_seconds > 0:
-            reference_cache.put(cache_key, value)
-        return value
-

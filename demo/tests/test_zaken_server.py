@@ -15,7 +15,7 @@ import requests
 from openapi_schema_validator import OAS30Validator
 
 from connectors.base import ConnectorRequest, Status
-from connectors.contrib.zaken.cache import reference_cache
+from connectors.contrib.catalogi import reference_cache
 from connectors.contrib.zaken.fields import SUBJECT_ZAAK_FIELDS, ZAAK_FIELDS
 from connectors.contrib.zaken.plugin import ZakenConnector
 from demo.servers.zaken import start_zaken_server

@@ -15,7 +15,7 @@ import requests
 from connectors.base import ConnectorRequest, Status
 from connectors.contrib.besluiten.plugin import BesluitenConnector
 from connectors.contrib.documenten.plugin import DocumentenConnector
-from connectors.contrib.zaken.cache import reference_cache
+from connectors.contrib.catalogi import reference_cache
 from connectors.contrib.zaken.plugin import ZakenConnector
 from demo.servers.zaken import start_zaken_server
 from demo.universe import KADASTER_BAG_ROOT, OBJECT_STORY_ADDRESS, pand_identificatie

@@ -34,17 +34,15 @@ from ...base import (
     Operation,
     Status,
 )
-from ...errors import http_error
 from ...params import Param
 from ...registry import register
-from ..zgw import JSON_HEADERS, ZgwSession, clean_url, resource_uuid
+from ..zgw import NIL_UUID, ZgwSession, check_servers, clean_url, resource_uuid
 from .fields import BESLUIT_FIELDS, BESLUITTYPE_KEYS, compact_besluit, needs_besluittype
 from .options import BesluitenOptions
 
 BESLUITEN_VAN_ZAAK = "besluiten_van_zaak"
 BESLUIT = "besluit"
 BESLUITEN_VAN_INFORMATIEOBJECT = "besluiten_van_informatieobject"
-NIL_UUID = "00000000-0000-0000-0000-000000000000"
 URL = r"https?://\S+"
 
 
@@ -200,14 +198,4 @@ class BesluitenConnector(Connector):
             checks.append(("Catalogi API", session.catalogi, f"besluittypen/{NIL_UUID}"))
         elif options.catalogi_service:
             return CheckResult(False, "The Catalogi server named in catalogi_service is not configured.")
-        answers = []
-        for name, http, path in checks:
-            try:
-                response = http.request("GET", path, headers=JSON_HEADERS)
-            except ConnectorError as exc:
-                return CheckResult(False, f"{name}: {exc.detail}")
-            if response.status_code not in (200, 404):
-                return CheckResult(False, f"{name}: {http_error(response, self.title).detail}")
-            answers.append(f"the {name} answered (HTTP {response.status_code})")
-        summary = "; ".join(answers)
-        return CheckResult(True, summary[0].upper() + summary[1:] + ".")
+        return check_servers(self.title, checks)

@@ -41,18 +41,16 @@ from ...base import (
     Operation,
     Status,
 )
-from ...errors import http_error
 from ...http import SourceHttp
 from ...params import Param
 from ...registry import register
-from ..zgw import JSON_HEADERS, ZgwSession, clean_url, resource_uuid
+from ..zgw import NIL_UUID, ZgwSession, check_servers, clean_url, resource_uuid
 from .fields import DOCUMENT_FIELDS, VERTROUWELIJKHEID, compact_document, needs_informatieobjecttype
 from .options import DocumentenOptions
 
 DOCUMENTEN_VAN_ZAAK = "documenten_van_zaak"
 MAXIMUM_PARAM = "maximaleVertrouwelijkheidaanduiding"
 EIO = "enkelvoudiginformatieobjecten"
-NIL_UUID = "00000000-0000-0000-0000-000000000000"
 # Relations read at most per zaak, before the documents are capped at max_documenten.
 RELATIONS_PER_DOCUMENT = 5
 
@@ -215,14 +213,4 @@ class DocumentenConnector(Connector):
             checks.append(("Catalogi API", session.catalogi, f"informatieobjecttypen/{NIL_UUID}"))
         elif options.catalogi_service:
             return CheckResult(False, "The Catalogi server named in catalogi_service is not configured.")
-        answers = []
-        for name, http, path in checks:
-            try:
-                response = http.request("GET", path, headers=JSON_HEADERS)
-            except ConnectorError as exc:
-                return CheckResult(False, f"{name}: {exc.detail}")
-            if response.status_code not in (200, 404):
-                return CheckResult(False, f"{name}: {http_error(response, self.title).detail}")
-            answers.append(f"the {name} answered (HTTP {response.status_code})")
-        summary = "; ".join(answers)
-        return CheckResult(True, summary[0].upper() + summary[1:] + ".")
+        return check_servers(self.title, checks)

@@ -64,10 +64,10 @@ from ...base import (
     Operation,
     Status,
 )
-from ...errors import http_error
 from ...params import Param
 from ...registry import register
 from ...runner import call_cutoff, run_together
+from ..zgw import NIL_UUID, check_servers
 from .fields import (
     ROL_KEYS,
     SUBJECT_ZAAK_FIELDS,
@@ -93,7 +93,6 @@ IDENTIFICATIE = re.compile(r"[^\x00-\x1f\x7f]{1,40}")
 RSIN = re.compile(r"[0-9]{9}")
 # Rollen read per allowed zaak at most when confirming ownership.
 ROLLEN_PER_ZAAK = 3
-NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -439,14 +438,4 @@ class ZakenConnector(Connector):
             checks.append(("Catalogi API", session.catalogi, f"zaaktypen/{NIL_UUID}", JSON_HEADERS))
         elif options.zaaktype_via == "catalogi":
             return CheckResult(False, "The Catalogi server named in catalogi_service is not configured.")
-        answers = []
-        for name, http, path, headers in checks:
-            try:
-                response = http.request("GET", path, headers=headers)
-            except ConnectorError as exc:
-                return CheckResult(False, f"{name}: {exc.detail}")
-            if response.status_code not in (200, 404):
-                return CheckResult(False, f"{name}: {http_error(response, self.title).detail}")
-            answers.append(f"the {name} answered (HTTP {response.status_code})")
-        summary = "; ".join(answers)
-        return CheckResult(True, summary[0].upper() + summary[1:] + ".")
+        return check_servers(self.title, checks)

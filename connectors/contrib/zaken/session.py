@@ -8,7 +8,8 @@ A `ZakenSession` lives for one `fetch`. It
   following `next` only when it lies under the Zaken server's API root, up to a cap;
 - follows URLs found in data only under their own server: status URLs under the Zaken server,
   zaaktype and statustype URLs under the configured Catalogi server (SSRF rule);
-- reads zaaktypen and statustypen through the per-process reference cache, once per URL per call;
+- reads zaaktypen and statustypen through `catalogi.CatalogiLookups` (cached per process, once per
+  URL per call);
 - skips optional lookups once most of the source's timeout is used, because the runner cuts the
   whole call off at that timeout;
 - collects what it could not do as notes, which become the result's `detail`.
@@ -23,7 +24,7 @@ from typing import Any, Callable, Mapping
 from ...base import ConnectorError, SourceConfig
 from ...http import SourceHttp
 from ...listing import ListRequest, Paging, collect, drf_page, get_json
-from .cache import reference_cache
+from ..catalogi import CatalogiLookups
 from .options import ZakenOptions
 
 JSON_HEADERS = {"Accept": "application/json"}
@@ -45,7 +46,7 @@ NOTES = {
 }
 
 
-class ZakenSession:
+class ZakenSession(CatalogiLookups):
     def __init__(self, source: SourceConfig, options: ZakenOptions, title: str) -> None:
         self.source = source
         self.options = options
@@ -56,7 +57,11 @@ class ZakenSession:
         self.deadline = time.monotonic() + source.timeout
         self.notes: Counter[str] = Counter()
         self.status_lookups = 0
-        self._references: dict[str, dict | None] = {}
+        self._references = {}
+
+    @property
+    def reference_max_age(self) -> int:
+        return self.options.zaaktype_cache_seconds
 
     # -- plumbing ---------------------------------------------------------------------------
     def get_json(
@@ -101,45 +106,6 @@ class ZakenSession:
         return found.items, found.cut, found.count
 
     # -- lookups ----------------------------------------------------------------------------
-    def reference(self, url: Any, keys: tuple[str, ...]) -> dict | None:
-        """A zaaktype or statustype from the Catalogi server (cached), reduced to `keys`."""
-        if not isinstance(url, str) or not url:
-            return None
-        if url in self._references:
-            return self._references[url]
-        value = self._fetch_reference(url, keys)
-        self._references[url] = value
-        return value
-
-    def _fetch_reference(self, url: str, keys: tuple[str, ...]) -> dict | None:
-        if self.catalogi is None:
-            self.notes["no_catalogi"] += 1
-            return None
-        if not self.catalogi.is_own_url(url):
-            self.notes["catalogi_foreign"] += 1
-            return None
-        service = self.catalogi.service
-        cache_key = (getattr(service, "slug", "") or service.api_root, url, keys)
-        max_age = self.options.zaaktype_cache_seconds
-        cached = reference_cache.get(cache_key, max_age)
-        if cached is not None:
-            return cached
-        if not self.time_for_optional():
-            self.notes["out_of_time"] += 1
-            return None
-        try:
-            body = self.get_json(self.catalogi, url)
-        except ConnectorError:
-            self.notes["lookup_failed"] += 1
-            return None
-        if not isinstance(body, dict):
-            self.notes["lookup_failed"] += 1
-            return None
-        value = {key: body.get(key) for key in keys}
-        if max_age > 0:
-            reference_cache.put(cache_key, value)
-        return value
-
     def status(self, url: str) -> dict | None:
         """A zaak's status from the Zaken API (never cached: it is case data)."""
         if not self.zaken.is_own_url(url):

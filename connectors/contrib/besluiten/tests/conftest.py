@@ -6,29 +6,15 @@ from __future__ import annotations
 import pytest
 
 from connectors.contrib.besluiten import plugin  # noqa: F401  (registers the connector)
-from connectors.contrib.zaken.cache import reference_cache
+from connectors.contrib.zgw_testing import (  # noqa: F401  (the fixture applies to every test here)
+    CLIENT_ID,
+    SECRET,
+    empty_reference_cache,
+    zgw_service,
+    zgw_source,
+)
 
 from .samples import BESLUITEN_ROOT, CATALOGI_ROOT
-
-CLIENT_ID = "iko-test"
-SECRET = "zgw-test-secret-of-at-least-32-bytes!"
-
-
-def _zgw_service(slug: str, api_root: str, api_type: str):
-    from zgw_consumers.constants import AuthTypes
-    from zgw_consumers.models import Service
-
-    return Service.objects.create(
-        label=slug, slug=slug, api_type=api_type, api_root=api_root, auth_type=AuthTypes.zgw,
-        client_id=CLIENT_ID, secret=SECRET, user_id="iko", user_representation="IKO", timeout=5,
-    )
-
-
-@pytest.fixture(autouse=True)
-def empty_reference_cache():
-    reference_cache.clear()
-    yield
-    reference_cache.clear()
 
 
 @pytest.fixture
@@ -36,16 +22,11 @@ def make_besluiten_source(db):
     """Build a `SourceConfig` with the given options (validated as the admin would)."""
     from zgw_consumers.constants import APITypes
 
-    from connectors.models import Source
-
-    service = _zgw_service("openzaak-besluiten", BESLUITEN_ROOT, APITypes.orc)
-    _zgw_service("openzaak-catalogi", CATALOGI_ROOT, APITypes.ztc)
+    service = zgw_service("openzaak-besluiten", BESLUITEN_ROOT, APITypes.orc)
+    zgw_service("openzaak-catalogi", CATALOGI_ROOT, APITypes.ztc)
 
     def make(**options):
-        source = Source(name="besluiten", connector="besluiten", service=service, timeout=2.0, options=options)
-        source.full_clean()
-        source.save()
-        return source.to_config()
+        return zgw_source("besluiten", service, options)
 
     return make
 

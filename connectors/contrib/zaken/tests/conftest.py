@@ -6,55 +6,37 @@ from __future__ import annotations
 import pytest
 
 from connectors.contrib.zaken import plugin  # noqa: F401  (registers the connector)
-from connectors.contrib.zaken.cache import reference_cache
+from connectors.contrib.zgw_testing import (  # noqa: F401  (the fixture applies to every test here)
+    CLIENT_ID,
+    SECRET,
+    empty_reference_cache,
+    zgw_service,
+    zgw_source,
+)
 
 from .samples import CATALOGI_ROOT, ZAKEN_ROOT
-
-CLIENT_ID = "iko-test"
-SECRET = "zgw-test-secret-of-at-least-32-bytes!"
-
-
-def _zgw_service(slug: str, api_root: str, api_type: str):
-    from zgw_consumers.constants import AuthTypes
-    from zgw_consumers.models import Service
-
-    return Service.objects.create(
-        label=slug, slug=slug, api_type=api_type, api_root=api_root, auth_type=AuthTypes.zgw,
-        client_id=CLIENT_ID, secret=SECRET, user_id="iko", user_representation="IKO", timeout=5,
-    )
-
-
-@pytest.fixture(autouse=True)
-def empty_reference_cache():
-    reference_cache.clear()
-    yield
-    reference_cache.clear()
 
 
 @pytest.fixture
 def zaken_service(db):
     from zgw_consumers.constants import APITypes
 
-    return _zgw_service("openzaak-zaken", ZAKEN_ROOT, APITypes.zrc)
+    return zgw_service("openzaak-zaken", ZAKEN_ROOT, APITypes.zrc)
 
 
 @pytest.fixture
 def catalogi_service(db):
     from zgw_consumers.constants import APITypes
 
-    return _zgw_service("openzaak-catalogi", CATALOGI_ROOT, APITypes.ztc)
+    return zgw_service("openzaak-catalogi", CATALOGI_ROOT, APITypes.ztc)
 
 
 @pytest.fixture
 def make_zaken_source(zaken_service, catalogi_service):
     """Build a `SourceConfig` with the given options (validated as the admin would)."""
-    from connectors.models import Source
 
     def make(**options):
-        source = Source(name="zaken", connector="zaken", service=zaken_service, timeout=2.0, options=options)
-        source.full_clean()
-        source.save()
-        return source.to_config()
+        return zgw_source("zaken", zaken_service, options)
 
     return make
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from connectors.contrib.zaken.cache import ReferenceCache
+from connectors.contrib.catalogi import ReferenceCache
 
 
 class Clock:

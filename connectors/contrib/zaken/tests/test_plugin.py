@@ -13,7 +13,7 @@ from responses import matchers
 
 from connectors.base import ConnectorRequest, Status
 from connectors.contrib.zaken import session as session_module
-from connectors.contrib.zaken.cache import reference_cache
+from connectors.contrib.catalogi import reference_cache
 from connectors.contrib.zaken.fields import SUBJECT_ZAAK_FIELDS, ZAAK_FIELDS
 from connectors.contrib.zaken.plugin import ZakenConnector
 

@@ -11,7 +11,7 @@ import responses
 from responses import matchers
 
 from connectors.base import Status
-from connectors.contrib.zaken.cache import reference_cache
+from connectors.contrib.catalogi import reference_cache
 
 from . import samples as s
 from .recorded import sorted_paths

@@ -1,4 +1,5 @@
-"""A small in-memory, per-process cache of Catalogi reference data (zaaktypen, statustypen).
+"""A small in-memory, per-process cache of Catalogi reference data (zaaktypen, statustypen,
+besluittypen, informatieobjecttypen).
 
 The architecture allows brief in-memory caching of reference data without personal
 data; zaaktypen and statustypen are exactly that, and caching them saves one Catalogi call per

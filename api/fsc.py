@@ -30,6 +30,7 @@ import ipaddress
 
 import jwt
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from connectors.fsc import TRANSACTION_ID_HEADER, transaction_id_clean
@@ -106,3 +107,22 @@ class FscInwayAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class FscInwayScheme(OpenApiAuthenticationExtension):
+    """OpenAPI security scheme of `FscInwayAuthentication` (registered on import)."""
+
+    target_class = "api.fsc.FscInwayAuthentication"
+    name = "fscInway"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Fsc-Authorization",
+            "description": (
+                "For organisations that call IKO through the FSC inway of the organisation that offers it: the "
+                "FSC access token the inway passes on. Accepted only from the inway's own address; the token's "
+                "peer must be configured as an API client."
+            ),
+        }

@@ -110,19 +110,15 @@ class FscInwayAuthentication(authentication.BaseAuthentication):
 
 
 class FscInwayScheme(OpenApiAuthenticationExtension):
-    """OpenAPI security scheme of `FscInwayAuthentication` (registered on import)."""
+    """`FscInwayAuthentication` in the OpenAPI document: left out. The header counts only on requests
+    from the inway's own address, a matter of the installation (docs/operator/fsc.md), not an
+    alternative way to call an operation; an operation's security lists the ways any caller has."""
 
     target_class = "api.fsc.FscInwayAuthentication"
-    name = "fscInway"
+    name: list[str] = []
+
+    def get_security_requirement(self, auto_schema):
+        return None
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Fsc-Authorization",
-            "description": (
-                "For organisations that call IKO through the FSC inway of the organisation that offers it: the "
-                "FSC access token the inway passes on. Accepted only from the inway's own address; the token's "
-                "peer must be configured as an API client."
-            ),
-        }
+        return []

@@ -225,3 +225,13 @@ def SERVER_ADD_URL() -> str:  # noqa: N802 - the admin URL, reversed when the UR
     from django.urls import reverse
 
     return reverse(SERVER_ADD)
+
+
+def test_an_error_of_the_outway_or_inway_is_named_as_fsc_s():
+    from connectors.errors import http_error
+    from connectors.http import HttpResponse
+
+    error = http_error(HttpResponse(404, {"Fsc-Error-Code": "ERROR_CODE_SERVICE_NOT_FOUND"}, b"{}"), "BRP")
+    assert error.detail == "FSC refused the call to BRP (HTTP 404, ERROR_CODE_SERVICE_NOT_FOUND)."
+    # A header that is no FSC error code is not repeated.
+    assert "FSC" not in http_error(HttpResponse(404, {"Fsc-Error-Code": "<script>"}, b""), "BRP").detail

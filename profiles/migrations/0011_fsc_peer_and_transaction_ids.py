@@ -19,11 +19,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='processingrecord',
             name='fsc_outway_transaction_ids',
-            field=models.JSONField(blank=True, default=list, help_text='The FSC transaction ids of the calls made through an FSC outway for this processing.'),
+            field=models.JSONField(blank=True, default=list, verbose_name='FSC transaction ids of the calls', help_text='The FSC transaction ids of the calls made through an FSC outway for this processing.'),
         ),
         migrations.AddField(
             model_name='processingrecord',
             name='fsc_transaction_id',
-            field=models.CharField(blank=True, db_index=True, help_text='The FSC transaction id of the request, as the inway passed it on (Fsc-Transaction-Id).', max_length=36),
+            field=models.CharField(blank=True, db_index=True, help_text='The FSC transaction id of the request, as the inway passed it on (Fsc-Transaction-Id).', max_length=36, verbose_name='FSC transaction id'),
         ),
     ]

@@ -8,6 +8,7 @@ without the data itself. Writing goes through profiles/processing_log/sinks.py.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from profiles.subjects import SUBJECT_TYPE_CHOICES
 
@@ -131,12 +132,12 @@ class ProcessingRecord(models.Model):
     # FSC (connectors/fsc.py, api/fsc.py): the ids only, by which the FSC transaction logs of the
     # organisations involved find the same request; never what the request was about.
     fsc_transaction_id = models.CharField(
-        max_length=36, blank=True, db_index=True,
-        help_text="The FSC transaction id of the request, as the inway passed it on (Fsc-Transaction-Id).",
+        _("FSC transaction id"), max_length=36, blank=True, db_index=True,
+        help_text=_("The FSC transaction id of the request, as the inway passed it on (Fsc-Transaction-Id)."),
     )
     fsc_outway_transaction_ids = models.JSONField(
-        default=list, blank=True,
-        help_text="The FSC transaction ids of the calls made through an FSC outway for this processing.",
+        _("FSC transaction ids of the calls"), default=list, blank=True,
+        help_text=_("The FSC transaction ids of the calls made through an FSC outway for this processing."),
     )
 
     objects = ProcessingRecordQuerySet.as_manager()

@@ -65,12 +65,37 @@ class EndUserField(StrictCharField):
 
 
 class SubjectSerializer(serializers.Serializer):
-    type = CheapChoiceField(choices=list(SUBJECT_TYPES), help_text="bsn or kvk.")
+    type = CheapChoiceField(choices=list(SUBJECT_TYPES), help_text=", ".join(SUBJECT_TYPES) + ".")
     value = StrictCharField(max_length=20, help_text="The identifier, e.g. a BSN.")
 
 
+class ViewSubjectSerializer(SubjectSerializer):
+    """The subject of a view: also an object (profiles/subjects/objects.py), with the parts beside
+    its value, or an address as postcode and huisnummer (profiles/services/subject_resolution.py)."""
+
+    # Long enough for the URL of a zaak or object; each type checks its own form (profiles/subjects).
+    value = StrictCharField(
+        max_length=1000, required=False,
+        help_text="The identifier: a BSN, KVK number, BAG id, zaak identificatie or URL, object URL or uuid. "
+        "An address may instead be given as postcode and huisnummer.",
+    )
+    bronorganisatie = StrictCharField(
+        max_length=9, required=False, help_text="zaak: the RSIN of the bronorganisatie, when the identificatie needs it.",
+    )
+    server = StrictCharField(max_length=100, required=False, help_text="object by uuid: the slug of its Objects API server.")
+    postcode = StrictCharField(max_length=7, required=False, help_text="adres without value: the postcode, like 3077AW.")
+    huisnummer = serializers.IntegerField(required=False, min_value=1, max_value=99999, help_text="adres without value.")
+    huisletter = StrictCharField(max_length=1, required=False, help_text="adres without value, optional.")
+    huisnummertoevoeging = StrictCharField(max_length=4, required=False, help_text="adres without value, optional.")
+
+    def validate(self, attrs):
+        if "value" not in attrs and not (attrs.get("type") == "adres" and "postcode" in attrs):
+            raise serializers.ValidationError({"value": "This field is required."})
+        return attrs
+
+
 class ViewRequestSerializer(serializers.Serializer):
-    subject = SubjectSerializer()
+    subject = ViewSubjectSerializer()
     purpose = StrictSlugField(
         required=False, max_length=50, help_text="Purpose code; the client's default if left out."
     )
@@ -108,7 +133,7 @@ class RelationStatusSerializer(serializers.Serializer):
 class ViewResponseSerializer(serializers.Serializer):
     profile = serializers.CharField()
     purpose = serializers.CharField()
-    subject = SubjectSerializer()
+    subject = ViewSubjectSerializer(help_text="The subject as IKO understood it (an address by its nummeraanduiding).")
     generatedAt = serializers.DateTimeField()
     traceId = serializers.CharField()
     complete = serializers.BooleanField(help_text="False when a source failed, timed out or was skipped.")

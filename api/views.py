@@ -22,7 +22,7 @@ from profiles.services.view import (
     profile_get_active,
     view_build,
 )
-from profiles.subjects import subject_parse
+from profiles.services.subject_resolution import subject_from_request
 
 from .problems import problem_response
 from .timing import server_timing
@@ -114,11 +114,13 @@ class ProfileViewView(APIView):
         serializer.is_valid(raise_exception=True)
         body = serializer.validated_data
         try:
-            subject = subject_parse(subject_type=body["subject"]["type"], value=body["subject"]["value"])
+            caller = caller_from_request(request, body.get("onBehalfOf", ""))
+            subject = subject_from_request(profile=profile, given=body["subject"], caller=caller,
+                                           purpose_code=body.get("purpose"), trace=request_trace(request))
             result = view_build(
                 profile=profile,
                 subject=subject,
-                caller=caller_from_request(request, body.get("onBehalfOf", "")),
+                caller=caller,
                 purpose_code=body.get("purpose"),
                 trace=request_trace(request),
             )

@@ -168,7 +168,9 @@ from demo import config
 from demo.sources import PORTS, sources_roots, sources_start
 running = ExitStack()
 servers = sources_start(running, {name: 0 for name, *_ in PORTS})
-demo = {"token": config.DEMO_TOKEN, "purpose": config.DEMO_PURPOSE, "bsn": config.DEMO_BSN, "kvk": config.DEMO_KVK}
+demo = {"token": config.DEMO_TOKEN, "purpose": config.DEMO_PURPOSE, "bsn": config.DEMO_BSN, "kvk": config.DEMO_KVK,
+        "adres": config.DEMO_ADRES, "adres_purpose": config.DEMO_ADRES_PURPOSE,
+        "zaak": config.DEMO_ZAAK, "zaak_purpose": config.DEMO_ZAAK_PURPOSE}
 print(json.dumps({"roots": sources_roots(servers), "demo": demo}), flush=True)
 for line in sys.stdin:
     command, *args = line.split()

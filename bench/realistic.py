@@ -1,5 +1,6 @@
-"""Realistic-profile benchmark: the demo's klantbeeld and bedrijfsbeeld, beside the flat fan-out
-profile of bench/fanout.py, timed against their floor, on SQLite and PostgreSQL in one run.
+"""Realistic-profile benchmark: the demo's klantbeeld and bedrijfsbeeld and its object views
+adresbeeld and zaakbeeld, beside the flat fan-out profile of bench/fanout.py, timed against their
+floor, on SQLite and PostgreSQL in one run.
 
     .venv/bin/python bench/realistic.py [--latency-ms 50] [--jitter-ms 25] [--views 200]
         [--loaded-views 640] [--database sqlite --database postgres://postgres@127.0.0.1:5432/postgres]
@@ -58,9 +59,10 @@ from harness import (  # noqa: E402
     percentile, start_instance, worker_pids,
 )
 
-DEMO_PROFILES = ("klantbeeld", "bedrijfsbeeld")
+DEMO_PROFILES = ("klantbeeld", "bedrijfsbeeld", "adresbeeld", "zaakbeeld")
 FLAT = "fanout"
-LABELS = {"klantbeeld": "klantbeeld", "bedrijfsbeeld": "bedrijfsbeeld", FLAT: "flat 6 BRP"}
+LABELS = {"klantbeeld": "klantbeeld", "bedrijfsbeeld": "bedrijfsbeeld", "adresbeeld": "adresbeeld",
+          "zaakbeeld": "zaakbeeld", FLAT: "flat 6 BRP"}
 TIMING_ENTRY = re.compile(r'\s*([^;,\s]+)((?:;\s*[^;,=\s]+=(?:"[^"]*"|[^;,\s]*))*)')
 TIMING_PARAM = re.compile(r';\s*([^;,=\s]+)=(?:"([^"]*)"|([^;,\s]*))')
 
@@ -217,6 +219,11 @@ def bench_database(database: str, args, parents: dict) -> dict:
                                  demo["purpose"], parents.get("klantbeeld", {})),
             "bedrijfsbeeld": Target(base, "bedrijfsbeeld", {"type": "kvk", "value": demo["kvk"]}, demo["token"],
                                     demo["purpose"], parents.get("bedrijfsbeeld", {})),
+            # The object views, each for its own purpose (a permit handler, an objection handler).
+            "adresbeeld": Target(base, "adresbeeld", {"type": "adres", "value": demo["adres"]}, demo["token"],
+                                 demo["adres_purpose"], parents.get("adresbeeld", {})),
+            "zaakbeeld": Target(base, "zaakbeeld", {"type": "zaak", "value": demo["zaak"]}, demo["token"],
+                                demo["zaak_purpose"], parents.get("zaakbeeld", {})),
             FLAT: Target(base, FLAT, {"type": "bsn", "value": fanout.BSN}, fanout.TOKEN, None, {}),
         }
         for target in targets.values():

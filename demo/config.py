@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from demo.universe import COMPANY, GEZAGHOUDER, MINOR_CHILD, PERSONS
+from demo.universe import COMPANY, GEZAGHOUDER, MINOR_CHILD, OBJECT_STORY_ADDRESS, PERSONS
 from profiles.configuration.document import configuration_parse
 from profiles.configuration.importer import configuration_import
 from profiles.consent.models import ConsentText
@@ -36,6 +36,12 @@ DEMO_TOKEN = "iko_demo_token_only_for_the_local_demo"
 DEMO_BSN = PERSONS[0]["bsn"]
 DEMO_KVK = COMPANY["kvkNummer"]
 DEMO_PURPOSE = "klantcontact"
+# The object views (adresbeeld, zaakbeeld): Boterdiep 31 for a permit handler, the objection against
+# the enforcement there for an objection handler.
+DEMO_ADRES = OBJECT_STORY_ADDRESS["nummeraanduidingIdentificatie"]
+DEMO_ADRES_PURPOSE = "vergunningverlening"
+DEMO_ZAAK = "ZAAK-2025-0000000303"
+DEMO_ZAAK_PURPOSE = "bezwaarbehandeling"
 # Self-service (docs/integrator/citizen.md): the profile, its purpose, and the relation that needs
 # consent, with the text a citizen agrees to (config as code holds no consent texts, so it is made
 # here).
@@ -135,6 +141,8 @@ def demo_configure(
         "bsn": DEMO_BSN,
         "company_profile": "bedrijfsbeeld",
         "kvk": DEMO_KVK,
+        "adres": DEMO_ADRES, "adres_purpose": DEMO_ADRES_PURPOSE,
+        "zaak": DEMO_ZAAK, "zaak_purpose": DEMO_ZAAK_PURPOSE,
         "self_service_profile": SELF_SERVICE_PROFILE,
         "consent_scope": CONSENT_SCOPE.key,
         "consent_text_version": CONSENT_TEXT["version"],

@@ -46,8 +46,36 @@ class InvalidSubject(Refusal, ValueError):
     code = "invalid-subject"
     title = "Invalid subject"
 
+    def __init__(self, detail: str = "", *, code: str | None = None, param: str | None = None):
+        super().__init__(detail, code=code)
+        # The part of the subject that is wrong beside its value (a zaak's "bronorganisatie", an
+        # address's "postcode"); None: the value itself.
+        self.param = param
+
+    def _name(self, subject_param: str) -> str:
+        if not self.param:
+            return subject_param
+        # "subject.value" -> "subject.postcode"; a front door's lone "id" -> "postcode".
+        return f"{subject_param.rpartition('.')[0]}.{self.param}" if "." in subject_param else self.param
+
     def problem_fields(self, *, subject_param: str) -> dict[str, Any]:
-        return {"invalidParams": [{"name": subject_param, "code": "invalid", "reason": str(self)}]}
+        return {"invalidParams": [{"name": self._name(subject_param), "code": "invalid", "reason": str(self)}]}
+
+
+class AmbiguousSubject(InvalidSubject):
+    """An address given as postcode and huisnummer that names several addresses: the caller
+    chooses one (`choices`, search rows each with the subject that opens its view); IKO never
+    guesses."""
+
+    code = "ambiguous-subject"
+    title = "Ambiguous subject"
+
+    def __init__(self, detail: str, *, choices: list[dict[str, Any]], columns: list[dict[str, Any]]):
+        super().__init__(detail)
+        self.choices, self.columns = choices, columns
+
+    def problem_fields(self, *, subject_param: str) -> dict[str, Any]:
+        return {**super().problem_fields(subject_param=subject_param), "columns": self.columns, "choices": self.choices}
 
 
 class PurposeMissing(Refusal):
@@ -86,3 +114,20 @@ class ProcessingLogUnavailable(Refusal):
     code = "processing-log-unavailable"
     title = "Service unavailable"
     public_detail = "The processing log cannot be written, so IKO releases no personal data."
+
+
+class SubjectNotFound(Refusal):
+    """An address given as postcode and huisnummer that the BAG does not know."""
+
+    status = 404
+    code = "subject-not-found"
+    title = "Not found"
+
+
+class SubjectUnresolved(Refusal):
+    """The source that resolves an address (the BAG) gave no answer, so there is no subject to
+    build a view of; the message says which source, never what was asked."""
+
+    status = 502
+    code = "subject-unresolved"
+    title = "Subject not resolved"

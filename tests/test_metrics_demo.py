@@ -45,7 +45,7 @@ def view(base, profile, kind, value, purpose=DEMO_PURPOSE):
 def exposition(demo):
     assert view(demo, "klantbeeld", "bsn", DEMO_BSN).status_code == 200
     assert view(demo, "bedrijfsbeeld", "kvk", DEMO_KVK).status_code == 200
-    assert view(demo, "klantbeeld", "bsn", DEMO_BSN, purpose="handhaving").status_code == 403
+    assert view(demo, "klantbeeld", "bsn", DEMO_BSN, purpose="sloopmelding").status_code == 403  # not a demo purpose
     statuses = []
     threads = [threading.Thread(target=lambda: statuses.append(view(demo, "klantbeeld", "bsn", DEMO_BSN).status_code))
                for _ in range(4)]

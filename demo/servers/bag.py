@@ -13,8 +13,8 @@ Implements, in HAL JSON, the address part of BAG IB 2.6.0
   `demo/servers/bag_objecten.py`.
 
 The addresses are every entry of `demo.universe.ADDRESSES` (the persons' and the vestigingen's),
-plus two invented neighbours of St.-Jacobsstraat 1A (1 and 1B) so that `exacteMatch` makes a
-difference. Openbare ruimte, pand and woonplaats identifiers are invented where the universe has
+plus invented neighbours of St.-Jacobsstraat 1A (1 and 1B) so that `exacteMatch` makes a
+difference, and 3A and 3B (without a 3), which a search for 3 without `exacteMatch` finds. Openbare ruimte, pand and woonplaats identifiers are invented where the universe has
 none. Parameters are validated against the spec's patterns; unknown parameters are a 400 (unlike
 the ZGW APIs, which ignore them). Started with an API key, every request needs `X-Api-Key`
 (401 without, 403 with a wrong one). Errors are problem+json with the hyphenated
@@ -64,6 +64,20 @@ EXTRA_ADDRESSES = [
         "postcode": "3511BR", "woonplaats": "Utrecht",
         "nummeraanduidingIdentificatie": "0344200000161085",
         "adresseerbaarObjectIdentificatie": "0344010000126653",
+    },
+    # St.-Jacobsstraat 3A and 3B, with no 3: an address given as 3511BR 3 names neither exactly, so
+    # an object view offers both (docs/integrator/objects.md).
+    {
+        "straat": "St.-Jacobsstraat", "huisnummer": 3, "huisletter": "A", "huisnummertoevoeging": None,
+        "postcode": "3511BR", "woonplaats": "Utrecht",
+        "nummeraanduidingIdentificatie": "0344200000161086",
+        "adresseerbaarObjectIdentificatie": "0344010000126654",
+    },
+    {
+        "straat": "St.-Jacobsstraat", "huisnummer": 3, "huisletter": "B", "huisnummertoevoeging": None,
+        "postcode": "3511BR", "woonplaats": "Utrecht",
+        "nummeraanduidingIdentificatie": "0344200000161087",
+        "adresseerbaarObjectIdentificatie": "0344010000126655",
     },
 ]
 

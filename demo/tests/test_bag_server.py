@@ -11,7 +11,7 @@ from connectors.base import ConnectorRequest, Status
 from connectors.contrib.bag.fields import ADRES_FIELDS
 from connectors.contrib.bag.plugin import BagConnector
 from connectors.contrib.bag.tests.spec import bag_spec
-from demo.servers.bag import start_bag_server
+from demo.servers.bag import EXTRA_ADDRESSES, start_bag_server
 from demo.universe import ADDRESSES, COMPANY, PERSONS
 from tests.contracts import assert_request_conforms, assert_response_conforms
 
@@ -73,7 +73,7 @@ def test_the_persons_and_the_vestigingen_agree_with_the_bag(server):
 
     assert {p["adres"]["nummeraanduidingIdentificatie"] for p in PERSONS} <= ids
     assert {v["adres"]["nummeraanduidingIdentificatie"] for v in COMPANY["vestigingen"]} <= ids
-    assert len(server.adressen_by_id) == len(ADDRESSES) + 2
+    assert len(server.adressen_by_id) == len(ADDRESSES) + len(EXTRA_ADDRESSES)
 
 
 def test_exacte_match_decides_whether_neighbours_with_a_huisletter_are_included(server):

@@ -58,6 +58,15 @@ def test_demo_configure_loads_both_profiles_as_relation_trees_over_every_source(
         "bedrijf": None, "vestigingen": "bedrijf", "profiel": "vestigingen", "bagAdres": "profiel",
         "zaken": "bedrijf", "partij": "bedrijf", "klantcontacten": "partij", "objecten": "bedrijf",
     }
+    assert tree("adresbeeld") == {
+        "adres": None, "bedrijven": "adres", "verblijfsobject": None, "panden": "verblijfsobject",
+        "aantalBewoners": None, "bewoners": None, "zaken": None, "besluiten": "zaken", "vergunningen": None,
+    }
+    assert tree("zaakbeeld") == {
+        "zaak": None, "statussen": "zaak", "betrokkenen": "zaak", "contacthistorie": "betrokkenen",
+        "documenten": "zaak", "besluiten": "zaak", "gerelateerdeZaken": "zaak",
+        "besluitenGerelateerd": "gerelateerdeZaken",
+    }
     assert dict(Source.objects.values_list("name", "connector")) == SOURCE_CONNECTORS
     assert Relation.objects.get(profile__name="bedrijfsbeeld", name="profiel").max_calls == 10
 
@@ -86,6 +95,9 @@ def test_demo_configure_grants_both_profiles_to_the_demo_client_for_klantcontact
         ("klantbeeld", "klantcontact"), ("bedrijfsbeeld", "klantcontact"),
         # The regelingen demo: suggestions, and for klantcontact the age and children behind them.
         ("regelingentoets", "proactieve-dienstverlening"), ("regelingentoets", "klantcontact"),
+        # The object views: an address for a permit handler (no residents' names) or an enforcement
+        # officer (with them), a zaak for an objection handler.
+        ("adresbeeld", "vergunningverlening"), ("adresbeeld", "handhaving"), ("zaakbeeld", "bezwaarbehandeling"),
     }
     assert Grant.objects.get(api_client=client, profile__name="regelingentoets", purpose__code="klantcontact").fields == [
         "persoon.leeftijd", "persoon.kinderen",
@@ -208,7 +220,7 @@ def test_the_demo_config_file_imports_into_an_empty_database_and_its_export_reim
     assert Service.objects.get(slug="demo-zaken").api_root == ROOTS["zaken_api_root"]
     assert ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN)).name == "Demo case system"
     assert set(Profile.objects.values_list("name", flat=True)) == {
-        "klantbeeld", "bedrijfsbeeld", "regelingentoets", "aanvraagformulier", "mijn-omgeving",
+        "klantbeeld", "bedrijfsbeeld", "regelingentoets", "aanvraagformulier", "mijn-omgeving", "adresbeeld", "zaakbeeld",
     }
     versions = dict(Profile.objects.values_list("name", "version"))
 

@@ -1,6 +1,7 @@
 """The demo configuration's sources for the object views (documenten, besluiten, vergunningen), as
 `demo_configure` sets them up, work against the demo servers: their connection check passes and
-they answer about the object story. (No demo profile uses them yet.)"""
+they answer about the object story. (The views adresbeeld and zaakbeeld over them:
+tests/test_demo_object_views.py.)"""
 
 from __future__ import annotations
 

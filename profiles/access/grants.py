@@ -15,7 +15,8 @@ principal is one of:
 Grants add up: with several grants for the profile and purpose, a grant without narrowing wins;
 otherwise the union of their fields is released. A grant outside its valid from/until period does
 not count. Without a purpose in the request, the API client's default purpose is used, else the
-purpose of the principal's grant marked as default for the profile.
+purpose of the principal's grant marked as default for the profile; that grant's purpose also wins
+when the client has no grant on the profile for its own default purpose.
 
 Cost: the grants of one principal are read with one small query and kept in this process for at
 most `IKO_GRANT_CACHE_SECONDS` (default 5), so a view does zero grant queries when warm. A grant,
@@ -161,9 +162,13 @@ class GrantDecision:
 
 
 def _default_purpose(principal: Principal, grants: list[GrantInfo], now: datetime) -> str:
-    if principal.default_purpose_code:
-        return principal.default_purpose_code
     defaults = sorted({g.purpose.code for g in grants if g.is_default and g.in_force(now)})
+    # The client's default purpose, unless it has no grant on this profile for it and a grant on
+    # this profile names its own default: a client that serves a KCC profile and an address view
+    # for permit handlers gets each view for its own purpose (the Valtimo paths name none).
+    granted = {g.purpose.code for g in grants if g.in_force(now)}
+    if principal.default_purpose_code and (principal.default_purpose_code in granted or not defaults):
+        return principal.default_purpose_code
     if len(defaults) == 1:
         return defaults[0]
     if defaults:

@@ -46,7 +46,7 @@ class RelationInline(admin.StackedInline):
 
 class PreviewForm(forms.Form):
     subject_type = forms.ChoiceField(choices=[])
-    subject_value = forms.CharField(label=_("Identifier"), max_length=20,
+    subject_value = forms.CharField(label=_("Identifier"), max_length=1000,  # a zaak or object URL
                                     help_text=_("For example a test BSN: 999993653."))
     purpose = forms.ModelChoiceField(
         queryset=Purpose.objects.all(),

@@ -25,7 +25,7 @@ SUBJECT_SEARCH_ROWS = 500
 class SubjectSearchForm(forms.Form):
     subject_type = forms.ChoiceField(choices=SUBJECT_TYPE_CHOICES, initial="bsn")
     subject_value = forms.CharField(
-        label="BSN or KVK number", max_length=20,
+        label="BSN or KVK number", max_length=1000,  # also a zaak or object URL
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text="IKO computes the keyed pseudonym of this number and finds the records with it; the "
         "number itself is not stored.",

@@ -20,7 +20,7 @@ from profiles.consent.scopes import ConsentScope, InvalidScope
 from profiles.consent.selectors import consent_text_current, consents_of_subject
 from profiles.consent.services import ConsentActor, ConsentRefused, consent_give, consent_withdraw
 from profiles.refusals import InvalidSubject, ProcessingLogUnavailable
-from profiles.subjects import SUBJECT_TYPE_CHOICES, subject_parse
+from profiles.subjects import PERSON_SUBJECT_TYPE_CHOICES, subject_parse
 from profiles.tracing import trace_from_header
 
 
@@ -45,7 +45,7 @@ class RecordForm(forms.Form):
         label=_("What the citizen said"),
         choices=[(GIVE, _("gives consent")), (WITHDRAW, _("withdraws consent"))],
     )
-    subject_type = forms.ChoiceField(label=_("Subject type"), choices=SUBJECT_TYPE_CHOICES)
+    subject_type = forms.ChoiceField(label=_("Subject type"), choices=PERSON_SUBJECT_TYPE_CHOICES)
     subject_value = forms.CharField(label=_("BSN or KVK number"), max_length=20)
     scope = forms.CharField(
         label=_("Consent for"), max_length=220,

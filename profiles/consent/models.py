@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profiles.consent.scopes import PURPOSE, RELATION, ConsentScope
-from profiles.subjects import SUBJECT_TYPE_CHOICES
+from profiles.subjects import PERSON_SUBJECT_TYPE_CHOICES
 
 
 class ScopeKind(models.TextChoices):
@@ -86,7 +86,7 @@ class Consent(ScopedModel):
         COUNTER = "counter", _("at the counter (recorded by staff)")
         PHONE = "phone", _("by phone (recorded by staff)")
 
-    subject_type = models.CharField(_("subject type"), max_length=10, choices=SUBJECT_TYPE_CHOICES)
+    subject_type = models.CharField(_("subject type"), max_length=10, choices=PERSON_SUBJECT_TYPE_CHOICES)
     subject_pseudonym = models.CharField(
         _("subject pseudonym"), max_length=64, db_index=True,
         help_text=_("Keyed pseudonym of the BSN or KVK number, as in the processing log."),

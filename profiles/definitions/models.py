@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from profiles.definitions.expressions import ExpressionError, validate_expression
-from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES
+from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPE_MAX_LENGTH, SUBJECT_TYPES
 
 
 def _check_expression(field: str, expression: str) -> None:
@@ -277,7 +277,7 @@ class SearchAction(models.Model):
         "Empty for a search whose rows open no view (an address search).",
     )
     identifier_type = models.CharField(
-        max_length=10, choices=SUBJECT_TYPE_CHOICES, blank=True,
+        max_length=SUBJECT_TYPE_MAX_LENGTH, choices=SUBJECT_TYPE_CHOICES, blank=True,
         help_text="The subject type of that identifier; the profile's view must accept it.",
     )
     brp_doelbinding = models.CharField(

@@ -187,7 +187,7 @@ class EngineResult:
 
 def subject_item(subject: Subject) -> dict[str, Any]:
     """The subject as expressions see it: `.` of a top-level relation, and `$subject` everywhere."""
-    return {"type": subject.type, "value": subject.value, subject.type: subject.value}
+    return subject.attributes()
 
 
 def _params_from_input(plan: RelationPlan, item: Any, subject: Subject,

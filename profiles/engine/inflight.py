@@ -98,7 +98,7 @@ def view_key(*, profile: Any, subject: Any, purpose_code: str, caller: Any, deci
     hold the identifier itself. The effective grant enters as the grants that allowed it and
     their field narrowing (`profiles.access.grants.GrantDecision`).
     """
-    subject_hash = hashlib.sha256(f"{subject.type}:{subject.value}".encode()).hexdigest()
+    subject_hash = hashlib.sha256(f"{subject.type}:{subject.value}:{subject.qualifiers}".encode()).hexdigest()
     fields = getattr(decision, "fields", None)
     return (
         "view",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from profiles.subjects import SUBJECT_TYPE_CHOICES
+from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPE_MAX_LENGTH
 
 
 class ProcessingRecordQuerySet(models.QuerySet):
@@ -111,7 +111,7 @@ class ProcessingRecord(models.Model):
     processing_activity_id = models.CharField(max_length=242, blank=True)
     profile_name = models.CharField(max_length=100)
     profile_version = models.PositiveIntegerField(null=True)
-    subject_type = models.CharField(max_length=10, choices=PROCESSING_SUBJECT_TYPE_CHOICES)
+    subject_type = models.CharField(max_length=SUBJECT_TYPE_MAX_LENGTH, choices=PROCESSING_SUBJECT_TYPE_CHOICES)
     subject_pseudonym = models.CharField(max_length=64, db_index=True)
     sources = models.JSONField(default=dict, help_text="Source name to call status.")
     fields_released = models.JSONField(default=list, help_text="Names of the fields released.")

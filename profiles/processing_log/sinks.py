@@ -277,10 +277,13 @@ def verwerkingsactie_from_record(fields: dict[str, Any], subject: Subject | None
     oin = getattr(settings, "IKO_ORGANISATION_OIN", "")
     if oin:
         body["uitvoerder"] = oin
-    if subject is not None:
+    # The Verwerkingenlogging API knows one objecttype, "persoon" (an objectId of at most 40
+    # characters): an address, pand, zaak or object is no person, so its view names none there;
+    # IKO's own record keeps its subject type and pseudonym.
+    if subject is not None and subject.type in SOORT_OBJECT_ID:
         body["verwerkteObjecten"].append({
             "objecttype": "persoon",
-            "soortObjectId": SOORT_OBJECT_ID.get(subject.type, subject.type.upper()),
+            "soortObjectId": SOORT_OBJECT_ID[subject.type],
             "objectId": subject.value,
             "betrokkenheid": "Betrokkene",
             "verwerkteSoortenGegevens": [

@@ -229,7 +229,10 @@ def search_run(
     purpose_code: str | None,
     trace,
     registry: Registry = default_registry,
+    fixed_params: Mapping[str, Any] | None = None,
 ) -> SearchResult:
+    """`fixed_params`: operation parameters a service adds beside the caller's criteria (the
+    subject resolution's `exacteMatch`), never from the request."""
     started = time.monotonic()
     started_at = datetime.now(timezone.utc)
     values = search_criteria_clean(action=action, criteria=criteria)
@@ -240,7 +243,7 @@ def search_run(
             [{"name": "action", "code": "misconfigured", "reason": "unknown operation"}],
         )
     params_by_criterion = action.criterion_params()
-    params = {params_by_criterion[name]: value for name, value in values.items()}
+    params = {**(fixed_params or {}), **{params_by_criterion[name]: value for name, value in values.items()}}
     # Then the operation's own parameter schema, before the grant and before any call: a value the
     # source would refuse is the caller's mistake (400 naming the criterion), never a 502.
     criterion_of = {param: name for name, param in params_by_criterion.items()}

@@ -12,6 +12,7 @@ import responses
 
 from profiles.engine import inflight
 from profiles.engine.inflight import InflightGroup, view_key
+from profiles.subjects import Subject
 
 KEY = ("view", 1)
 
@@ -138,7 +139,7 @@ class _Obj:
 def key_for(**changes):
     parts = {
         "profile": _Obj(pk=1, version=3),
-        "subject": _Obj(type="bsn", value="999993653"),
+        "subject": Subject("bsn", "999993653"),
         "purpose_code": "klantcontact",
         "caller": _Obj(name="oidc:j.jansen", on_behalf_of="", gebruiker="j.jansen"),
         "decision": _Obj(grant_ids=(7,), fields=None),
@@ -151,7 +152,7 @@ def key_for(**changes):
     "change",
     [
         {"profile": _Obj(pk=1, version=4)},  # a new version of the profile
-        {"subject": _Obj(type="bsn", value="999993847")},
+        {"subject": Subject("bsn", "999993847")},
         {"purpose_code": "handhaving"},
         {"caller": _Obj(name="oidc:p.pietersen", on_behalf_of="", gebruiker="p.pietersen")},
         {"decision": _Obj(grant_ids=(8,), fields=None)},  # another grant
@@ -160,6 +161,13 @@ def key_for(**changes):
 )
 def test_the_key_differs_for_anything_that_changes_the_answer_or_its_accountability(change):
     assert key_for(**change) != key_for()
+
+
+def test_the_same_zaak_identificatie_at_another_bronorganisatie_is_another_key():
+    zaak = Subject("zaak", "ZAAK-1", (("identificatie", "ZAAK-1"),))
+    elsewhere = Subject("zaak", "ZAAK-1", (("bronorganisatie", "002220647"), ("identificatie", "ZAAK-1")))
+
+    assert key_for(subject=zaak) != key_for(subject=elsewhere)
 
 
 def test_the_key_holds_no_identifier_in_plain_text():

@@ -429,6 +429,17 @@ def test_a_processing_activity_that_is_a_uuid_goes_out_as_its_id(settings):
     assert body["verwerkteObjecten"][0]["soortObjectId"] == "KVK"
 
 
+@pytest.mark.parametrize("subject", [
+    Subject("adres", "0599200000219678"),
+    Subject("zaak", "https://zaken.example.org/zaken/api/v1/zaken/6f7b5d4c-3b2a-4c1d-9e8f-7a6b5c4d3e2f"),
+])
+def test_a_view_of_an_object_names_no_person_in_the_verwerkingenlogging_api(subject):
+    # The API's only objecttype is "persoon", with an objectId of at most 40 characters.
+    body = verwerkingsactie_from_record({"trace_id": TRACE_ID, "action": "view"}, subject)
+
+    assert body["verwerkteObjecten"] == []
+
+
 # --- CSV -------------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,10 @@ Spec: tests/specs/bag-individuele-bevragingen/openapi.yaml (BAG IB 2.6.0, Kadast
   404 means not found.
 - `adres_zoeken`: `GET adressen?postcode=&huisnummer=[&huisletter=&huisnummertoevoeging=]
   &exacteMatch=true` (`bevraagAdressen`), the list under `_embedded.adressen`, paged with `page`
-  and `pageSize` up to the `max_adressen` cap.
+  and `pageSize` up to the `max_adressen` cap. With the parameter `exacteMatch` false (the spec's
+  default), `exacteMatch=false`: the BAG also gives the addresses with a huisletter or toevoeging
+  that was not asked for (31A, 31-2 beside 31), which is how IKO offers the choices when an
+  address given as postcode and huisnummer is not exact.
 - `adresseerbaar_object` and `pand`: the objects behind an address, see objects.py.
 
 Parameters are checked before any call (a nummeraanduiding id is 16 digits with object-type code
@@ -20,7 +23,8 @@ between, profiles cannot name them as fields, and IKO never follows them: a next
 for by number, never through `_links.next`.
 
 Every address returned is checked against what was asked (the nummeraanduiding id; the postcode,
-huisnummer, huisletter and toevoeging with exact matching); others are dropped and counted.
+huisnummer, huisletter and toevoeging with exact matching; without it, the postcode and huisnummer
+and the huisletter and toevoeging that were asked for); others are dropped and counted.
 Paging, the cap and the check run in `connectors.listing.collect`.
 """
 
@@ -139,10 +143,11 @@ class BagConnector(Connector):
             description="Current addresses by postcode and huisnummer, exact match (Adres list).",
             subject_types=(),
             fields=ADRES_FIELDS,
-            params=("postcode", "huisnummer", "huisletter", "huisnummertoevoeging"),
+            params=("postcode", "huisnummer", "huisletter", "huisnummertoevoeging", "exacteMatch"),
             parameters=(
                 POSTCODE, HUISNUMMER, Param("huisletter", pattern=HUISLETTER_RE.pattern, hint="one letter"),
                 Param("huisnummertoevoeging", pattern=TOEVOEGING_RE.pattern, hint="1 to 4 letters or digits"),
+                Param("exacteMatch", type="boolean"),
             ),
             many=True,
         ),
@@ -189,7 +194,8 @@ class BagConnector(Connector):
             query["huisletter"] = huisletter
         if toevoeging:
             query["huisnummertoevoeging"] = toevoeging
-        query["exacteMatch"] = "true"
+        exact = params.get("exacteMatch", True) not in (False, "false")
+        query["exacteMatch"] = "true" if exact else "false"
 
         cap = self.options.max_adressen
 
@@ -198,8 +204,8 @@ class BagConnector(Connector):
                 isinstance(a, dict)
                 and a.get("postcode") == postcode
                 and a.get("huisnummer") == huisnummer
-                and _same(a.get("huisletter"), huisletter)
-                and _same(a.get("huisnummertoevoeging"), toevoeging)
+                and (_same(a.get("huisletter"), huisletter) or (not exact and huisletter is None))
+                and (_same(a.get("huisnummertoevoeging"), toevoeging) or (not exact and toevoeging is None))
             )
             return without_hal(a) if matches else None
 

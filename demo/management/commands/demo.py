@@ -106,11 +106,11 @@ Self-service (citizen issuer {issuer.issuer}; docs/integrator/citizen.md):
         sources = "\n".join(f"  {label:<20}: {url}" for label, url in rows)
         auth = f"-H 'Authorization: Token {result['token']}' -H 'Content-Type: application/json'"
 
-        def curl(profile: str, kind: str, value: str) -> str:
+        def curl(profile: str, kind: str, value: str, purpose: str = result["purpose"]) -> str:
             return (
                 f"  curl -s -X POST {base}/api/v1/profiles/{profile}/view \\\n    {auth} \\\n"
                 f"    -d '{{\"subject\": {{\"type\": \"{kind}\", \"value\": \"{value}\"}}, "
-                f"\"purpose\": \"{result['purpose']}\"}}'"
+                f"\"purpose\": \"{purpose}\"}}'"
             )
 
         return f"""
@@ -125,6 +125,13 @@ Klantbeeld of test person {result['bsn']} (BRP, Zaken, Open Klant, Objecten, BAG
 
 Bedrijfsbeeld of company {result['kvk']} (KVK, Zaken, Open Klant, Objecten, BAG):
 {curl(result['company_profile'], 'kvk', result['kvk'])}
+
+Adresbeeld of Boterdiep 31 for a permit handler (BAG, KVK, BRP count, Zaken, Besluiten, Objecten;
+docs/integrator/objects.md):
+{curl('adresbeeld', 'adres', result['adres'], result['adres_purpose'])}
+
+Zaakbeeld of the objection {result['zaak']} (Zaken, Documenten, Besluiten, Open Klant):
+{curl('zaakbeeld', 'zaak', result['zaak'], result['zaak_purpose'])}
 
 Regelingen that may apply to test person {result['suggestions_bsn']} (docs/integrator/regelingen.md; prefill too):
   curl -s -X POST {base}/api/v1/profiles/{result['suggestions_profile']}/suggestions \\

@@ -43,9 +43,11 @@ def test_the_requests_of_both_operations_and_check_connection_conform_to_the_spe
         {"postcode": "3511BR", "huisnummer": "1", "huisletter": "A", "huisnummertoevoeging": "bis"},
         ADRES_FIELDS,
     ))
+    connector.run(ConnectorRequest("adres_zoeken", {"postcode": "3077AW", "huisnummer": 31, "exacteMatch": False},
+                                   ADRES_FIELDS))
     connector.check_connection()
 
-    assert len(responses.calls) == 4
+    assert len(responses.calls) == 5
     for call in responses.calls:
         assert_request_conforms(openapi, call.request)
 

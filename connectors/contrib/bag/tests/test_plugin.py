@@ -124,6 +124,31 @@ def test_adres_zoeken_sends_postcode_huisnummer_and_exacte_match(bag_source):
 
 
 @responses.activate
+def test_adres_zoeken_without_exact_match_keeps_the_letters_not_asked_for_and_drops_other_numbers(bag_source):
+    close = [BOTERDIEP_31, an_adres("0599200000219680", huisletter="A"), an_adres("0599200000219681", toevoeging="2"),
+             an_adres("0599200000219690", huisnummer=33)]  # a server that widened the search too far
+    responses.get(ADRESSEN_URL, json=collection(close), content_type=HAL, headers=HEADERS)
+
+    result = connector(bag_source).run(zoeken(exacteMatch=False))
+
+    assert sent_query(responses.calls[0])["exacteMatch"] == ["false"]
+    assert [a["nummeraanduidingIdentificatie"] for a in result.data] == [
+        NUMMERAANDUIDING, "0599200000219680", "0599200000219681",
+    ]
+    assert "Dropped 1 address" in result.detail
+
+
+@responses.activate
+def test_adres_zoeken_without_exact_match_still_holds_to_a_huisletter_asked_for(bag_source):
+    responses.get(ADRESSEN_URL, json=collection([BOTERDIEP_31, an_adres("0599200000219680", huisletter="A")]),
+                  content_type=HAL, headers=HEADERS)
+
+    result = connector(bag_source).run(zoeken(exacteMatch=False, huisletter="a"))
+
+    assert [a["nummeraanduidingIdentificatie"] for a in result.data] == ["0599200000219680"]
+
+
+@responses.activate
 def test_adres_zoeken_sends_huisletter_and_toevoeging_when_given(bag_source):
     found = an_adres("0344200000161083", straat="St.-Jacobsstraat", huisnummer=1, huisletter="A",
                      toevoeging="bis", postcode="3511BR")
@@ -303,6 +328,6 @@ def test_the_operations_declare_their_params_and_the_adres_fields():
     adres_op, zoeken_op = BagConnector.operations["adres"], BagConnector.operations["adres_zoeken"]
 
     assert adres_op.params == ("nummeraanduidingIdentificatie",) and not adres_op.many
-    assert zoeken_op.params == ("postcode", "huisnummer", "huisletter", "huisnummertoevoeging") and zoeken_op.many
+    assert zoeken_op.params == ("postcode", "huisnummer", "huisletter", "huisnummertoevoeging", "exacteMatch") and zoeken_op.many
     assert "korteNaam" in ADRES_FIELDS and "inonderzoek.postcode" in ADRES_FIELDS
     assert not [f for f in ADRES_FIELDS if f.startswith("_")]

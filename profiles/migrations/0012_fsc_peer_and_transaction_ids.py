@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0010_profile_always_pass_markers'),
+        ('profiles', '0011_object_subject_types'),
     ]
 
     operations = [

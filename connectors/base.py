@@ -12,11 +12,14 @@ mapping) are in `listing.py`.
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+
+from django.utils.translation import gettext_lazy as _
 
 from .options import NoOptions, Options
 from .params import Param
@@ -186,6 +189,24 @@ class MissingInput(ConnectorError):
         super().__init__(detail, Status.SKIPPED)
 
 
+# The HTTP statuses of the answers a connection test received (`Connector.check`), reported by
+# `SourceHttp` through `answer_received`: a failure on a 400 or 404 answer is a warning.
+_answer_statuses: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("iko_answer_statuses", default=None)
+
+
+def answer_received(status_code: int) -> None:
+    """Note an answer's HTTP status while a connection test runs in this context (else nothing)."""
+    recording = _answer_statuses.get()
+    if recording is not None:
+        recording.append(status_code)
+
+
+# A connection test whose last answer had one of these statuses is a warning, not a failure.
+CHECK_WARNING_STATUSES = (400, 404)
+CHECK_WARNING_NOTE = _("The server is reachable and answers, but not as this test expects: check the API root, "
+                       "the paths and the options.")
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of a connection test: `ok` False is a failure; `ok` with `warning` means the
@@ -317,9 +338,19 @@ class Connector:
             if problems:
                 where = f"The server named in {name}" if name else "The server"
                 return CheckResult(False, f"{where} is not usable: " + " ".join(problems))
+        statuses: list[int] = []
+        token = _answer_statuses.set(statuses)
         try:
-            return self.check_connection()
+            result = self.check_connection()
         except ConnectorError as exc:
-            return CheckResult(False, exc.detail)
+            result = CheckResult(False, exc.detail)
         except Exception as exc:  # noqa: BLE001 - the admin shows a message, never a 500
             return CheckResult(False, f"The connection test failed unexpectedly ({type(exc).__name__}).")
+        finally:
+            _answer_statuses.reset(token)
+        if not result.ok and statuses and statuses[-1] in CHECK_WARNING_STATUSES:
+            # The server answers, and neither refused the credentials nor failed: the API root,
+            # a path or an option may be wrong, but the connection itself works (as the server's
+            # own test reports it, connectors/probes.py).
+            return CheckResult(True, f"{result.detail} {CHECK_WARNING_NOTE}", warning=True)
+        return result

@@ -49,7 +49,7 @@ from zgw_consumers.client import build_client
 from zgw_consumers.constants import AuthTypes
 
 from . import telemetry
-from .base import ConnectorError, SourceConfig, Status
+from .base import ConnectorError, SourceConfig, Status, answer_received
 from .fsc import (
     GRANT_HASH_HEADER, TRANSACTION_ID_HEADER, fsc_transaction_note, fsc_url, transaction_id_clean, transaction_id_new,
 )
@@ -341,7 +341,9 @@ class SourceHttp:
         if shared is not None and method == "GET" and json_body is None:
             key = _share_key(self.service, url, params, headers, self.max_bytes)
             return shared.get(key, lambda: self._request(method, url, params, json_body, headers), self.source.timeout)
-        return self._request(method, url, params, json_body, headers)
+        response = self._request(method, url, params, json_body, headers)
+        answer_received(response.status_code)
+        return response
 
     def _request(self, method: str, url: str, params, json_body, headers) -> HttpResponse:
         timeout = self.source.timeout

@@ -11,37 +11,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from profiles.access.grants import grant_purposes
+from profiles.admin.editor import RelationTreeInline, source_catalogue
 from profiles.access.models import Purpose
 from profiles.access.principals import principal_of
-from profiles.definitions.models import Profile, Relation
+from profiles.definitions.models import Profile
 from profiles.definitions.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import
 from profiles.refusals import InvalidSubject, ProcessingLogUnavailable, ViewDenied
 from profiles.services.view import profile_preview
 from profiles.subjects import SUBJECT_TYPES, subject_parse
 
 logger = logging.getLogger(__name__)
-
-
-class RelationInline(admin.StackedInline):
-    model = Relation
-    fk_name = "profile"
-    extra = 0
-    fieldsets = [
-        (None, {"fields": [("name", "order"), "parent", ("source", "operation"), "input_expression"]}),
-        ("Fields", {"fields": ["fields", "release_fields"]}),
-        ("Shape and limits", {"fields": ["output_transform", ("max_calls", "required"), "needs_consent"]}),
-    ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            # Only relations of this profile can be a parent.
-            object_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Relation.objects.filter(profile_id=object_id) if object_id else Relation.objects.none()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PreviewForm(forms.Form):
@@ -81,9 +65,14 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ["status", ("draft_of", admin.EmptyFieldListFilter)]
     search_fields = ["name", "title", "description"]
     readonly_fields = ["version", "draft_of"]
-    fields = ["name", "title", "description", "subject_types", "status", "output_transform", "always_pass_markers",
-              "version", "draft_of"]
-    inlines = [RelationInline]
+    fieldsets = [
+        (None, {"fields": [("name", "status"), "title", "description", "subject_types"]}),
+        (_("Shape of the whole view, markers, revision"), {
+            "classes": ["collapse"],
+            "fields": ["output_transform", "always_pass_markers", ("version", "draft_of")],
+        }),
+    ]
+    inlines = [RelationTreeInline]
     actions = ["make_draft", "publish_draft", "export_yaml"]
     change_form_template = "admin/profiles/profile/change_form.html"
     change_list_template = "admin/profiles/profile/change_list.html"
@@ -92,9 +81,20 @@ class ProfileAdmin(admin.ModelAdmin):
     def revision(self, obj):
         return "draft of live profile" if obj.draft_of_id else "live"
 
+    # Compact inputs: the relation tree below is what this page is for.
+    COMPACT_ROWS = {"description": 2, "subject_types": 1, "output_transform": 3}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.COMPACT_ROWS and formfield is not None:
+            formfield.widget.attrs["rows"] = self.COMPACT_ROWS[db_field.name]
+        return formfield
+
     def get_urls(self):
         own = [
-            path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="profiles_profile_preview"),
+            # Same-origin framing only: the profile page shows the preview beside the editor.
+            path("<path:object_id>/preview/", self.admin_site.admin_view(xframe_options_sameorigin(self.preview_view)),
+                 name="profiles_profile_preview"),
             path("import/", self.admin_site.admin_view(self.import_view), name="profiles_profile_import"),
         ]
         return own + super().get_urls()
@@ -117,7 +117,9 @@ class ProfileAdmin(admin.ModelAdmin):
         form = PreviewForm(request.POST or None, profile=profile, purpose_codes=purpose_codes)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": profile,
                    "title": _("Preview of %(profile)s") % {"profile": profile}, "form": form,
-                   "no_grant": not purpose_codes}
+                   "no_grant": not purpose_codes,
+                   # Beside the editor the preview is shown without the admin's header (its popup mode).
+                   "is_popup": "embedded" in request.GET}
         if request.method == "POST" and form.is_valid():
             try:
                 view, result = profile_preview(
@@ -145,6 +147,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["can_preview"] = self.has_preview_permission(request)
+        context["catalogue"] = source_catalogue()
         return super().render_change_form(request, context, *args, **kwargs)
 
     def import_view(self, request):

@@ -31,6 +31,7 @@ class SearchActionInline(admin.StackedInline):
     model = SearchAction
     formset = SearchActionFormSet
     fk_name = "profile"
+    classes = ["collapse"]  # folded: the relation tree above is what the profile page is mostly for
     extra = 0
     verbose_name = "search action"
     verbose_name_plural = "search actions (find the subject before opening the view)"

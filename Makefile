@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 PENDING := $(VENV)/.install-pending
 PYTHON_VERSION = -c 'import sys; print("%d.%d" % sys.version_info[:2])'
 
-.PHONY: install venv demo test docs bench clean
+.PHONY: install venv demo test docs messages messages-check bench clean
 
 install: venv
 	@$(MAKE) --no-print-directory $(STAMP)
@@ -62,6 +62,15 @@ test: install
 # The documentation, built as CI builds it: warnings are errors.
 docs: install
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+# The Dutch translations (iko_project/locale/nl/LC_MESSAGES/django.po): adds every new text of the code
+# with an empty msgstr, drops removed ones and compiles django.mo. Fill in the empty msgstr lines,
+# run it again, commit both files (docs/developer/i18n.md). `make messages-check` is what CI checks.
+messages: install
+	$(BIN)/python -m iko_project.messages update
+
+messages-check: install
+	$(BIN)/python -m iko_project.messages check
 
 clean:
 	rm -rf $(VENV) var docs/_build

@@ -6,10 +6,14 @@
 - OIDC access tokens that a caller passes on for its user (`Authorization: Bearer <jwt>`, when
   `IKO_OIDC_ENABLED`): the principal is an `api.principals.OidcPrincipal`. Validation is in
   `api.oidc.token_validate` (RFC 6750, RFC 8725, RFC 9068).
+- Staff sessions of the admin (the browsable API, the admin's preview), once the admin's login is
+  complete: a session opened by a password whose second factor is still missing (a first login
+  that has not set up its authenticator app yet) is no login for the API either.
 """
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -120,3 +124,23 @@ class OidcBearerScheme(OpenApiAuthenticationExtension):
                 "come from the configured roles claim."
             ),
         }
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """Django's session authentication, for sessions that passed the admin's second factor (or
+    needed none: OIDC logins, the demo). maykin-2fa's middleware gives the user `is_verified()`."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        is_verified = getattr(result[0], "is_verified", None)
+        if is_verified is not None and not is_verified():
+            return None
+        return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The OpenAPI security scheme of the session (`cookieAuth`), as for Django's own."""
+
+    target_class = "api.authentication.VerifiedSessionAuthentication"

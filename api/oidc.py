@@ -34,6 +34,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -463,15 +464,12 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
 
 
 class AdminLoginForm(AdminAuthenticationForm):
-    """The admin's login form; refuses passwords when password login is switched off.
-
-    The template (`templates/admin/login.html`) reads `oidc_enabled`, `password_login_enabled`
-    and `oidc_login_failed` from the form to show the right way in.
-    """
+    """The admin's password form (the first step of iko_project/admin_login.py); refuses passwords
+    when password login is switched off."""
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "password_login_disabled": "Password login is switched off: log in with your organisation account.",
+        "password_login_disabled": _("Password login is switched off: log in with your organisation account."),
     }
 
     def clean(self):
@@ -480,18 +478,6 @@ class AdminLoginForm(AdminAuthenticationForm):
             # not configured then); this gives the reason in words.
             raise ValidationError(self.error_messages["password_login_disabled"], code="password_login_disabled")
         return super().clean()
-
-    @property
-    def oidc_enabled(self) -> bool:
-        return oidc_enabled()
-
-    @property
-    def password_login_enabled(self) -> bool:
-        return password_login_enabled()
-
-    @property
-    def oidc_login_failed(self) -> bool:
-        return self.request is not None and self.request.GET.get("oidc") == "failed"
 
 
 def axes_attempt_is_not_a_password_login(request, credentials) -> bool:

@@ -80,7 +80,7 @@ class TestConnectionMixin:
 
 
 class SourceForm(forms.ModelForm):
-    connector = forms.ChoiceField(
+    connector = forms.ChoiceField(label=_("Connector"),
         choices=(), help_text=Source._meta.get_field("connector").help_text
     )
 

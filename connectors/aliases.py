@@ -52,7 +52,7 @@ PARAM_NAME = re.compile(r"^[^\s&=#?]{1,200}$")
 class OperationAlias(models.Model):
     """One name a case system calls a source's operation(s) by, with its parameter mapping."""
 
-    source = models.ForeignKey("connectors.Source", on_delete=models.CASCADE, related_name="aliases")
+    source = models.ForeignKey("connectors.Source", verbose_name=_("source"), on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(
         _("alias"), max_length=100, validators=[ALIAS_NAME],
         help_text=_("The operation name the case system uses in /endpoints/{connectorTag}/{instanceTag}/{operation}, "

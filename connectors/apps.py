@@ -1,11 +1,12 @@
 """App config of the connector framework."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConnectorsConfig(AppConfig):
     name = "connectors"
-    verbose_name = "Sources"
+    verbose_name = _("Sources")
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)

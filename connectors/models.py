@@ -22,35 +22,40 @@ from .registry import registry
 
 class Source(models.Model):
     name = models.SlugField(
+        verbose_name=_("name"),
         unique=True,
-        help_text="Stable short name, used in profiles and in the per-source status of every view "
-        "(for example: brp, zaken, openklant).",
+        help_text=_("Stable short name, used in profiles and in the per-source status of every view "
+        "(for example: brp, zaken, openklant)."),
     )
-    title = models.CharField(max_length=200, blank=True, help_text="Readable name for admins.")
+    title = models.CharField(verbose_name=_("title"), max_length=200, blank=True, help_text=_("Readable name for admins."))
     connector = models.CharField(
+        verbose_name=_("connector"),
         max_length=CONNECTOR_ID_MAX_LENGTH,
-        help_text="Which kind of API this source speaks. The list shows the installed connectors.",
+        help_text=_("Which kind of API this source speaks. The list shows the installed connectors."),
     )
     service = models.ForeignKey(
-        "zgw_consumers.Service",
+        "zgw_consumers.Service", verbose_name=_("service"),
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The server (API root, credentials, certificates) this source calls. Calls never "
-        "leave this server's API root.",
+        help_text=_("The server (API root, credentials, certificates) this source calls. Calls never "
+        "leave this server's API root."),
     )
     options = models.JSONField(
+        verbose_name=_("options"),
         default=dict,
         blank=True,
-        help_text="Connector-specific settings as JSON; the connector checks them when you save.",
+        help_text=_("Connector-specific settings as JSON; the connector checks them when you save."),
     )
     timeout = models.FloatField(
+        verbose_name=_("timeout"),
         default=5.0,
         validators=[MinValueValidator(0.1), MaxValueValidator(60)],
-        help_text="Seconds IKO waits for this source before the view answers without it.",
+        help_text=_("Seconds IKO waits for this source before the view answers without it."),
     )
     enabled = models.BooleanField(
+        verbose_name=_("enabled"),
         default=True,
-        help_text="A disabled source is not called; views report it as skipped.",
+        help_text=_("A disabled source is not called; views report it as skipped."),
     )
     connector_tag = models.SlugField(
         _("connector tag"),
@@ -73,6 +78,8 @@ class Source(models.Model):
     )
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -94,7 +101,7 @@ class Source(models.Model):
         connector_class = self.connector_class
         if connector_class is None:
             raise ValidationError(
-                {"connector": f"No connector {self.connector!r} is installed in this IKO."}
+                {"connector": gettext("No connector %(connector)r is installed in this IKO.") % {"connector": self.connector}}
             )
         from zgw_consumers.models import Service
 

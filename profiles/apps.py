@@ -1,11 +1,12 @@
 """App config of profiles, purposes, grants, API clients and the processing log."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProfilesConfig(AppConfig):
     name = "profiles"
-    verbose_name = "Profiles and purposes"
+    verbose_name = _("Profiles and purposes")
 
     def ready(self):
         # Connects the signals that clear the grant cache when a grant, purpose, profile, API

@@ -104,11 +104,13 @@ def test_no_label_value_holds_a_bsn_a_kvk_number_or_a_url(exposition):
 
 def test_the_source_health_page_shows_the_demo_sources_calls(demo, exposition):
     session = requests.Session()
+    session.cookies.set("django_language", "en")  # the admin speaks Dutch unless the user picks English
     login = session.get(f"{demo}/admin/login/", timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)[1]
+    # The first step of the two-factor login; the demo asks no second factor (IKO_ADMIN_2FA_REQUIRED).
     session.post(f"{demo}/admin/login/", timeout=10, headers={"Referer": f"{demo}/admin/login/"},
-                 data={"csrfmiddlewaretoken": token, "username": "admin", "password": "admin",
-                       "next": "/admin/source-health/"})
+                 data={"csrfmiddlewaretoken": token, "admin_login_view-current_step": "auth",
+                       "auth-username": "admin", "auth-password": "admin", "next": "/admin/source-health/"})
 
     page = session.get(f"{demo}/admin/source-health/", timeout=10)
 

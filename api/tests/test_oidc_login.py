@@ -19,6 +19,11 @@ pytestmark = pytest.mark.integration
 LOGIN = "/admin/login/"
 
 
+def password_form(username: str, password: str, **extra: str) -> dict[str, str]:
+    """The first step of the admin's two-factor login (iko_project/admin_login.py): the password."""
+    return {"admin_login_view-current_step": "auth", "auth-username": username, "auth-password": password, **extra}
+
+
 def log_in_with_the_provider(client, provider, next_url: str = "/admin/"):
     """Walk the browser's path: IKO -> provider (a real HTTP call) -> IKO's callback."""
     start = client.get("/oidc/authenticate/", {"next": next_url})
@@ -126,12 +131,12 @@ def test_the_login_page_offers_the_organisation_account_only_when_oidc_is_enable
     page = client.get(LOGIN, {"next": "/admin/profiles/"}).content.decode()
     assert "Log in with your organisation account" in page
     assert 'href="/oidc/authenticate/?next=/admin/profiles/"' in page
-    assert 'name="password"' in page  # password login is on in the test settings
+    assert 'name="auth-password"' in page  # password login is on in the test settings
 
     settings.IKO_OIDC_ENABLED = False
     page = client.get(LOGIN).content.decode()
     assert "organisation account" not in page
-    assert 'name="password"' in page
+    assert 'name="auth-password"' in page
 
 
 def test_the_oidc_urls_do_not_exist_while_oidc_is_disabled(client, db):
@@ -175,10 +180,10 @@ def test_with_password_login_switched_off_the_admin_refuses_a_correct_password(c
     get_user_model().objects.create_superuser("beheer", "b@example.org", "correct-horse")
 
     page = client.get(LOGIN).content.decode()
-    assert 'name="password"' not in page
+    assert 'name="auth-password"' not in page
     assert "Log in with your organisation account" in page
 
-    response = client.post(LOGIN, {"username": "beheer", "password": "correct-horse", "next": "/admin/"})
+    response = client.post(LOGIN, password_form("beheer", "correct-horse", next="/admin/"))
     assert response.status_code == 200
     assert "Password login is switched off" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -203,26 +208,26 @@ def test_after_n_wrong_passwords_the_account_is_locked_and_the_right_password_fa
     users.create_superuser("collega", "c@example.org", "other-horse")
 
     for _ in range(2):
-        response = client.post(LOGIN, {"username": "beheer", "password": "wrong"})
+        response = client.post(LOGIN, password_form("beheer", "wrong"))
         assert response.status_code == 200 and "correct username and password" in response.content.decode()
-    locked = client.post(LOGIN, {"username": "beheer", "password": "wrong"})
+    locked = client.post(LOGIN, password_form("beheer", "wrong"))
     assert locked.status_code == 429
     assert "Account locked" in locked.content.decode()
 
-    right = client.post(LOGIN, {"username": "beheer", "password": "correct-horse"})
+    right = client.post(LOGIN, password_form("beheer", "correct-horse"))
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
     # The lock is on the account: a colleague can still log in.
-    assert client.post(LOGIN, {"username": "collega", "password": "other-horse"}).status_code == 302
+    assert client.post(LOGIN, password_form("collega", "other-horse")).status_code == 302
 
 
 def test_a_successful_password_login_resets_the_failure_count(client, settings, db):
     settings.AXES_FAILURE_LIMIT = 3
     get_user_model().objects.create_superuser("beheer", "b@example.org", "correct-horse")
     for _ in range(2):
-        client.post(LOGIN, {"username": "beheer", "password": "wrong"})
-    assert client.post(LOGIN, {"username": "beheer", "password": "correct-horse"}).status_code == 302
+        client.post(LOGIN, password_form("beheer", "wrong"))
+    assert client.post(LOGIN, password_form("beheer", "correct-horse")).status_code == 302
     client.logout()
 
     for _ in range(2):
-        assert client.post(LOGIN, {"username": "beheer", "password": "wrong"}).status_code == 200
+        assert client.post(LOGIN, password_form("beheer", "wrong")).status_code == 200

@@ -70,6 +70,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",  # brute-force protection of password login (see "staff login" below)
+    # A second factor (TOTP app, backup tokens) for password logins to the admin: maykin-2fa on
+    # django-two-factor-auth and django-otp (see "staff login" below).
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "maykin_2fa",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -98,9 +105,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (Django's order): the admin in the user's
+    # language, the API always in English (iko_project/i18n.py).
+    "iko_project.i18n.AdminLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "maykin_2fa.middleware.OTPMiddleware",  # request.user.is_verified(), with the bypass list below
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.ApiVersionMiddleware",
@@ -156,7 +167,23 @@ DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The admin speaks Dutch, or English at the user's choice (the language switch in the admin); the
+# API answers in English whatever the caller asks (iko_project/i18n.py). LANGUAGE_CODE is Django's
+# language wherever no request chose one (the fan-out's worker threads, management commands,
+# background writers): their texts reach API callers and operators, so it is English. The
+# translations of IKO's own texts are in iko_project/locale (`make messages`, docs/developer/i18n.md).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+IKO_ADMIN_LANGUAGE = env.str(
+    "IKO_ADMIN_LANGUAGE", default="nl", group="core",
+    help_text="Language of the admin and the landing page until a user picks another in the language switch: "
+    "`nl` or `en`. The API always answers in English.")
+if IKO_ADMIN_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"IKO_ADMIN_LANGUAGE must be nl or en, not {IKO_ADMIN_LANGUAGE!r}.")
+LOCALE_PATHS = [BASE_DIR / "iko_project" / "locale"]
+LANGUAGE_COOKIE_SECURE = IS_PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -278,6 +305,26 @@ AUTHENTICATION_BACKENDS = (
     + (["api.oidc.OidcBackend"] if IKO_OIDC_ENABLED else [])
     + (["django.contrib.auth.backends.ModelBackend"] if IKO_PASSWORD_LOGIN_ENABLED else [])
 )
+# Two-factor authentication of the admin (maykin-2fa, as Open Zaak and Open Klant use it): after
+# a correct password, a staff member enters the code of an authenticator app (TOTP) or a backup
+# token, and sets up the app at the first login. A login with the organisation account (OIDC) is
+# never asked for a second factor here: the identity provider does that (docs/operator/index.md,
+# "Two-factor authentication").
+IKO_ADMIN_2FA_REQUIRED = env.bool(
+    "IKO_ADMIN_2FA_REQUIRED", default=IS_PRODUCTION, group="login",
+    default_doc="true in production, else false",
+    help_text="Password logins to the admin need a second factor (an authenticator app or a backup token). "
+    "`false` only for a local trial or the demo: then a password alone lets staff in.")
+_PASSWORD_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The backends whose logins count as verified without a second factor here. The OIDC backend is
+# always listed (maykin-2fa warns, W001, while OIDC is off and it is not configured; harmless).
+MAYKIN_2FA_ALLOW_MFA_BYPASS_BACKENDS = ["api.oidc.OidcBackend"] + ([] if IKO_ADMIN_2FA_REQUIRED else _PASSWORD_BACKENDS)
+if not IKO_OIDC_ENABLED:
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "maykin_2fa.W001"]
+TWO_FACTOR_PATCH_ADMIN = False  # iko_project/admin_site.py installs maykin-2fa's admin site
+TWO_FACTOR_TOTP_DIGITS = 6
+OTP_TOTP_ISSUER = env.str("IKO_ADMIN_2FA_ISSUER", default="IKO", group="login",
+                          help_text="The name the authenticator app shows beside the code, e.g. `IKO gemeente Voorbeeld`.")
 # django-axes: after IKO_AXES_FAILURE_LIMIT wrong passwords the account is locked for
 # IKO_AXES_COOLOFF_MINUTES (0: until an admin removes the lock under Axes > Access attempts).
 # Attempts are kept in the database, so every instance sees them.
@@ -344,7 +391,7 @@ REST_FRAMEWORK = {
         "api.fsc.FscInwayAuthentication",  # only for requests from IKO_FSC_INWAY_ADDRESSES
         "api.authentication.ApiClientTokenAuthentication",
         "api.authentication.OidcBearerAuthentication",  # only while IKO_OIDC_ENABLED
-        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.VerifiedSessionAuthentication",  # staff sessions past the second factor
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [

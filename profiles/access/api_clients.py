@@ -25,28 +25,29 @@ def token_hash(token: str) -> str:
 
 
 class ApiClient(models.Model):
-    name = models.CharField(max_length=200, unique=True, help_text="The calling system, e.g. Valtimo.")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True, help_text=_("The calling system, e.g. Valtimo."))
+    token_hash = models.CharField(verbose_name=_("token hash"), max_length=64, unique=True, editable=False)
     token_hint = models.CharField(
-        max_length=12, editable=False, help_text="First characters of the token, to recognise it."
+        verbose_name=_("token hint"),
+        max_length=12, editable=False, help_text=_("First characters of the token, to recognise it.")
     )
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(verbose_name=_("enabled"), default=True)
     default_purpose = models.ForeignKey(
-        "profiles.Purpose",
+        "profiles.Purpose", verbose_name=_("default purpose"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Purpose used when a request names none. It still needs a grant.",
+        help_text=_("Purpose used when a request names none. It still needs a grant."),
     )
     oin = models.CharField(
-        "OIN",
+        _("OIN"),
         max_length=20,
         blank=True,
-        help_text="Organisation identification number (20 digits) of the caller, if it has one.",
+        help_text=_("Organisation identification number (20 digits) of the caller, if it has one."),
     )
     fsc_peer_id = models.CharField(
-        _("FSC peer id"),
+        verbose_name=_("FSC peer id"),
         max_length=64,
         blank=True,
         null=True,
@@ -58,14 +59,15 @@ class ApiClient(models.Model):
             "for a client that calls with its token."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(verbose_name=_("last used at"), null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name_plural = _("API clients")
         # The table keeps the name it had when API clients belonged to the api app.
         db_table = "api_apiclient"
         ordering = ["name"]
-        verbose_name = "API client"
+        verbose_name = _("API client")
 
     def __str__(self) -> str:
         return self.name

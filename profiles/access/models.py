@@ -11,7 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.access.narrowing import grant_fields_outside_profile
 from profiles.definitions.models import Profile
@@ -23,35 +23,38 @@ HEADER_VALUE = re.compile(r"[\x20-\x7e\xa0-\xff]*")
 
 class Purpose(models.Model):
     code = models.SlugField(
-        unique=True, help_text="Short code callers send as `purpose` (for example: kcc-vraag)."
+        verbose_name=_("code"),
+        unique=True, help_text=_("Short code callers send as `purpose` (for example: kcc-vraag).")
     )
-    name = models.CharField(max_length=200, help_text="What the processing is for, in words.")
+    name = models.CharField(verbose_name=_("name"), max_length=200, help_text=_("What the processing is for, in words."))
     legal_basis = models.TextField(
-        blank=True, help_text="The legal basis (grondslag) of this processing, for the register."
+        verbose_name=_("legal basis"),
+        blank=True, help_text=_("The legal basis (grondslag) of this processing, for the register.")
     )
     processing_activity_id = models.CharField(
+        verbose_name=_("processing activity ID"),
         max_length=242,
         blank=True,
-        help_text="Identifier or URL of the entry in the register of processing activities "
-        "(verwerkingsactiviteit); it goes into every processing record.",
+        help_text=_("Identifier or URL of the entry in the register of processing activities "
+        "(verwerkingsactiviteit); it goes into every processing record."),
     )
     brp_doelbinding_consult = models.CharField(
-        "BRP doelbinding (raadplegen)",
+        _("BRP doelbinding (raadplegen)"),
         max_length=242,
         blank=True,
-        help_text="Value for the BRP gateway's x-doelbinding header when consulting by BSN.",
+        help_text=_("Value for the BRP gateway's x-doelbinding header when consulting by BSN."),
     )
     brp_doelbinding_search = models.CharField(
-        "BRP doelbinding (zoeken)",
+        _("BRP doelbinding (zoeken)"),
         max_length=242,
         blank=True,
-        help_text="Value for x-doelbinding when searching (ZoekMet...); often differs from consulting.",
+        help_text=_("Value for x-doelbinding when searching (ZoekMet...); often differs from consulting."),
     )
     brp_verwerking = models.CharField(
-        "BRP verwerking",
+        _("BRP verwerking"),
         max_length=242,
         blank=True,
-        help_text="Value for x-verwerking: verwerkingsactiviteit@detail, at most one '@'.",
+        help_text=_("Value for x-verwerking: verwerkingsactiviteit@detail, at most one '@'."),
     )
     # Consent (profiles/consent): without the subject's consent in force, a view for this purpose
     # is refused before any source is called.
@@ -62,6 +65,8 @@ class Purpose(models.Model):
     )
 
     class Meta:
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -94,54 +99,58 @@ class Grant(models.Model):
     """
 
     class Kind(models.TextChoices):
-        API_CLIENT = "api_client", "API client"
-        GROUP = "group", "Django group (also an OIDC role of the same name)"
-        ROLE = "role", "OIDC role (also a Django group of the same name)"
-        SELF_SERVICE = "self_service", "Citizen self-service portal"
+        API_CLIENT = "api_client", _("API client")
+        GROUP = "group", _("Django group (also an OIDC role of the same name)")
+        ROLE = "role", _("OIDC role (also a Django group of the same name)")
+        SELF_SERVICE = "self_service", _("Citizen self-service portal")
 
     kind = models.CharField(
-        "who", max_length=20, choices=Kind.choices, default=Kind.API_CLIENT,
-        help_text="Which kind of principal this grant is for; fill in the matching field below.",
+        _("who"), max_length=20, choices=Kind.choices, default=Kind.API_CLIENT,
+        help_text=_("Which kind of principal this grant is for; fill in the matching field below."),
     )
     api_client = models.ForeignKey(
-        "profiles.ApiClient", on_delete=models.CASCADE, related_name="grants", null=True, blank=True
+        "profiles.ApiClient", verbose_name=_("API client"), on_delete=models.CASCADE, related_name="grants", null=True, blank=True
     )
     group = models.ForeignKey(
-        "auth.Group", on_delete=models.CASCADE, related_name="iko_grants", null=True, blank=True,
-        help_text="Staff users in this group (their session), and bearer tokens with a role of this name.",
+        "auth.Group", verbose_name=_("group"), on_delete=models.CASCADE, related_name="iko_grants", null=True, blank=True,
+        help_text=_("Staff users in this group (their session), and bearer tokens with a role of this name."),
     )
     role = models.CharField(
-        "OIDC role", max_length=150, blank=True,
-        help_text="A role in the roles claim of bearer tokens (IKO_OIDC_ROLES_CLAIM); also matches "
-        "staff users in the Django group of this name.",
+        _("OIDC role"), max_length=150, blank=True,
+        help_text=_("A role in the roles claim of bearer tokens (IKO_OIDC_ROLES_CLAIM); also matches "
+        "staff users in the Django group of this name."),
     )
     portal_client_id = models.CharField(
-        "portal client id", max_length=200, blank=True,
-        help_text="Self-service: the OIDC client id (azp) of the portal that passes on the citizen's "
-        "token. The subject asked for must equal the BSN or KVK number in that token.",
+        _("portal client id"), max_length=200, blank=True,
+        help_text=_("Self-service: the OIDC client id (azp) of the portal that passes on the citizen's "
+        "token. The subject asked for must equal the BSN or KVK number in that token."),
     )
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="grants")
-    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="grants")
+    profile = models.ForeignKey(Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="grants")
+    purpose = models.ForeignKey(Purpose, verbose_name=_("purpose"), on_delete=models.PROTECT, related_name="grants")
     is_default = models.BooleanField(
-        "default purpose", default=False,
-        help_text="A request for this profile that names no purpose uses this grant's purpose "
-        "(an API client's own default purpose comes first).",
+        _("default purpose"), default=False,
+        help_text=_("A request for this profile that names no purpose uses this grant's purpose "
+        "(an API client's own default purpose comes first)."),
     )
     fields = models.JSONField(
+        verbose_name=_("fields"),
         default=list, blank=True,
-        help_text="Narrow the view to these paths of its data (a JSON list, e.g. "
+        help_text=_("Narrow the view to these paths of its data (a JSON list, e.g. "
         '["persoon.naam.volledigeNaam"]); empty means everything the profile releases. Paths start '
-        "with the relation's name; a path includes everything below it.",
+        "with the relation's name; a path includes everything below it."),
     )
-    valid_from = models.DateTimeField(null=True, blank=True, help_text="Empty: valid from now on.")
-    valid_until = models.DateTimeField(null=True, blank=True, help_text="Empty: no end.")
-    enabled = models.BooleanField(default=True)
+    valid_from = models.DateTimeField(verbose_name=_("valid from"), null=True, blank=True, help_text=_("Empty: valid from now on."))
+    valid_until = models.DateTimeField(verbose_name=_("valid until"), null=True, blank=True, help_text=_("Empty: no end."))
+    enabled = models.BooleanField(verbose_name=_("enabled"), default=True)
     note = models.CharField(
-        max_length=242, blank=True, help_text="Why this grant exists (decision, ticket)."
+        verbose_name=_("note"),
+        max_length=242, blank=True, help_text=_("Why this grant exists (decision, ticket).")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
         constraints = [
             models.UniqueConstraint(
                 fields=["api_client", "profile", "purpose"], condition=models.Q(kind="api_client"),
@@ -192,7 +201,7 @@ class Grant(models.Model):
             self.Kind.ROLE: "role", self.Kind.SELF_SERVICE: "portal_client_id",
         }.get(self.kind)
         if principal_field is None:
-            raise ValidationError({"kind": "Choose who this grant is for."})
+            raise ValidationError({"kind": gettext("Choose who this grant is for.")})
         # Only the field of the chosen kind counts; the others are emptied.
         if principal_field != "api_client":
             self.api_client = None

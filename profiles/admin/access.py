@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.access.api_clients import ApiClient
 from profiles.access.models import Grant, Purpose
@@ -18,7 +19,7 @@ class PurposeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "legal_basis"]
     fieldsets = [
         (None, {"fields": ["code", "name", "legal_basis", "processing_activity_id", "needs_consent"]}),
-        ("Towards the BRP (protocollering)", {"fields": ["brp_doelbinding_consult", "brp_doelbinding_search", "brp_verwerking"]}),
+        (_("Towards the BRP (protocollering)"), {"fields": ["brp_doelbinding_consult", "brp_doelbinding_search", "brp_verwerking"]}),
     ]
 
 
@@ -32,25 +33,25 @@ class GrantAdmin(admin.ModelAdmin):
     search_fields = ["api_client__name", "group__name", "role", "portal_client_id", "profile__name", "purpose__code", "note"]
     autocomplete_fields = ["api_client", "group", "profile", "purpose"]
     fieldsets = [
-        ("Who", {"fields": ["kind", "api_client", "group", "role", "portal_client_id"],
-                 "description": "Fill in the field that matches the kind; the others are ignored."}),
-        ("What and why", {"fields": ["profile", "purpose", "is_default", "fields"]}),
-        ("When", {"fields": [("valid_from", "valid_until"), "enabled"]}),
+        (_("Who"), {"fields": ["kind", "api_client", "group", "role", "portal_client_id"],
+                 "description": _("Fill in the field that matches the kind; the others are ignored.")}),
+        (_("What and why"), {"fields": ["profile", "purpose", "is_default", "fields"]}),
+        (_("When"), {"fields": [("valid_from", "valid_until"), "enabled"]}),
         (None, {"fields": ["note"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("api_client", "group", "profile", "purpose")
 
-    @admin.display(description="who")
+    @admin.display(description=_("who"))
     def who(self, obj):
         return obj.principal_label
 
-    @admin.display(description="narrowed", boolean=True)
+    @admin.display(description=_("narrowed"), boolean=True)
     def narrowed(self, obj):
         return bool(obj.fields)
 
-    @admin.display(description="in force", boolean=True)
+    @admin.display(description=_("in force"), boolean=True)
     def in_force(self, obj):
         now = timezone.now()
         return (obj.valid_from is None or obj.valid_from <= now) and (obj.valid_until is None or now < obj.valid_until)
@@ -73,12 +74,12 @@ class ApiClientAdmin(admin.ModelAdmin):
     def _show_token(self, request, client, token):
         self.message_user(
             request,
-            f"The token of {client.name} is: {token} . Copy it now: IKO keeps only a hash and "
-            "cannot show it again.",
+            gettext("The token of %(client)s is: %(token)s . Copy it now: IKO keeps only a hash and "
+                    "cannot show it again.") % {"client": client.name, "token": token},
             messages.WARNING,
         )
 
-    @admin.action(description="Make a new token (the old one stops working)")
+    @admin.action(description=_("Make a new token (the old one stops working)"))
     def regenerate_token(self, request, queryset):
         for client in queryset:
             token = client.set_new_token()

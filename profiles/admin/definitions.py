@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.access.grants import grant_purposes
 from profiles.admin.editor import RelationTreeInline, source_catalogue
@@ -29,10 +29,10 @@ logger = logging.getLogger(__name__)
 
 
 class PreviewForm(forms.Form):
-    subject_type = forms.ChoiceField(choices=[])
+    subject_type = forms.ChoiceField(label=_("Subject type"), choices=[])
     subject_value = forms.CharField(label=_("Identifier"), max_length=1000,  # a zaak or object URL
                                     help_text=_("For example a test BSN: 999993653."))
-    purpose = forms.ModelChoiceField(
+    purpose = forms.ModelChoiceField(label=_("Purpose"),
         queryset=Purpose.objects.all(),
         help_text=_("The purposes your grants on this profile allow; the preview is logged under it."),
     )
@@ -56,7 +56,7 @@ class PreviewForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    document = forms.FileField(help_text="A profile exported as YAML or JSON (sources are matched by name).")
+    document = forms.FileField(label=_("Document"), help_text=_("A profile exported as YAML or JSON (sources are matched by name)."))
 
 
 @admin.register(Profile)
@@ -77,7 +77,7 @@ class ProfileAdmin(admin.ModelAdmin):
     change_form_template = "admin/profiles/profile/change_form.html"
     change_list_template = "admin/profiles/profile/change_list.html"
 
-    @admin.display(description="revision")
+    @admin.display(description=_("revision"))
     def revision(self, obj):
         return "draft of live profile" if obj.draft_of_id else "live"
 
@@ -156,31 +156,31 @@ class ProfileAdmin(admin.ModelAdmin):
             try:
                 profile = profile_import(form.cleaned_data["document"].read().decode("utf-8"))
             except (ValidationError, UnicodeDecodeError) as exc:
-                messages.error(request, f"Not imported: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+                messages.error(request, gettext("Not imported: %(errors)s") % {"errors": " ".join(getattr(exc, "messages", [str(exc)]))})
             else:
-                messages.success(request, f"Imported profile {profile.name} (version {profile.version}).")
+                messages.success(request, gettext("Imported profile %(name)s (version %(version)s).") % {"name": profile.name, "version": profile.version})
                 return HttpResponseRedirect(reverse("admin:profiles_profile_change", args=[profile.pk]))
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "title": "Import a profile"}
+                   "title": gettext("Import a profile")}
         return TemplateResponse(request, "admin/profiles/profile/import.html", context)
 
-    @admin.action(description="Prepare a draft revision of the selected live profiles")
+    @admin.action(description=_("Prepare a draft revision of the selected live profiles"))
     def make_draft(self, request, queryset):
         for profile in queryset.filter(draft_of__isnull=True):
             draft = profile_draft_create(profile)
-            self.message_user(request, f"Draft revision of {profile.name} created (id {draft.pk}); edit and preview it, then publish it.")
+            self.message_user(request, gettext("Draft revision of %(name)s created (id %(id)s); edit and preview it, then publish it.") % {"name": profile.name, "id": draft.pk})
 
-    @admin.action(description="Publish the selected draft revisions (switch them live)")
+    @admin.action(description=_("Publish the selected draft revisions (switch them live)"))
     def publish_draft(self, request, queryset):
         for draft in queryset.filter(draft_of__isnull=False):
             try:
                 live = profile_draft_publish(draft)
             except ValidationError as exc:
-                self.message_user(request, f"{draft.name} not published: {' '.join(exc.messages)}", messages.ERROR)
+                self.message_user(request, gettext("%(name)s not published: %(errors)s") % {"name": draft.name, "errors": " ".join(exc.messages)}, messages.ERROR)
             else:
-                self.message_user(request, f"{live.name} is now version {live.version}.", messages.SUCCESS)
+                self.message_user(request, gettext("%(name)s is now version %(version)s.") % {"name": live.name, "version": live.version}, messages.SUCCESS)
 
-    @admin.action(description="Export the selected profiles as YAML")
+    @admin.action(description=_("Export the selected profiles as YAML"))
     def export_yaml(self, request, queryset):
         text = "---\n".join(profile_export(p) for p in queryset)
         response = HttpResponse(text, content_type="application/yaml")

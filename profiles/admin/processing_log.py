@@ -11,6 +11,7 @@ from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.processing_log.models import ProcessingRecord, SubjectLookupAlert
 from profiles.processing_log.export import processing_records_csv
@@ -23,19 +24,19 @@ SUBJECT_SEARCH_ROWS = 500
 
 
 class SubjectSearchForm(forms.Form):
-    subject_type = forms.ChoiceField(choices=SUBJECT_TYPE_CHOICES, initial="bsn")
+    subject_type = forms.ChoiceField(label=_("Subject type"), choices=SUBJECT_TYPE_CHOICES, initial="bsn")
     subject_value = forms.CharField(
-        label="BSN or KVK number", max_length=1000,  # also a zaak or object URL
+        label=_("BSN or KVK number"), max_length=1000,  # also a zaak or object URL
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text="IKO computes the keyed pseudonym of this number and finds the records with it; the "
-        "number itself is not stored.",
+        help_text=_("IKO computes the keyed pseudonym of this number and finds the records with it; the "
+        "number itself is not stored."),
     )
-    purpose = forms.CharField(required=False, max_length=100, help_text="A purpose code, e.g. klantcontact.")
-    actor = forms.CharField(
-        required=False, max_length=200, help_text="Part of the actor, calling system or end user."
+    purpose = forms.CharField(label=_("Purpose"), required=False, max_length=100, help_text=_("A purpose code, e.g. klantcontact."))
+    actor = forms.CharField(label=_("Actor"),
+        required=False, max_length=200, help_text=_("Part of the actor, calling system or end user.")
     )
-    since = forms.DateField(required=False, widget=AdminDateWidget, label="From (date)")
-    until = forms.DateField(required=False, widget=AdminDateWidget, label="Until (date, included)")
+    since = forms.DateField(required=False, widget=AdminDateWidget, label=_("From (date)"))
+    until = forms.DateField(required=False, widget=AdminDateWidget, label=_("Until (date, included)"))
 
     def clean(self):
         data = super().clean()
@@ -44,7 +45,7 @@ class SubjectSearchForm(forms.Form):
         except InvalidSubject as exc:
             raise ValidationError({"subject_value": str(exc)}) from None
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
-            raise ValidationError({"until": "The end lies before the start."})
+            raise ValidationError({"until": gettext("The end lies before the start.")})
         return data
 
 
@@ -86,7 +87,7 @@ class ProcessingRecordAdmin(admin.ModelAdmin):
                     since=data.get("since"), until=data.get("until"),
                 )
             except ProcessingLogUnavailable:
-                messages.error(request, "The processing log cannot be written, so the search shows nothing.")
+                messages.error(request, gettext("The processing log cannot be written, so the search shows nothing."))
             else:
                 if export:
                     response = StreamingHttpResponse(

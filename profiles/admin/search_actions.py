@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from profiles.admin.definitions import ProfileAdmin
 from profiles.definitions.models import SearchAction
@@ -33,12 +34,12 @@ class SearchActionInline(admin.StackedInline):
     fk_name = "profile"
     classes = ["collapse"]  # folded: the relation tree above is what the profile page is mostly for
     extra = 0
-    verbose_name = "search action"
-    verbose_name_plural = "search actions (find the subject before opening the view)"
+    verbose_name = _("search action")
+    verbose_name_plural = _("search actions (find the subject before opening the view)")
     fieldsets = [
         (None, {"fields": [("name", "order"), "title", "description", ("source", "operation")]}),
-        ("Criteria and result", {"fields": ["criteria", "columns", ("identifier_column", "identifier_type"), "max_results"]}),
-        ("BRP", {"fields": ["brp_doelbinding"], "classes": ["collapse"]}),
+        (_("Criteria and result"), {"fields": ["criteria", "columns", ("identifier_column", "identifier_type"), "max_results"]}),
+        (_("BRP"), {"fields": ["brp_doelbinding"], "classes": ["collapse"]}),
     ]
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.definitions.expressions import ExpressionError, validate_expression
 from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPE_MAX_LENGTH, SUBJECT_TYPES
@@ -21,29 +22,32 @@ def _check_expression(field: str, expression: str) -> None:
         try:
             validate_expression(expression)
         except ExpressionError as exc:
-            raise ValidationError({field: f"This JQ expression does not compile: {exc}"}) from None
+            raise ValidationError({field: gettext("This JQ expression does not compile: %(error)s") % {"error": exc}}) from None
 
 
 class Profile(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft (not callable)"
-        ACTIVE = "active", "Active"
+        DRAFT = "draft", _("Draft (not callable)")
+        ACTIVE = "active", _("Active")
 
     name = models.SlugField(
-        help_text="Used in the API path, e.g. /api/v1/profiles/klantbeeld/view."
+        verbose_name=_("name"),
+        help_text=_("Used in the API path, e.g. /api/v1/profiles/klantbeeld/view.")
     )
-    title = models.CharField(max_length=200, help_text="Readable name for admins and callers.")
-    description = models.TextField(blank=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200, help_text=_("Readable name for admins and callers."))
+    description = models.TextField(verbose_name=_("description"), blank=True)
     subject_types = models.JSONField(
+        verbose_name=_("subject types"),
         default=list,
-        help_text=f"Subject types this profile accepts, as a JSON list: {list(SUBJECT_TYPES)}.",
+        help_text=format_lazy(_("Subject types this profile accepts, as a JSON list: {types}."), types=list(SUBJECT_TYPES)),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
     output_transform = models.TextField(
+        verbose_name=_("output transform"),
         blank=True,
-        help_text="Optional JQ expression that shapes the whole view's data, e.g. "
-        "{naam: .persoon.naam.volledigeNaam, zaken: [.zaken[]?.omschrijving]}.",
+        help_text=_("Optional JQ expression that shapes the whole view's data, e.g. "
+        "{naam: .persoon.naam.volledigeNaam, zaken: [.zaken[]?.omschrijving]}."),
     )
     always_pass_markers = models.BooleanField(
         _("always pass on data markers"),
@@ -56,16 +60,18 @@ class Profile(models.Model):
         ),
     )
     draft_of = models.ForeignKey(
-        "self",
+        "self", verbose_name=_("draft of"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="drafts",
         editable=False,
-        help_text="Set on a draft revision of a live profile; publishing copies it over the live one.",
+        help_text=_("Set on a draft revision of a live profile; publishing copies it over the live one."),
     )
 
     class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -88,11 +94,12 @@ class Profile(models.Model):
         _check_expression("output_transform", self.output_transform)
         types = self.subject_types
         if not isinstance(types, list) or not types:
-            raise ValidationError({"subject_types": "Give at least one subject type as a JSON list."})
+            raise ValidationError({"subject_types": gettext("Give at least one subject type as a JSON list.")})
         unknown = [t for t in types if t not in SUBJECT_TYPES]
         if unknown:
             raise ValidationError(
-                {"subject_types": f"Unknown subject types {unknown}; known: {list(SUBJECT_TYPES)}."}
+                {"subject_types": gettext("Unknown subject types %(unknown)s; known: %(known)s.")
+                 % {"unknown": unknown, "known": list(SUBJECT_TYPES)}}
             )
 
     def save(self, *args, **kwargs):
@@ -106,52 +113,60 @@ class Profile(models.Model):
 class Relation(models.Model):
     """One source call of a profile: which operation, and which fields it may ask for."""
 
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="relations")
+    profile = models.ForeignKey(Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="relations")
     parent = models.ForeignKey(
-        "self",
+        "self", verbose_name=_("parent"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="children",
-        help_text="Leave empty for a top-level relation. A child runs once per item of its "
-        "parent's data and its result is placed in that item under this relation's name.",
+        help_text=_("Leave empty for a top-level relation. A child runs once per item of its "
+        "parent's data and its result is placed in that item under this relation's name."),
     )
     name = models.SlugField(
-        help_text="Property name of this relation's data in the view (for example: persoon)."
+        verbose_name=_("name"),
+        help_text=_("Property name of this relation's data in the view (for example: persoon).")
     )
-    source = models.ForeignKey("connectors.Source", on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey("connectors.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
     operation = models.CharField(
-        max_length=100, help_text="Operation of the source's API (see the connector's list)."
+        verbose_name=_("operation"),
+        max_length=100, help_text=_("Operation of the source's API (see the connector's list).")
     )
     input_expression = models.TextField(
+        verbose_name=_("input expression"),
         blank=True,
-        help_text="JQ expression that turns the parent's item into the call's parameters, e.g. "
+        help_text=_("JQ expression that turns the parent's item into the call's parameters, e.g. "
         "{nummeraanduidingIdentificatie: .verblijfplaats.nummeraanduidingIdentificatie}. An array "
         "of objects means one call per element; null or no output means no call. Top-level "
-        "relations get the subject ({type, value, bsn|kvk}) and may leave this empty.",
+        "relations get the subject ({type, value, bsn|kvk}) and may leave this empty."),
     )
     fields = models.JSONField(
+        verbose_name=_("fields"),
         default=list,
-        help_text="JSON list of the dot paths this relation may ask its source for, e.g. "
-        '["naam.volledigeNaam", "geboorte.datum"]. Include what child relations need as input.',
+        help_text=_("JSON list of the dot paths this relation may ask its source for, e.g. "
+        '["naam.volledigeNaam", "geboorte.datum"]. Include what child relations need as input.'),
     )
     release_fields = models.JSONField(
+        verbose_name=_("release fields"),
         default=list,
         blank=True,
-        help_text="JSON list of the paths that may leave IKO; empty means the same as fields. "
-        "Use it to ask for a linking field (a BSN, an id) without releasing it.",
+        help_text=_("JSON list of the paths that may leave IKO; empty means the same as fields. "
+        "Use it to ask for a linking field (a BSN, an id) without releasing it."),
     )
     output_transform = models.TextField(
+        verbose_name=_("output transform"),
         blank=True,
-        help_text="Optional JQ expression that shapes this relation's (already minimised) data.",
+        help_text=_("Optional JQ expression that shapes this relation's (already minimised) data."),
     )
     max_calls = models.PositiveSmallIntegerField(
+        verbose_name=_("max calls"),
         default=20,
-        help_text="At most this many calls of this relation per view (array inputs, list parents).",
+        help_text=_("At most this many calls of this relation per view (array inputs, list parents)."),
     )
     required = models.BooleanField(
+        verbose_name=_("required"),
         default=False,
-        help_text="If this relation fails, the whole view fails (502/504) instead of answering partially.",
+        help_text=_("If this relation fails, the whole view fails (502/504) instead of answering partially."),
     )
     # Consent (profiles/consent): without the subject's consent in force, this relation (and
     # everything below it) is not called and the view reports it as consent_required.
@@ -160,9 +175,11 @@ class Relation(models.Model):
         help_text=_("This relation is only called when the citizen or company has given consent for "
                     "it; otherwise the view reports it as consent_required and calls nothing."),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["profile", "name"], name="unique_relation_name")
@@ -180,23 +197,24 @@ class Relation(models.Model):
         _check_expression("output_transform", self.output_transform)
         if self.parent_id:
             if self.parent.profile_id != self.profile_id:
-                raise ValidationError({"parent": "The parent must be a relation of the same profile."})
+                raise ValidationError({"parent": gettext("The parent must be a relation of the same profile.")})
             ancestor = self.parent
             while ancestor is not None:
                 if ancestor.pk == self.pk:
-                    raise ValidationError({"parent": "A relation cannot be its own ancestor."})
+                    raise ValidationError({"parent": gettext("A relation cannot be its own ancestor.")})
                 ancestor = ancestor.parent
             if not self.input_expression.strip():
                 raise ValidationError(
-                    {"input_expression": "A child relation needs an input expression that picks "
-                     "its parameters from the parent's data."}
+                    {"input_expression": gettext("A child relation needs an input expression that picks "
+                     "its parameters from the parent's data.")}
                 )
         if not isinstance(self.release_fields, list):
-            raise ValidationError({"release_fields": "Give a JSON list of paths (or leave it empty)."})
+            raise ValidationError({"release_fields": gettext("Give a JSON list of paths (or leave it empty).")})
         outside = [f for f in self.release_fields if not _covered(f, self.fields)]
         if outside:
             raise ValidationError(
-                {"release_fields": f"Release only fields this relation asks for; not asked: {outside}."}
+                {"release_fields": gettext("Release only fields this relation asks for; not asked: %(fields)s.")
+                 % {"fields": outside}}
             )
         connector_class = self.source.connector_class if self.source_id else None
         if connector_class is None:
@@ -206,17 +224,18 @@ class Relation(models.Model):
         if operation is None:
             raise ValidationError(
                 {
-                    "operation": f"{connector_class.title} has no operation {self.operation!r}; "
-                    f"choose one of: {', '.join(operations)}."
+                    "operation": gettext("%(connector)s has no operation %(operation)r; choose one of: %(known)s.")
+                    % {"connector": connector_class.title, "operation": self.operation, "known": ", ".join(operations)}
                 }
             )
         if not isinstance(self.fields, list) or not self.fields:
-            raise ValidationError({"fields": "List at least one field, as a JSON list of paths."})
+            raise ValidationError({"fields": gettext("List at least one field, as a JSON list of paths.")})
         known = set(operation.fields)
         unknown = [f for f in self.fields if f not in known]
         if unknown:
             raise ValidationError(
-                {"fields": f"{connector_class.title} cannot deliver {unknown} for {operation.name}."}
+                {"fields": gettext("%(connector)s cannot deliver %(fields)s for %(operation)s.")
+                 % {"connector": connector_class.title, "fields": unknown, "operation": operation.name}}
             )
         profile_types = set(self.profile.subject_types or [])
         if (
@@ -227,8 +246,8 @@ class Relation(models.Model):
         ):
             raise ValidationError(
                 {
-                    "operation": f"{operation.name} takes {list(operation.subject_types)}, "
-                    f"but the profile is for {sorted(profile_types)}."
+                    "operation": gettext("%(operation)s takes %(takes)s, but the profile is for %(types)s.")
+                    % {"operation": operation.name, "takes": list(operation.subject_types), "types": sorted(profile_types)}
                 }
             )
 
@@ -251,47 +270,57 @@ _SEARCH_NAME = r"^[A-Za-z][A-Za-z0-9_]{0,49}$"
 class SearchAction(models.Model):
     """A search a profile offers: criteria (typed, validated) -> one source search -> rows."""
 
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="search_actions")
-    name = models.SlugField(help_text="Used in the API path: /api/v1/profiles/<profile>/search/<name>.")
-    title = models.CharField(max_length=200, help_text="Readable name, e.g. 'Zoek op naam en geboortedatum'.")
-    description = models.TextField(blank=True)
-    source = models.ForeignKey("connectors.Source", on_delete=models.PROTECT, related_name="+")
+    profile = models.ForeignKey(Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="search_actions")
+    name = models.SlugField(verbose_name=_("name"), help_text=_("Used in the API path: /api/v1/profiles/<profile>/search/<name>."))
+    title = models.CharField(verbose_name=_("title"), max_length=200, help_text=_("Readable name, e.g. 'Zoek op naam en geboortedatum'."))
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    source = models.ForeignKey("connectors.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
     operation = models.CharField(
-        max_length=100, help_text="The source's search operation (see the connector's list)."
+        verbose_name=_("operation"),
+        max_length=100, help_text=_("The source's search operation (see the connector's list).")
     )
     criteria = models.JSONField(
+        verbose_name=_("criteria"),
         default=list,
-        help_text='JSON list of criteria, e.g. [{"name": "geslachtsnaam", "type": "string", '
-        '"required": true, "label": "Achternaam", "validation": {"minLength": 2}}]. Types: '
-        f"{', '.join(SEARCH_CRITERION_TYPES)}. \"param\" names the operation's parameter when it "
-        "differs from the name; validation keys: " + ", ".join(SEARCH_VALIDATION_KEYS) + ".",
+        help_text=format_lazy(
+            _('JSON list of criteria, e.g. [{{"name": "geslachtsnaam", "type": "string", "required": true, '
+              '"label": "Achternaam", "validation": {{"minLength": 2}}}}]. Types: {types}. "param" names the '
+              "operation's parameter when it differs from the name; validation keys: {keys}."),
+            types=", ".join(SEARCH_CRITERION_TYPES), keys=", ".join(SEARCH_VALIDATION_KEYS),
+        ),
     )
     columns = models.JSONField(
+        verbose_name=_("columns"),
         default=list,
-        help_text='JSON list of the columns of a result row, e.g. [{"name": "naam", "field": '
-        '"naam.volledigeNaam", "label": "Naam"}]. IKO asks the source for exactly these fields.',
+        help_text=_('JSON list of the columns of a result row, e.g. [{"name": "naam", "field": '
+        '"naam.volledigeNaam", "label": "Naam"}]. IKO asks the source for exactly these fields.'),
     )
     identifier_column = models.CharField(
+        verbose_name=_("identifier column"),
         max_length=50, blank=True,
-        help_text="The column whose value opens the detail view (e.g. the column with the BSN). "
-        "Empty for a search whose rows open no view (an address search).",
+        help_text=_("The column whose value opens the detail view (e.g. the column with the BSN). "
+        "Empty for a search whose rows open no view (an address search)."),
     )
     identifier_type = models.CharField(
+        verbose_name=_("identifier type"),
         max_length=SUBJECT_TYPE_MAX_LENGTH, choices=SUBJECT_TYPE_CHOICES, blank=True,
-        help_text="The subject type of that identifier; the profile's view must accept it.",
+        help_text=_("The subject type of that identifier; the profile's view must accept it."),
     )
     brp_doelbinding = models.CharField(
-        "BRP doelbinding (zoeken)",
+        _("BRP doelbinding (zoeken)"),
         max_length=242,
         blank=True,
-        help_text="Optional x-doelbinding for this search; empty uses the purpose's search value.",
+        help_text=_("Optional x-doelbinding for this search; empty uses the purpose's search value."),
     )
     max_results = models.PositiveSmallIntegerField(
-        default=50, help_text="At most this many rows are returned (the answer says when more were found)."
+        verbose_name=_("max results"),
+        default=50, help_text=_("At most this many rows are returned (the answer says when more were found).")
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     class Meta:
+        verbose_name = _("search action")
+        verbose_name_plural = _("search actions")
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["profile", "name"], name="unique_search_action_name")
@@ -328,49 +357,49 @@ class SearchAction(models.Model):
         for index, criterion in enumerate(criteria):
             where = f"criterion {index + 1}"
             if not isinstance(criterion, dict):
-                add("criteria", f"{where}: must be an object with at least a name and a type.")
+                add("criteria", gettext("%(where)s: must be an object with at least a name and a type.") % {"where": where})
                 continue
             unknown = sorted(set(criterion) - set(SEARCH_CRITERION_KEYS))
             if unknown:
-                add("criteria", f"{where}: unknown keys {unknown}; allowed: {list(SEARCH_CRITERION_KEYS)}.")
+                add("criteria", gettext("%(where)s: unknown keys %(unknown)s; allowed: %(value1)s.") % {"where": where, "unknown": unknown, "value1": list(SEARCH_CRITERION_KEYS)})
             name = criterion.get("name")
             if not isinstance(name, str) or not re.match(_SEARCH_NAME, name):
-                add("criteria", f"{where}: a name starts with a letter and has letters, digits or _ (max 50).")
+                add("criteria", gettext("%(where)s: a name starts with a letter and has letters, digits or _ (max 50).") % {"where": where})
                 continue
             if name in names:
-                add("criteria", f"{where}: the name {name!r} is used twice.")
+                add("criteria", gettext("%(where)s: the name %(name)r is used twice.") % {"where": where, "name": name})
             names.add(name)
             if criterion.get("type") not in SEARCH_CRITERION_TYPES:
-                add("criteria", f"{name}: type must be one of {list(SEARCH_CRITERION_TYPES)}.")
+                add("criteria", gettext("%(name)s: type must be one of %(value1)s.") % {"name": name, "value1": list(SEARCH_CRITERION_TYPES)})
             if "required" in criterion and not isinstance(criterion["required"], bool):
-                add("criteria", f"{name}: required is true or false.")
+                add("criteria", gettext("%(name)s: required is true or false.") % {"name": name})
             param = criterion.get("param", name)
             if not isinstance(param, str) or not param:
-                add("criteria", f"{name}: param must be a parameter name.")
+                add("criteria", gettext("%(name)s: param must be a parameter name.") % {"name": name})
             validation = criterion.get("validation", {})
             if not isinstance(validation, dict):
-                add("criteria", f"{name}: validation must be an object.")
+                add("criteria", gettext("%(name)s: validation must be an object.") % {"name": name})
                 continue
             unknown = sorted(set(validation) - set(SEARCH_VALIDATION_KEYS))
             if unknown:
-                add("criteria", f"{name}: unknown validation keys {unknown}; allowed: {list(SEARCH_VALIDATION_KEYS)}.")
+                add("criteria", gettext("%(name)s: unknown validation keys %(unknown)s; allowed: %(value1)s.") % {"name": name, "unknown": unknown, "value1": list(SEARCH_VALIDATION_KEYS)})
             if "pattern" in validation:
                 try:
                     re.compile(validation["pattern"])
                 except (re.error, TypeError):
-                    add("criteria", f"{name}: the pattern is not a valid regular expression.")
+                    add("criteria", gettext("%(name)s: the pattern is not a valid regular expression.") % {"name": name})
             for key in ("minLength", "maxLength"):
                 value = validation.get(key)
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                    add("criteria", f"{name}: {key} is a whole number of 0 or more.")
+                    add("criteria", gettext("%(name)s: %(key)s is a whole number of 0 or more.") % {"name": name, "key": key})
             for key in ("minimum", "maximum"):
                 value = validation.get(key)
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                    add("criteria", f"{name}: {key} is a whole number.")
+                    add("criteria", gettext("%(name)s: %(key)s is a whole number.") % {"name": name, "key": key})
             if criterion.get("type") == "choice":
                 choices = validation.get("choices")
                 if not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices):
-                    add("criteria", f"{name}: a choice criterion needs validation.choices, a list of texts.")
+                    add("criteria", gettext("%(name)s: a choice criterion needs validation.choices, a list of texts.") % {"name": name})
 
         # Columns.
         columns = self.columns
@@ -381,31 +410,30 @@ class SearchAction(models.Model):
         for index, column in enumerate(columns):
             where = f"column {index + 1}"
             if not isinstance(column, dict):
-                add("columns", f"{where}: must be an object {{name, field, label}}.")
+                add("columns", gettext("%(where)s: must be an object {name, field, label}.") % {"where": where})
                 continue
             unknown = sorted(set(column) - set(SEARCH_COLUMN_KEYS))
             if unknown:
-                add("columns", f"{where}: unknown keys {unknown}; allowed: {list(SEARCH_COLUMN_KEYS)}.")
+                add("columns", gettext("%(where)s: unknown keys %(unknown)s; allowed: %(value1)s.") % {"where": where, "unknown": unknown, "value1": list(SEARCH_COLUMN_KEYS)})
             name = column.get("name")
             if not isinstance(name, str) or not re.match(_SEARCH_NAME, name):
-                add("columns", f"{where}: a name starts with a letter and has letters, digits or _ (max 50).")
+                add("columns", gettext("%(where)s: a name starts with a letter and has letters, digits or _ (max 50).") % {"where": where})
                 continue
             if name in column_names:
-                add("columns", f"{where}: the name {name!r} is used twice.")
+                add("columns", gettext("%(where)s: the name %(name)r is used twice.") % {"where": where, "name": name})
             column_names.add(name)
             if not isinstance(column.get("field"), str) or not column["field"].strip():
-                add("columns", f"{name}: give the field, a dot path such as naam.volledigeNaam.")
+                add("columns", gettext("%(name)s: give the field, a dot path such as naam.volledigeNaam.") % {"name": name})
             if "label" in column and not isinstance(column["label"], str):
-                add("columns", f"{name}: the label is a text.")
+                add("columns", gettext("%(name)s: the label is a text.") % {"name": name})
         if bool(self.identifier_column) != bool(self.identifier_type):
             add("identifier_type", "Give both the identifier column and its subject type, or neither.")
         if self.identifier_column and column_names and self.identifier_column not in column_names:
-            add("identifier_column", f"Choose one of the columns: {sorted(column_names)}.")
+            add("identifier_column", gettext("Choose one of the columns: %(value1)s.") % {"value1": sorted(column_names)})
         if self.identifier_type and self.profile_id and self.identifier_type not in (self.profile.subject_types or []):
             add(
                 "identifier_type",
-                f"The profile's view takes {self.profile.subject_types}; a {self.identifier_type} "
-                "identifier could not open it.",
+                gettext("The profile's view takes %(subject_types)s; a %(identifier_type)s identifier could not open it.") % {"subject_types": self.profile.subject_types, "identifier_type": self.identifier_type},
             )
         if errors:
             raise ValidationError(errors)
@@ -417,21 +445,19 @@ class SearchAction(models.Model):
         operation = self.source.operations.get(self.operation)
         if operation is None:
             raise ValidationError(
-                {"operation": f"{connector_class.title} has no operation {self.operation!r}; "
-                 f"choose one of: {', '.join(self.source.operations)}."}
+                {"operation": gettext("%(title)s has no operation %(operation)r; choose one of: %(value1)s.") % {"title": connector_class.title, "operation": self.operation, "value1": ', '.join(self.source.operations)}}
             )
         accepted = set(operation.params) | set(operation.subject_types)
         unknown_params = sorted({p for p in self.criterion_params().values() if p not in accepted})
         if unknown_params:
             add(
                 "criteria",
-                f"{operation.name} takes no parameter(s) {unknown_params}; it takes: "
-                f"{', '.join(sorted(accepted)) or 'none'}.",
+                gettext("%(name)s takes no parameter(s) %(unknown_params)s; it takes: %(value1)s.") % {"name": operation.name, "unknown_params": unknown_params, "value1": ', '.join(sorted(accepted)) or 'none'},
             )
         known = set(operation.fields)
         unknown_fields = [f for f in self.column_fields if f not in known]
         if unknown_fields:
-            add("columns", f"{connector_class.title} cannot deliver {unknown_fields} for {operation.name}.")
+            add("columns", gettext("%(title)s cannot deliver %(unknown_fields)s for %(name)s.") % {"title": connector_class.title, "unknown_fields": unknown_fields, "name": operation.name})
         if errors:
             raise ValidationError(errors)
 

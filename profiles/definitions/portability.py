@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from connectors.models import Source
 
@@ -81,13 +82,13 @@ def _create_relations(profile: Profile, items: list[dict], parent: Relation | No
     for index, item in enumerate(items):
         where = f"{path}[{index}]"
         if not isinstance(item, dict):
-            raise ValidationError(f"{where}: a relation must be a mapping.")
+            raise ValidationError(gettext("%(where)s: a relation must be a mapping.") % {"where": where})
         unknown = set(item) - set(RELATION_KEYS) - {"source", "relations"}
         if unknown:
-            raise ValidationError(f"{where}: unknown keys {sorted(unknown)}.")
+            raise ValidationError(gettext("%(where)s: unknown keys %(value1)s.") % {"where": where, "value1": sorted(unknown)})
         source = Source.objects.filter(name=item.get("source")).first()
         if source is None:
-            raise ValidationError(f"{where}: there is no source named {item.get('source')!r} here.")
+            raise ValidationError(gettext("%(where)s: there is no source named %(value1)r here.") % {"where": where, "value1": item.get('source')})
         relation = Relation(profile=profile, parent=parent, source=source)
         for key, attr in RELATION_KEYS.items():
             if key in item:
@@ -95,29 +96,29 @@ def _create_relations(profile: Profile, items: list[dict], parent: Relation | No
         try:
             relation.full_clean(exclude=["profile", "parent", "source"])
         except ValidationError as exc:
-            raise ValidationError(f"{where} ({relation.name}): {'; '.join(_messages(exc))}") from None
+            raise ValidationError(gettext("%(where)s (%(name)s): %(value1)s") % {"where": where, "name": relation.name, "value1": '; '.join(_messages(exc))}) from None
         relation.save()
         _create_relations(profile, item.get("relations") or [], relation, f"{where}.relations")
 
 
 def _create_search_actions(profile: Profile, items: Any) -> None:
     if not isinstance(items, list):
-        raise ValidationError("searchActions: must be a list of search actions.")
+        raise ValidationError(gettext("searchActions: must be a list of search actions."))
     names: set[str] = set()
     for index, item in enumerate(items):
         where = f"searchActions[{index}]"
         if not isinstance(item, dict):
-            raise ValidationError(f"{where}: a search action must be a mapping.")
+            raise ValidationError(gettext("%(where)s: a search action must be a mapping.") % {"where": where})
         unknown = set(item) - set(SEARCH_ACTION_KEYS) - {"source"}
         if unknown:
-            raise ValidationError(f"{where}: unknown keys {sorted(unknown)}.")
+            raise ValidationError(gettext("%(where)s: unknown keys %(value1)s.") % {"where": where, "value1": sorted(unknown)})
         name = item.get("name")
         if name in names:
-            raise ValidationError(f"{where} ({name}): the name is used twice in this profile.")
+            raise ValidationError(gettext("%(where)s (%(name)s): the name is used twice in this profile.") % {"where": where, "name": name})
         names.add(name)
         source = Source.objects.filter(name=item.get("source")).first()
         if source is None:
-            raise ValidationError(f"{where}: there is no source named {item.get('source')!r} here.")
+            raise ValidationError(gettext("%(where)s: there is no source named %(value1)r here.") % {"where": where, "value1": item.get('source')})
         action = SearchAction(profile=profile, source=source)
         for key, attr in SEARCH_ACTION_KEYS.items():
             if item.get(key) is not None:  # null: the field's default
@@ -127,7 +128,7 @@ def _create_search_actions(profile: Profile, items: Any) -> None:
             action.clean_fields(exclude=["profile", "source"])
             action.full_clean(exclude=["profile", "source"])
         except ValidationError as exc:
-            raise ValidationError(f"{where} ({action.name}): {'; '.join(_messages(exc))}") from None
+            raise ValidationError(gettext("%(where)s (%(name)s): %(value1)s") % {"where": where, "name": action.name, "value1": '; '.join(_messages(exc))}) from None
         action.save()
 
 
@@ -144,7 +145,7 @@ def _apply(profile: Profile, data: dict[str, Any]) -> Profile:
     try:
         profile.full_clean(exclude=["name"] if profile.draft_of_id else None, validate_constraints=False)
     except ValidationError as exc:
-        raise ValidationError(f"profile: {'; '.join(_messages(exc))}") from None
+        raise ValidationError(gettext("profile: %(value1)s") % {"value1": '; '.join(_messages(exc))}) from None
     profile.save()
     profile.relations.all().delete()
     _create_relations(profile, data.get("relations") or [], None, "relations")
@@ -158,11 +159,11 @@ def parse_document(text: str) -> dict[str, Any]:
     try:
         document = yaml.safe_load(text)  # YAML is a superset of JSON: one parser for both
     except yaml.YAMLError as exc:
-        raise ValidationError(f"Not valid JSON or YAML: {exc}") from None
+        raise ValidationError(gettext("Not valid JSON or YAML: %(exc)s") % {"exc": exc}) from None
     if not isinstance(document, dict) or not isinstance(document.get("profile"), dict):
-        raise ValidationError("The document needs a 'profile' mapping.")
+        raise ValidationError(gettext("The document needs a 'profile' mapping."))
     if document.get("formatVersion") != FORMAT_VERSION:
-        raise ValidationError(f"Unsupported formatVersion {document.get('formatVersion')!r}; expected {FORMAT_VERSION}.")
+        raise ValidationError(gettext("Unsupported formatVersion %(value1)r; expected %(FORMAT_VERSION)s.") % {"value1": document.get('formatVersion'), "FORMAT_VERSION": FORMAT_VERSION})
     return document["profile"]
 
 

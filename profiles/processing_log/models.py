@@ -78,71 +78,85 @@ class ProcessingRecord(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        COMPLETE = "complete", "Complete view"
-        PARTIAL = "partial", "Partial view (a source failed)"
-        FAILED = "failed", "No view (all sources failed)"
-        DENIED = "denied", "Denied (no grant)"
-        PENDING = "pending", "Pending (sources asked; the request ended before its outcome was recorded)"
+        COMPLETE = "complete", _("Complete view")
+        PARTIAL = "partial", _("Partial view (a source failed)")
+        FAILED = "failed", _("No view (all sources failed)")
+        DENIED = "denied", _("Denied (no grant)")
+        PENDING = "pending", _("Pending (sources asked; the request ended before its outcome was recorded)")
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, help_text="When the action started (LDV start_time).")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(verbose_name=_("started at"), null=True, help_text=_("When the action started (LDV start_time)."))
     action = models.CharField(
+        verbose_name=_("action"),
         max_length=30, default="view",
-        help_text="What was done (LDV name): view, preview, inspection (the privacy officer's search), ...",
+        help_text=_("What was done (LDV name): view, preview, inspection (the privacy officer's search), ..."),
     )
-    trace_id = models.CharField(max_length=32, db_index=True)
-    span_id = models.CharField(max_length=16)
+    trace_id = models.CharField(verbose_name=_("trace ID"), max_length=32, db_index=True)
+    span_id = models.CharField(verbose_name=_("span ID"), max_length=16)
     parent_span_id = models.CharField(
-        max_length=16, blank=True, help_text="The caller's span, from its W3C traceparent."
+        verbose_name=_("parent span ID"),
+        max_length=16, blank=True, help_text=_("The caller's span, from its W3C traceparent.")
     )
-    actor = models.CharField(max_length=200, help_text="The API client or user that asked.")
+    actor = models.CharField(verbose_name=_("actor"), max_length=200, help_text=_("The API client or user that asked."))
     actor_type = models.CharField(
+        verbose_name=_("actor type"),
         max_length=20, blank=True,
-        help_text="api_client, user (staff session), oidc (bearer token) or self_service (citizen portal).",
+        help_text=_("api_client, user (staff session), oidc (bearer token) or self_service (citizen portal)."),
     )
     calling_system = models.CharField(
+        verbose_name=_("calling system"),
         max_length=200, blank=True,
-        help_text="The application that called IKO: the API client, or the OIDC client (azp) of the token.",
+        help_text=_("The application that called IKO: the API client, or the OIDC client (azp) of the token."),
     )
     on_behalf_of = models.CharField(
-        max_length=242, blank=True, help_text="The end user the caller acted for, if it said so."
+        verbose_name=_("on behalf of"),
+        max_length=242, blank=True, help_text=_("The end user the caller acted for, if it said so.")
     )
-    purpose_code = models.CharField(max_length=100, db_index=True)
-    processing_activity_id = models.CharField(max_length=242, blank=True)
-    profile_name = models.CharField(max_length=100)
-    profile_version = models.PositiveIntegerField(null=True)
-    subject_type = models.CharField(max_length=SUBJECT_TYPE_MAX_LENGTH, choices=PROCESSING_SUBJECT_TYPE_CHOICES)
-    subject_pseudonym = models.CharField(max_length=64, db_index=True)
-    sources = models.JSONField(default=dict, help_text="Source name to call status.")
-    fields_released = models.JSONField(default=list, help_text="Names of the fields released.")
+    purpose_code = models.CharField(verbose_name=_("purpose code"), max_length=100, db_index=True)
+    processing_activity_id = models.CharField(verbose_name=_("processing activity ID"), max_length=242, blank=True)
+    profile_name = models.CharField(verbose_name=_("profile name"), max_length=100)
+    profile_version = models.PositiveIntegerField(verbose_name=_("profile version"), null=True)
+    subject_type = models.CharField(
+        verbose_name=_("subject type"), max_length=SUBJECT_TYPE_MAX_LENGTH, choices=PROCESSING_SUBJECT_TYPE_CHOICES,
+    )
+    subject_pseudonym = models.CharField(verbose_name=_("subject pseudonym"), max_length=64, db_index=True)
+    sources = models.JSONField(verbose_name=_("sources"), default=dict, help_text=_("Source name to call status."))
+    fields_released = models.JSONField(verbose_name=_("fields released"), default=list, help_text=_("Names of the fields released."))
     fields_withheld = models.JSONField(
+        verbose_name=_("fields withheld"),
         default=list, blank=True,
-        help_text="Names of fields the profile released but the grant narrowed away (names only).",
+        help_text=_("Names of fields the profile released but the grant narrowed away (names only)."),
     )
     grant_id = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The grant that allowed it (kept as a number: grants may be deleted)."
+        verbose_name=_("grant ID"),
+        null=True, blank=True, help_text=_("The grant that allowed it (kept as a number: grants may be deleted).")
     )
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(verbose_name=_("outcome"), max_length=10, choices=Outcome.choices)
     reason = models.CharField(
+        verbose_name=_("reason"),
         max_length=100, blank=True,
-        help_text="Why it was denied: no-grant, grant-not-in-force, unknown-purpose, self-service-subject-mismatch.",
+        help_text=_("Why it was denied: no-grant, grant-not-in-force, unknown-purpose, self-service-subject-mismatch."),
     )
-    http_status = models.PositiveSmallIntegerField()
-    duration_ms = models.FloatField()
+    http_status = models.PositiveSmallIntegerField(verbose_name=_("HTTP status"))
+    duration_ms = models.FloatField(verbose_name=_("duration ms"))
     # FSC (connectors/fsc.py, api/fsc.py): the ids only, by which the FSC transaction logs of the
     # organisations involved find the same request; never what the request was about.
     fsc_transaction_id = models.CharField(
-        _("FSC transaction id"), max_length=36, blank=True, db_index=True,
+        verbose_name=_("FSC transaction id"),
+        max_length=36, blank=True, db_index=True,
         help_text=_("The FSC transaction id of the request, as the inway passed it on (Fsc-Transaction-Id)."),
     )
     fsc_outway_transaction_ids = models.JSONField(
-        _("FSC transaction ids of the calls"), default=list, blank=True,
+        verbose_name=_("FSC transaction ids of the calls"),
+        default=list, blank=True,
         help_text=_("The FSC transaction ids of the calls made through an FSC outway for this processing."),
     )
 
     objects = ProcessingRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("processing record")
+        verbose_name_plural = _("processing records")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["actor", "created_at"])]
         permissions = [
@@ -176,24 +190,27 @@ class SubjectLookupAlert(models.Model):
     `created_at`, `trace_id`) tells which.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.CharField(max_length=200, help_text="The API client or user, as in the processing log.")
-    on_behalf_of = models.CharField(max_length=242, blank=True, help_text="The end user it acted for, if any.")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
+    actor = models.CharField(verbose_name=_("actor"), max_length=200, help_text=_("The API client or user, as in the processing log."))
+    on_behalf_of = models.CharField(verbose_name=_("on behalf of"), max_length=242, blank=True, help_text=_("The end user it acted for, if any."))
     distinct_subjects = models.PositiveIntegerField(
-        help_text="Distinct subjects looked up within the window when the alert was raised (estimated "
-        "to within about 1% when counted in Redis)."
+        verbose_name=_("distinct subjects"),
+        help_text=_("Distinct subjects looked up within the window when the alert was raised (estimated "
+        "to within about 1% when counted in Redis).")
     )
-    threshold = models.PositiveIntegerField(help_text="IKO_ALERT_DISTINCT_SUBJECTS at the time.")
-    window_seconds = models.PositiveIntegerField(help_text="IKO_ALERT_WINDOW_SECONDS at the time.")
+    threshold = models.PositiveIntegerField(verbose_name=_("threshold"), help_text=_("IKO_ALERT_DISTINCT_SUBJECTS at the time."))
+    window_seconds = models.PositiveIntegerField(verbose_name=_("window seconds"), help_text=_("IKO_ALERT_WINDOW_SECONDS at the time."))
     trace_id = models.CharField(
-        max_length=32, blank=True, help_text="Trace id of the lookup that crossed the threshold (processing log)."
+        verbose_name=_("trace ID"),
+        max_length=32, blank=True, help_text=_("Trace id of the lookup that crossed the threshold (processing log).")
     )
 
     class Meta:
+        verbose_name_plural = _("subject lookup alerts")
         # The table keeps the name it had when the alerts belonged to the api app.
         db_table = "api_subjectlookupalert"
         ordering = ["-created_at"]
-        verbose_name = "subject lookup alert"
+        verbose_name = _("subject lookup alert")
 
     def __str__(self) -> str:
         who = f"{self.actor} for {self.on_behalf_of}" if self.on_behalf_of else self.actor

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0011_object_subject_types'),
+        ('profiles', '0012_translated_labels'),
     ]
 
     operations = [

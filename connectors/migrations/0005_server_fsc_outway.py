@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('connectors', '0003_front_door_tags_and_aliases'),
+        ('connectors', '0004_translated_labels'),
         ('zgw_consumers', '0027_service_oauth2_scope_service_oauth2_token_url_and_more'),
     ]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parent.parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -100,6 +101,7 @@ def iko_env(var_dir: str, database_url: str | None, **extra: str) -> dict[str, s
     env.update(
         DJANGO_SETTINGS_MODULE="iko_project.settings.base", IKO_ENV="production",
         IKO_SECRET_KEY="bench-secret-key-" + "x" * 40, IKO_PSEUDONYM_KEY="bench-pseudonym-key-" + "y" * 40,
+        IKO_SECRETS_KEY=Fernet.generate_key().decode(),  # encrypts the servers' credentials at rest
         IKO_VAR_DIR=var_dir, IKO_STATIC_ROOT=str(static), IKO_ALLOWED_HOSTS="127.0.0.1,localhost",
         IKO_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
         # A benchmark measures capacity, not the limits: one client makes all the views. The limit

@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import operator
 import re
 import threading
 import time
@@ -39,6 +40,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 from urllib.parse import unquote, urlencode, urlsplit
 
+import orjson
 import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
@@ -106,6 +108,10 @@ class HttpResponse:
 
     def json(self) -> Any:
         try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError:
+            pass  # orjson takes strict UTF-8 JSON only; the standard library also takes NaN, UTF-16, ...
+        try:
             return json.loads(self.body)
         except ValueError:
             kind = self.content_type
@@ -157,8 +163,19 @@ _clients = threading.local()
 _NO_COOKIES = DefaultCookiePolicy(allowed_domains=[])
 
 
+_field_getters: dict[type, Any] = {}
+
+
 def _fingerprint(service) -> tuple:
-    return tuple(getattr(service, f.attname) for f in service._meta.concrete_fields)
+    """Every stored value of the server (a tuple): one C call per request instead of a getattr
+    per field, with the getter made once per model."""
+    getter = _field_getters.get(type(service))
+    if getter is None:
+        names = [f.attname for f in service._meta.concrete_fields]
+        # attrgetter of one name gives the value itself, not a tuple of one.
+        getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, name=names[0]: (getattr(obj, name),))
+        getter = _field_getters[type(service)] = getter
+    return getter(service)
 
 
 def _max_age(service) -> float:
@@ -410,8 +427,8 @@ class SourceHttp:
             )
 
     def _send_with(self, client, method, url, params, json_body, headers, timeout: float) -> requests.Response:
-        # The request is prepared here and sent with Session.send, instead of going through
-        # Session.request: the URL is already absolute and checked above, the environment was
+        # The request is prepared here and sent by the client's transport adapter, instead of
+        # going through Session.request: the URL is already absolute and checked above, the environment was
         # read when the client was made and cookies are never kept (see `_new_client`), so what
         # Session.request adds per call (merging session settings and an empty cookie jar) does
         # nothing here but cost time. The client's headers, auth (API key, ZGW JWT, OAuth2),
@@ -419,14 +436,18 @@ class SourceHttp:
         merged = CaseInsensitiveDict(client.headers)
         merged.update(telemetry.traceparent_for_source(dict(headers or {})))
         prepared = _prepared(method, url, params, json_body, merged, client.auth, client.cookies)
-        return client.send(
-            prepared, stream=True, timeout=(min(timeout, 5.0), timeout), allow_redirects=False,
+        # Straight to the transport adapter, past Session.send: it would only time the answer,
+        # run response hooks (none: the request is not made through Session.request), store
+        # cookies (the client's jar keeps none) and look for a redirect it is told not to follow.
+        return client.get_adapter(prepared.url).send(
+            prepared, stream=True, timeout=(min(timeout, 5.0), timeout),
             verify=client.verify, cert=client.cert, proxies=client.proxies,
         )
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:
         declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+        expected = int(declared) if declared and declared.isdigit() else None
+        if expected is not None and expected > self.max_bytes:
             raise ConnectorError(f"The source's answer is larger than {self.max_bytes} bytes.")
         chunks: list[bytes] = []
         size = 0
@@ -457,6 +478,11 @@ class SourceHttp:
             if size > self.max_bytes:
                 raise ConnectorError(f"The source's answer is larger than {self.max_bytes} bytes.")
             chunks.append(chunk)
+            if size == expected:
+                # All that was announced has arrived, and the connection is back in its pool
+                # (urllib3 returns it when http.client has read the whole body): no read to
+                # learn that nothing follows.
+                return b"".join(chunks)
 
 
 def _bound_next_read(raw, seconds: float) -> None:

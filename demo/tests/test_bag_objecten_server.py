@@ -104,14 +104,14 @@ def bag_source(db, server):
 def test_the_bag_connector_reads_the_object_and_pand_of_the_story_address(bag_source, server, openapi):
     connector = BagConnector(bag_source.to_config())
     sent = []
-    original = requests.Session.send
+    original = requests.adapters.HTTPAdapter.send
 
-    def spy(session, request, **kwargs):
+    def spy(adapter, request, **kwargs):
         sent.append(request)
-        return original(session, request, **kwargs)
+        return original(adapter, request, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(requests.Session, "send", spy)
+        patch.setattr(requests.adapters.HTTPAdapter, "send", spy)
         obj = connector.run(ConnectorRequest(
             "adresseerbaar_object", {"nummeraanduidingIdentificatie": OBJECT_STORY_ADDRESS["nummeraanduidingIdentificatie"]}, ()
         ))

@@ -195,15 +195,15 @@ def test_the_connector_resolves_a_persons_address_end_to_end(bag_source):
 
 def test_the_connector_requests_conform_to_the_spec(bag_source, openapi):
     sent = []
-    original = requests.Session.send
+    original = requests.adapters.HTTPAdapter.send
 
-    def spy(session, request, **kwargs):
+    def spy(adapter, request, **kwargs):
         sent.append(request)
-        return original(session, request, **kwargs)
+        return original(adapter, request, **kwargs)
 
     connector = BagConnector(bag_source.to_config())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(requests.Session, "send", spy)
+        patch.setattr(requests.adapters.HTTPAdapter, "send", spy)
         connector.run(ConnectorRequest("adres", {"nummeraanduidingIdentificatie": "0599200000219678"}, ()))
         connector.run(ConnectorRequest("adres_zoeken", {"postcode": "3077aw", "huisnummer": "31"}, ()))
 

@@ -186,14 +186,14 @@ def test_the_connector_gets_only_the_persons_objects_of_the_objecttype_end_to_en
 def test_the_connector_requests_conform_to_the_spec(objecten_source, openapi):
     sent = []
     connector = ObjectenConnector(objecten_source.to_config())
-    original = requests.Session.send
+    original = requests.adapters.HTTPAdapter.send
 
-    def spy(session, request, **kwargs):
+    def spy(adapter, request, **kwargs):
         sent.append(request)
-        return original(session, request, **kwargs)
+        return original(adapter, request, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(requests.Session, "send", spy)
+        patch.setattr(requests.adapters.HTTPAdapter, "send", spy)
         connector.run(ConnectorRequest("objecten", {"bsn": BSN}, ("record.startAt",)))
 
     assert sent

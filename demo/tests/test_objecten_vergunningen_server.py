@@ -72,14 +72,14 @@ def vergunningen_source(db, server):
 
 def test_the_connector_finds_the_permits_of_the_story_address(vergunningen_source, openapi):
     sent = []
-    original = requests.Session.send
+    original = requests.adapters.HTTPAdapter.send
 
-    def spy(session, request, **kwargs):
+    def spy(adapter, request, **kwargs):
         sent.append(request)
-        return original(session, request, **kwargs)
+        return original(adapter, request, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(requests.Session, "send", spy)
+        patch.setattr(requests.adapters.HTTPAdapter, "send", spy)
         result = ObjectenConnector(vergunningen_source).run(ConnectorRequest(
             "objecten_op_adres", {"nummeraanduidingIdentificatie": OBJECT_STORY_ADDRESS["nummeraanduidingIdentificatie"]},
             ("record.data", "record.startAt"),

@@ -40,7 +40,8 @@ def token(secret: str = SECRET, client_id: str = CLIENT_ID) -> str:
 
 @pytest.fixture(scope="module")
 def server():
-    with start_zaken_server(client_id=CLIENT_ID, secret=SECRET, latency_ms=0, failure_rate=0) as running:
+    # Pages of 2, so that a person's zaken take several pages.
+    with start_zaken_server(client_id=CLIENT_ID, secret=SECRET, latency_ms=0, failure_rate=0, page_size=2) as running:
         yield running
 
 

@@ -181,14 +181,14 @@ def sources(db, server):
 def sent(server):
     """Every request the connectors send, each checked against its API's spec afterwards."""
     requests_sent = []
-    original = requests.Session.send
+    original = requests.adapters.HTTPAdapter.send
 
-    def spy(session, request, **kwargs):
+    def spy(adapter, request, **kwargs):
         requests_sent.append(request)
-        return original(session, request, **kwargs)
+        return original(adapter, request, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(requests.Session, "send", spy)
+        patch.setattr(requests.adapters.HTTPAdapter, "send", spy)
         yield requests_sent
     for request in requests_sent:
         assert_request_conforms(spec_for(server, request.url), request)

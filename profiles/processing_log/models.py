@@ -26,11 +26,7 @@ class ProcessingRecordQuerySet(models.QuerySet):
         source provides data IKO has no record of) and completed when the answer is known; only
         the fields in `COMPLETION_FIELDS` may change, and a completed record never changes again.
         Returns the number of records completed (0 when `pk` is not pending)."""
-        unknown = sorted(set(fields) - set(COMPLETION_FIELDS))
-        if unknown:
-            raise TypeError(f"A pending record's completion cannot change {unknown}.")
-        if fields.get("outcome") == ProcessingRecord.Outcome.PENDING:
-            raise TypeError("A completion gives the record its outcome.")
+        completion_check(fields)
         pending = self.model.objects.filter(pk=pk, outcome=ProcessingRecord.Outcome.PENDING)
         return models.QuerySet.update(pending, **fields)
 
@@ -58,6 +54,16 @@ COMPLETION_FIELDS = (
     "sources", "fields_released", "fields_withheld", "grant_id", "outcome", "reason", "http_status", "duration_ms",
     "fsc_outway_transaction_ids",
 )
+
+
+def completion_check(fields: dict) -> None:
+    """Refuse a completion that would change more than `COMPLETION_FIELDS`, or give no outcome."""
+    unknown = sorted(set(fields) - set(COMPLETION_FIELDS))
+    if unknown:
+        raise TypeError(f"A pending record's completion cannot change {unknown}.")
+    if fields.get("outcome") == ProcessingRecord.Outcome.PENDING:
+        raise TypeError("A completion gives the record its outcome.")
+
 
 PROCESSING_SUBJECT_TYPE_CHOICES = [*SUBJECT_TYPE_CHOICES, ("search", "Search criteria (pseudonymised)")]
 

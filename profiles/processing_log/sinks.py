@@ -9,7 +9,8 @@
   record is written as pending *before* the first source call, so a source (the BRP protocols
   every provision) never provides data that IKO has no record of: when the log cannot be
   written, no source is asked at all. It is completed with the outcome afterwards (the database
-  row once, through `ProcessingRecordQuerySet.complete_pending`; the external verwerkingsactie with
+  row once, with one prepared UPDATE by its primary key (the rules of
+  `ProcessingRecordQuerySet.complete_pending`); the external verwerkingsactie with
   `PUT /verwerkingsacties/{actieId}`); if that fails, nothing is released either.
 - `verwerkingsactie_from_record` maps a record onto the Verwerkingenlogging API 0.9.0
   (tests/specs/verwerkingenlogging/bewerking-api-openapi.yaml, `VerwerkingsactieUitgebreidBasis`).
@@ -42,7 +43,7 @@ from django.utils import timezone
 
 from connectors import metrics
 from connectors.fsc import FscTransactions, fsc_transactions_start, fsc_transactions_stop
-from profiles.processing_log.models import ProcessingRecord
+from profiles.processing_log.models import ProcessingRecord, completion_check
 from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
 
@@ -106,16 +107,22 @@ _sqlite_writer = threading.Lock()
 
 def _database_write(fields: dict[str, Any]) -> int:
     try:
-        connection = connections[router.db_for_write(ProcessingRecord)]
-        with _one_writer(connection):
-            if connection.in_atomic_block:
-                # A savepoint: a failed insert must not break the caller's transaction.
-                with transaction.atomic(using=connection.alias):
-                    return _insert(connection, fields)
-            return _insert(connection, fields)  # autocommit: one statement, nothing to roll back
+        return _one_statement(_insert, fields)
     except DatabaseError as exc:
         logger.error("The processing record could not be written to the database (%s).", type(exc).__name__)
         raise ProcessingLogUnavailable(type(exc).__name__) from None
+
+
+def _one_statement(write, *args) -> int:
+    """Run `write(connection, *args)`, one statement, as the one writer of this process on SQLite.
+    In autocommit (a request) the statement commits by itself: no BEGIN and COMMIT around it."""
+    connection = connections[router.db_for_write(ProcessingRecord)]
+    with _one_writer(connection):
+        if connection.in_atomic_block:
+            # A savepoint: a failed statement must not break the caller's transaction.
+            with transaction.atomic(using=connection.alias):
+                return write(connection, *args)
+        return write(connection, *args)  # autocommit: one statement, nothing to roll back
 
 
 @contextmanager
@@ -132,12 +139,14 @@ def _one_writer(connection) -> Iterator[None]:
         _sqlite_writer.release()
 
 
-_statements: dict[str, tuple[str, list]] = {}
+# The record's statements, made once per process and kind of database: its columns are the model's
+# (a new field of ProcessingRecord is written without a change here).
+_statements: dict[tuple, tuple[str, list]] = {}
 
 
 def _statement(connection) -> tuple[str, list]:
     """The INSERT of one processing record for this kind of database, made once per process."""
-    statement = _statements.get(connection.vendor)
+    statement = _statements.get((connection.vendor, "insert"))
     if statement is None:
         columns = [f for f in ProcessingRecord._meta.concrete_fields if not f.primary_key]
         table = connection.ops.quote_name(ProcessingRecord._meta.db_table)
@@ -147,8 +156,34 @@ def _statement(connection) -> tuple[str, list]:
         if connection.features.can_return_columns_from_insert:
             # The row's id, for completing a pending record (PostgreSQL, SQLite 3.35+).
             sql += f" RETURNING {connection.ops.quote_name(ProcessingRecord._meta.pk.column)}"
-        statement = _statements[connection.vendor] = (sql, columns)
+        statement = _statements[(connection.vendor, "insert")] = (sql, columns)
     return statement
+
+
+def _completion_statement(connection, names: tuple[str, ...]) -> tuple[str, list]:
+    """The UPDATE that completes a pending record with these fields (COMPLETION_FIELDS), by its
+    primary key and only while it is pending: `complete_pending`'s query, built once."""
+    statement = _statements.get((connection.vendor, "complete", names))
+    if statement is None:
+        meta, quote = ProcessingRecord._meta, connection.ops.quote_name
+        columns = [meta.get_field(name) for name in names]
+        assignments = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+        sql = (f"UPDATE {quote(meta.db_table)} SET {assignments} "
+               f"WHERE {quote(meta.pk.column)} = %s AND {quote(meta.get_field('outcome').column)} = %s")
+        statement = _statements[(connection.vendor, "complete", names)] = (sql, columns)
+    return statement
+
+
+def _complete_pending(connection, pk: int, fields: dict[str, Any]) -> int:
+    """Complete the pending record `pk` with one prepared UPDATE; the number of rows completed
+    (0 when it is not pending). The same rules as `ProcessingRecordQuerySet.complete_pending`."""
+    completion_check(fields)
+    names = tuple(sorted(fields))
+    sql, columns = _completion_statement(connection, names)
+    values = [f.get_db_prep_save(fields[f.name], connection) for f in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, pk, ProcessingRecord.Outcome.PENDING.value])
+        return cursor.rowcount
 
 
 def _insert(connection, fields: dict[str, Any]) -> int:
@@ -222,8 +257,7 @@ def processing_record_complete(record: OpenRecord, *, fields: dict[str, Any]) ->
 def _complete(record: OpenRecord, fields: dict[str, Any]) -> None:
     if record.pk is not None:
         try:
-            with transaction.atomic():
-                completed = ProcessingRecord.objects.complete_pending(record.pk, **fields)
+            completed = _one_statement(_complete_pending, record.pk, fields)
         except DatabaseError as exc:
             logger.error("The processing record could not be completed (%s).", type(exc).__name__)
             raise ProcessingLogUnavailable(type(exc).__name__) from None

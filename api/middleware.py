@@ -7,6 +7,7 @@
   puts its ids in the context variables that the log formatters read (iko_project/logging.py).
   When the caller sent no valid `traceparent`, the request gets the one started here, so that the
   view, its processing record, the calls to the sources and every log line share one trace id.
+  A request from the FSC inway also continues its `Fsc-Transaction-Id` (api/fsc.py).
 - `RequestSizeLimitMiddleware`: refuses a body larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` with 413
   problem+json before anything reads it. Django enforces that setting only for form data and
   `request.body`; DRF's JSON parser reads the stream itself, so without this a JSON body of any
@@ -17,12 +18,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.core.signals import request_finished
 from django.http import JsonResponse
 
-from iko_project.logging import span_id_var, trace_id_var
+from iko_project.logging import fsc_transaction_id_var, span_id_var, trace_id_var
 from profiles.tracing import trace_from_header
+
+from .fsc import fsc_transaction_id_of
 
 from .problems import CONTENT_TYPE, problem
 
@@ -45,6 +50,10 @@ class TraceContextMiddleware:
     def __call__(self, request):
         header = request.META.get("HTTP_TRACEPARENT", "")
         trace = trace_from_header(header)
+        # A request through the FSC inway continues its FSC transaction (api/fsc.py).
+        fsc_transaction_id = fsc_transaction_id_of(request)
+        if fsc_transaction_id:
+            trace = replace(trace, fsc_transaction_id=fsc_transaction_id)
         # The request's span: views pass it to the services (api.tracing.request_trace), so log
         # lines, the answer's traceId and the processing record name the same trace.
         request.trace = trace
@@ -53,12 +62,14 @@ class TraceContextMiddleware:
         # cleared when the response is closed (request_finished), and each request sets its own.
         trace_id_var.set(trace.trace_id)
         span_id_var.set(trace.span_id)
+        fsc_transaction_id_var.set(trace.fsc_transaction_id)
         return self.get_response(request)
 
 
 def _trace_context_clear(**kwargs) -> None:
     trace_id_var.set("")
     span_id_var.set("")
+    fsc_transaction_id_var.set("")
 
 
 request_finished.connect(_trace_context_clear, dispatch_uid="api.middleware.trace_context_clear")

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 from zgw_consumers.admin import ServiceAdmin
+from zgw_consumers.constants import AuthTypes
 from zgw_consumers.models import NLXConfig, Service
 
 from .aliases import OperationAlias
@@ -31,7 +32,9 @@ from .admin_credentials import (
 )
 from .base import CheckResult
 from .credentials import CREDENTIAL_FIELDS
+from .fsc_models import ServerFsc
 from .models import Source
+from .servers import FSC_OAUTH2
 from .probes import server_check, source_check
 from .reference_aliases import ALIAS_KEYS, reference_aliases_for
 from .registry import registry
@@ -183,6 +186,33 @@ class ServerForm(forms.ModelForm):
         return cleaned
 
 
+class ServerFscFormSet(forms.BaseInlineFormSet):
+    """Refuses an FSC outway on a server with OAuth2 client credentials (connectors/servers.py)."""
+
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms
+                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")]
+        if kept and self.instance.auth_type == AuthTypes.oauth2_client_credentials:
+            raise ValidationError(FSC_OAUTH2)
+
+
+class ServerFscInline(admin.StackedInline):
+    """The FSC outway through which this server is reached (connectors/fsc.py); none: called directly."""
+
+    model = ServerFsc
+    formset = ServerFscFormSet
+    extra = 0
+    max_num = 1
+    can_delete = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            # An outway listens inside the organisation's own network, usually on plain http.
+            kwargs["assume_scheme"] = "http"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 # IKO does not call through NLX (servers.py): the NLX settings screen would be configuration
 # that does nothing, and its checks contact the outway, which is no configured server.
 admin.site.unregister(Service)
@@ -192,6 +222,7 @@ admin.site.unregister(NLXConfig)
 @admin.register(Service)
 class ServerAdmin(TestConnectionMixin, ServiceAdmin):
     form = ServerForm
+    inlines = [ServerFscInline]
     readonly_fields = ("get_connection_check",)
     actions = ["test_connection"]
 
@@ -206,7 +237,7 @@ class ServerAdmin(TestConnectionMixin, ServiceAdmin):
             # A plain field instead of zgw_consumers' list, which asks an NLX directory for it.
             return forms.CharField(
                 label=db_field.verbose_name.capitalize(), required=False,
-                help_text=_("IKO does not call through an NLX outway yet: leave this empty."),
+                help_text=_("NLX is succeeded by FSC: leave this empty and set the FSC outway below."),
             )
         if db_field.name in CREDENTIAL_FIELDS:
             # Write-only: the page says whether it is set and never shows it.

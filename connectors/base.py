@@ -104,6 +104,13 @@ class SourceConfig:
     def circuit_key(self) -> str:
         return self.key or self.name
 
+    def __post_init__(self) -> None:
+        # The servers' FSC outways are read here, where the snapshot is taken (the request
+        # thread), so that the runner's workers call through them without the ORM (connectors/fsc.py).
+        from .fsc_models import fsc_routes_attach
+
+        fsc_routes_attach(self.service, *self.services.values())
+
 
 @dataclass(frozen=True)
 class CallContext:

@@ -12,6 +12,11 @@ Every call goes through `SourceHttp.request`, which
   no payload;
 - refuses a server that IKO cannot use as configured (connectors/servers.py), such as one with an
   NLX outway, which calls would silently bypass;
+- sends the calls of a server that is reached through an FSC outway to that outway, with the
+  path below the API root unchanged, the contract's `Fsc-Grant-Hash` and a new
+  `Fsc-Transaction-Id` per request, and notes the transaction id the outway returns for the
+  processing record and the logs (connectors/fsc.py). The URL is checked against the API root
+  first, as for any call, so a path can never leave the service;
 - keeps URLs out of the logs: urllib3 logs every request line at DEBUG (and a failing one at
   WARNING), with path and query, which hold KVK numbers, BAG ids and other identifiers. Its log
   records are rewritten here (`RedactOutgoingUrls`), so `IKO_LOG_LEVEL=DEBUG` shows that a call
@@ -47,6 +52,12 @@ from zgw_consumers.constants import AuthTypes
 
 from . import telemetry
 from .base import ConnectorError, SourceConfig, Status, answer_received
+from .fsc import (
+    GRANT_HASH_HEADER, TRANSACTION_ID_HEADER, fsc_transaction_note, fsc_url, transaction_id_clean, transaction_id_new,
+)
+from .fsc_models import fsc_route_of
+
+logger = logging.getLogger("iko.sources")
 
 CHUNK_SIZE = 16 * 1024
 
@@ -387,6 +398,35 @@ class SourceHttp:
 
     def _send(self, method, url, params, json_body, headers, timeout: float) -> requests.Response:
         client = _client_for(self.service)
+        route = fsc_route_of(self.service)
+        if route is not None:
+            return self._send_through_outway(client, route, method, url, params, json_body, headers, timeout)
+        return self._send_with(client, method, url, params, json_body, headers, timeout)
+
+    def _send_through_outway(self, client, route, method, url, params, json_body, headers,
+                             timeout: float) -> requests.Response:
+        """One request through the server's FSC outway (connectors/fsc.py): each request is its own
+        FSC transaction, so a retry on a fresh connection gets a new transaction id too."""
+        sent = transaction_id_new()
+        headers = {**(headers or {}), GRANT_HASH_HEADER: route.grant_hash, TRANSACTION_ID_HEADER: sent}
+        transaction_id, status = sent, None
+        try:
+            response = self._send_with(client, method, fsc_url(route, self.api_root, url), params, json_body,
+                                       headers, timeout)
+            # The outway returns the transaction's id; it may have set its own.
+            transaction_id = transaction_id_clean(response.headers.get(TRANSACTION_ID_HEADER)) or sent
+            status = response.status_code
+            return response
+        finally:
+            # Also when the outway did not answer: it may have logged the transaction all the same.
+            fsc_transaction_note(transaction_id)
+            logger.info(
+                "Called a server through its FSC outway.",
+                extra={"log_fields": {"event": "fsc_outway_call", "server": self.service.slug,
+                                      "fscOutwayTransactionId": transaction_id, "status": status}},
+            )
+
+    def _send_with(self, client, method, url, params, json_body, headers, timeout: float) -> requests.Response:
         # The request is prepared here and sent by the client's transport adapter, instead of
         # going through Session.request: the URL is already absolute and checked above, the environment was
         # read when the client was made and cookies are never kept (see `_new_client`), so what

@@ -208,3 +208,4 @@ def sources_by_tags(connector_tag: str, instance_tag: str, *, organisation_id: i
 # Registered with this app's models (Django loads `connectors.models`).
 from .aliases import OperationAlias  # noqa: E402,F401
 from .server_owners import ServerOwner  # noqa: E402,F401
+from .fsc_models import ServerFsc  # noqa: E402,F401

@@ -3,8 +3,11 @@
 A server is usable when its API root is an http or https URL with a host, it has the
 credentials its auth type needs (ZGW: client id and secret; API key: header name and value;
 OAuth2 client credentials: client id, secret and token URL), its connection check path stays
-below the API root, and its NLX outway field is empty: IKO does not call through an outway yet,
-and an outway that calls silently bypassed would be configuration that does nothing.
+below the API root, and its NLX outway field is empty: NLX is succeeded by FSC, and IKO calls
+through an FSC outway (connectors/fsc.py, set on the server's FSC outway row), not through the NLX
+URL rewriting that field stands for; a field that calls silently bypassed would be configuration
+that does nothing. A server with an FSC outway needs a valid outway address and grant hash, and no
+OAuth2 client credentials (the token would be fetched straight from the token URL, past the outway).
 `server_problems` says what is wrong; the admin refuses to save such a server, `manage.py check`
 reports one that is in use, and `connectors.http.SourceHttp` refuses to call it. The connection
 test of a server is in `probes.py`.
@@ -14,8 +17,11 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from zgw_consumers.constants import AuthTypes
+
+from .fsc import grant_hash_problems, outway_address_problems
+from .fsc_models import fsc_route_of
 
 # The credentials each auth type needs, as (field, what it is).
 NEEDED = {
@@ -52,10 +58,22 @@ def server_field_problems(service, *, credentials: bool = True) -> dict[str, lis
         add("api_connection_check_path", _("The connection check path must be relative to the API root, such as zaken?page=1."))
     if getattr(service, "nlx", ""):
         add("nlx", _(
-            "IKO does not call through an NLX outway: calls would go straight to the API root. "
-            "Leave this field empty."
+            "IKO does not use NLX, which FSC succeeded: calls would go straight to the API root. Leave "
+            "this field empty and set the FSC outway (address and grant hash) of this server instead."
         ))
+    route = fsc_route_of(service) if service is not None else None
+    if route is not None:
+        for problem in outway_address_problems(route.outway_address) + grant_hash_problems(route.grant_hash):
+            add("iko_fsc", problem)
+        if auth_type == AuthTypes.oauth2_client_credentials:
+            add("auth_type", str(FSC_OAUTH2))
     return problems
+
+
+FSC_OAUTH2 = gettext_lazy(
+    "A server reached through an FSC outway cannot use OAuth2 client credentials: IKO would fetch the "
+    "token straight from the token URL, past the outway. Use another auth type, or no FSC outway."
+)
 
 
 def server_problems(service, *, credentials: bool = True) -> list[str]:

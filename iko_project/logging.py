@@ -9,7 +9,9 @@ Python's `logging` everywhere, these two formatters at the end, no second struct
 - The W3C trace id (https://www.w3.org/TR/trace-context/) of the request being handled sits in a
   context variable that `api.middleware.TraceContextMiddleware` sets for each request; every line
   logged while handling it carries it as `traceId`, the id the processing record and the answer
-  carry too, so an operator can go from a log line to the processing record and back.
+  carry too, so an operator can go from a log line to the processing record and back. A request
+  that came through an FSC inway (api/fsc.py) also carries its `fscTransactionId`, and each call
+  through an FSC outway logs its own (connectors/http.py, event `fsc_outway_call`).
 - A line can carry fields an operator filters and charts on, passed as
   `logger.warning("...", extra={"log_fields": {"event": "source_call_failed", "source": "brp"}})`:
   JSON puts them beside `message` (never over the standard keys), text appends them as
@@ -35,6 +37,12 @@ from datetime import datetime, timezone
 # The trace and span id of the request the current thread is handling ("" outside a request).
 trace_id_var: ContextVar[str] = ContextVar("iko_trace_id", default="")
 span_id_var: ContextVar[str] = ContextVar("iko_span_id", default="")
+# The FSC transaction id the inway passed on with the request ("" when none, or not from the inway).
+fsc_transaction_id_var: ContextVar[str] = ContextVar("iko_fsc_transaction_id", default="")
+
+# A UUID in its canonical form (an FSC transaction id): random hex, never personal data, so it is
+# not redacted (a run of nine digits in its last group would otherwise be taken for a BSN).
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 _REDACTIONS = (
     # API-client tokens (profiles.access.api_clients.TOKEN_PREFIX) wherever they appear.
@@ -65,7 +73,7 @@ def _fields(record: logging.LogRecord) -> dict:
     if not isinstance(fields, dict):
         return {}
     return {
-        str(key): redact(value) if isinstance(value, str) else value
+        str(key): redact(value) if isinstance(value, str) and not _UUID.match(value) else value
         for key, value in fields.items()
         if value is None or isinstance(value, (str, int, float, bool))
     }
@@ -93,6 +101,9 @@ class JsonFormatter(logging.Formatter):
         if trace_id:
             entry["traceId"] = trace_id
             entry["spanId"] = span_id_var.get()
+        fsc_transaction_id = fsc_transaction_id_var.get()
+        if fsc_transaction_id:
+            entry["fscTransactionId"] = fsc_transaction_id
         for key, value in _fields(record).items():
             entry.setdefault(key, value)
         if record.exc_info and record.exc_info[0] is not None:
@@ -113,6 +124,9 @@ class TextFormatter(logging.Formatter):
         trace_id = trace_id_var.get()
         if trace_id:
             line = f"{line} [trace {trace_id}]"
+        fsc_transaction_id = fsc_transaction_id_var.get()
+        if fsc_transaction_id:
+            line = f"{line} [fsc {fsc_transaction_id}]"
         if record.exc_info and record.exc_info[0] is not None:
             line = f"{line}\n{redact(_exception_text(record))}"
         return line

@@ -18,6 +18,8 @@ class TraceContext:
     trace_id: str
     span_id: str
     parent_span_id: str = ""
+    # The FSC transaction id the inway passed on with the request (api/fsc.py), "" when none.
+    fsc_transaction_id: str = ""
 
     @property
     def traceparent(self) -> str:

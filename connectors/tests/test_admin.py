@@ -19,10 +19,16 @@ def admin_client(client, db):
     return client
 
 
+# The management form of the server page's FSC outway inline (connectors/admin.py), with no row.
+FSC_INLINE_EMPTY = {"iko_fsc-TOTAL_FORMS": "0", "iko_fsc-INITIAL_FORMS": "0", "iko_fsc-MIN_NUM_FORMS": "0",
+                    "iko_fsc-MAX_NUM_FORMS": "1"}
+
+
 def server_form(**values):
     data = {
         "label": "Register", "uuid": "49c5f252-52c9-4f69-ac47-2b7152310922", "slug": "register",
         "api_type": "orc", "api_root": ROOT, "auth_type": "no_auth", "timeout": 10, "jwt_valid_for": 43200,
+        **FSC_INLINE_EMPTY,
     }
     data.update(values)
     return data
@@ -65,7 +71,8 @@ def test_an_nlx_outway_is_refused_with_a_clear_message(admin_client):
     response = admin_client.post(reverse(SERVER_ADD), server_form(nlx="http://outway.example.org:8080/"))
 
     assert form_errors(response)["nlx"] == [
-        "IKO does not call through an NLX outway: calls would go straight to the API root. Leave this field empty."
+        "IKO does not use NLX, which FSC succeeded: calls would go straight to the API root. Leave this field "
+        "empty and set the FSC outway (address and grant hash) of this server instead."
     ]
 
 

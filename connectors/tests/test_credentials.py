@@ -162,7 +162,8 @@ def change_form(service, **values) -> dict:
     data = {"label": service.label, "uuid": str(service.uuid), "slug": service.slug, "api_type": service.api_type,
             "api_root": service.api_root, "auth_type": service.auth_type, "header_key": service.header_key,
             "client_id": service.client_id, "timeout": service.timeout, "jwt_valid_for": service.jwt_valid_for,
-            "header_value": "", "secret": ""}
+            "header_value": "", "secret": "", "iko_fsc-TOTAL_FORMS": "0", "iko_fsc-INITIAL_FORMS": "0",
+            "iko_fsc-MIN_NUM_FORMS": "0", "iko_fsc-MAX_NUM_FORMS": "1"}
     data.update(values)
     return data
 

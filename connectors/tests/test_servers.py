@@ -45,7 +45,7 @@ def test_credentials_can_be_left_out_of_the_check_for_servers_whose_secrets_come
 def test_no_call_is_made_through_a_server_with_an_nlx_outway(make_server):
     http = SourceHttp(config(make_server(nlx=OUTWAY)))
 
-    with pytest.raises(ConnectorError, match="IKO does not call through an NLX outway"):
+    with pytest.raises(ConnectorError, match="IKO does not use NLX, which FSC succeeded"):
         http.request("GET", "inkomens")
     assert len(responses.calls) == 0
 
@@ -66,7 +66,7 @@ def test_a_source_on_a_server_with_an_nlx_outway_does_not_validate(make_server):
 
     with pytest.raises(ValidationError) as caught:
         source.full_clean()
-    assert "IKO does not call through an NLX outway" in caught.value.message_dict["service"][0]
+    assert "IKO does not use NLX, which FSC succeeded" in caught.value.message_dict["service"][0]
 
 
 def test_every_problem_of_a_source_is_reported_at_once(make_server):

@@ -408,6 +408,7 @@ IKO_VERWERKINGENLOGGING_TIMEOUT_SECONDS = env.float(
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.fsc.FscInwayAuthentication",  # only for requests from IKO_FSC_INWAY_ADDRESSES
         "api.authentication.ApiClientTokenAuthentication",
         "api.authentication.OidcBearerAuthentication",  # only while IKO_OIDC_ENABLED
         "api.authentication.VerifiedSessionAuthentication",  # staff sessions past the second factor
@@ -563,5 +564,6 @@ IKO_ALERT_WINDOW_SECONDS = env.int("IKO_ALERT_WINDOW_SECONDS", default=3600, gro
 from iko_project.settings.metrics import *  # noqa: E402,F403 - /metrics for Prometheus
 from iko_project.settings.security import *  # noqa: E402,F403 - credentials' keys, URL length limit
 from iko_project.settings.citizen import *  # noqa: E402,F403 - citizen self-service
+from iko_project.settings.fsc import *  # noqa: E402,F403 - FSC inway (outways are set per server)
 from iko_project.settings.citizen import citizen_issuer_check  # noqa: E402
 citizen_issuer_check(staff_issuer=IKO_OIDC_ISSUER, staff_audience=IKO_OIDC_AUDIENCE)  # noqa: F405

@@ -33,6 +33,7 @@ GROUPS: dict[str, str] = {
     "privacy": "Purpose binding and the processing log",
     "citizen": "Citizen self-service: the citizens' issuer, consent and reports",
     "sources": "Sources, views and caches",
+    "fsc": "Federation through FSC (outway and inway)",
     "limits": "Request limits, rate limits and lookup alerts",
     "redis": "Redis",
     "logging": "Logs",

@@ -14,6 +14,7 @@ import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,19 @@ class ApiClient(models.Model):
         blank=True,
         help_text=_("Organisation identification number (20 digits) of the caller, if it has one."),
     )
+    fsc_peer_id = models.CharField(
+        verbose_name=_("FSC peer id"),
+        max_length=64,
+        blank=True,
+        null=True,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z._-]{1,64}$", _("A peer id is letters, digits, '.', '_' or '-'."))],
+        help_text=_(
+            "The FSC peer id (normally the OIN) of the organisation that calls IKO as this client through "
+            "your FSC inway. Requests from the inway that name this peer act as this client; leave it empty "
+            "for a client that calls with its token."
+        ),
+    )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(verbose_name=_("last used at"), null=True, blank=True, editable=False)
 
@@ -62,6 +76,11 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Empty means "no peer": stored as NULL, so that many clients can be without one.
+        self.fsc_peer_id = (self.fsc_peer_id or "").strip() or None
+        super().save(*args, **kwargs)
 
     # DRF's permission classes ask the authenticated principal these.
     is_authenticated = True

@@ -86,6 +86,7 @@ WATCHED_MODELS = {
     "connectors.source",
     "zgw_consumers.service",
     "zgw_consumers.nlxconfig",
+    "connectors.serverfsc",
     "simple_certmanager.certificate",
 }
 

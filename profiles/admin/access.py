@@ -61,7 +61,7 @@ class GrantAdmin(admin.ModelAdmin):
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "enabled", "default_purpose", "oin", "token_hint", "created_at", "last_used_at"]
     list_filter = ["enabled", "default_purpose"]
-    search_fields = ["name", "oin"]
+    search_fields = ["name", "oin", "fsc_peer_id"]
     readonly_fields = ["token_hint", "created_at", "last_used_at"]
     actions = ["regenerate_token"]
 

@@ -56,7 +56,7 @@ class ProcessingRecordAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "action", "actor", "purpose_code", "profile_name", "subject_type", "outcome", "reason", "http_status", "duration_ms"]
     list_filter = ["outcome", "action", "actor_type", "reason", "purpose_code", "profile_name", "subject_type"]
-    search_fields = ["actor", "calling_system", "trace_id", "subject_pseudonym", "on_behalf_of"]
+    search_fields = ["actor", "calling_system", "trace_id", "subject_pseudonym", "on_behalf_of", "fsc_transaction_id"]
     date_hierarchy = "created_at"
     change_list_template = "admin/profiles/processingrecord/change_list.html"
 

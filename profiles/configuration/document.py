@@ -49,6 +49,8 @@ SERVER_KEYS = {key: key for key in (
     "oauth2_scope", "jwt_valid_for", "header_key", "nlx", "user_id", "user_representation", "timeout",
 )}
 SERVER_SECRET_KEYS = {"secret": "secret", "header_value": "header_value"}
+# A server's FSC outway (connectors.models.ServerFsc), under the server's key "fsc".
+SERVER_FSC_KEYS = {"outway_address": "outway_address", "grant_hash": "grant_hash"}
 SERVER_CERTIFICATE_KEYS = {"client_certificate": "client_certificate", "server_certificate": "server_certificate"}
 # Service fields that are neither configuration to carry over nor secrets.
 SERVER_SKIPPED = {"id", "uuid", "slug"}
@@ -65,7 +67,7 @@ SEARCH_ACTION_KEYS = {
     "columns": "columns", "identifierColumn": "identifier_column", "identifierType": "identifier_type",
     "brpDoelbinding": "brp_doelbinding", "maxResults": "max_results", "order": "order",
 }
-API_CLIENT_KEYS = {"enabled": "enabled", "oin": "oin"}
+API_CLIENT_KEYS = {"enabled": "enabled", "oin": "oin", "fscPeerId": "fsc_peer_id"}
 GRANT_KEYS = {"isDefault": "is_default", "fields": "fields", "enabled": "enabled", "note": "note"}
 GRANT_DATE_KEYS = {"validFrom": "valid_from", "validUntil": "valid_until"}
 # Which key of a grant names its principal, per kind.

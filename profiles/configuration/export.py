@@ -13,7 +13,7 @@ import yaml
 from zgw_consumers.models import Service
 
 from profiles.access.api_clients import ApiClient
-from connectors.models import Source
+from connectors.models import ServerFsc, Source
 
 from profiles.access.models import Grant, Purpose
 from profiles.definitions.models import Profile, SearchAction
@@ -21,6 +21,7 @@ from profiles.definitions.portability import profile_to_dict
 from profiles.configuration.apply import configured_steps
 from profiles.configuration.front_door import source_front_door_to_dict
 from profiles.configuration.document import (
+    SERVER_FSC_KEYS,
     GRANT_DATE_KEYS,
     GRANT_KEYS,
     GRANT_PRINCIPAL_KEYS,
@@ -57,6 +58,9 @@ def _server_to_dict(service: Service) -> dict[str, Any]:
         data[key] = certificate.label if certificate else None
     for key in server_secret_keys(service):
         data[key] = _secret_from_env(env_name("SERVER", service.slug, key))
+    fsc = ServerFsc.objects.filter(service=service).first()
+    if fsc is not None:
+        data["fsc"] = {key: getattr(fsc, attr) for key, attr in SERVER_FSC_KEYS.items()}
     return data
 
 
@@ -78,7 +82,8 @@ def _search_action_to_dict(action: SearchAction) -> dict[str, Any]:
 def _api_client_to_dict(client: ApiClient) -> dict[str, Any]:
     return {"name": client.name, "enabled": client.enabled,
             "defaultPurpose": client.default_purpose.code if client.default_purpose else None,
-            "oin": client.oin, "token": _secret_from_env(env_name("API_CLIENT", client.name, "TOKEN"))}
+            "oin": client.oin, **({"fscPeerId": client.fsc_peer_id} if client.fsc_peer_id else {}),
+            "token": _secret_from_env(env_name("API_CLIENT", client.name, "TOKEN"))}
 
 
 

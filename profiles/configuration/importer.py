@@ -27,12 +27,13 @@ from simple_certmanager.models import Certificate
 from zgw_consumers.models import Service
 
 from profiles.access.api_clients import ApiClient, token_hash
-from connectors.models import Source
+from connectors.models import ServerFsc, Source
 from connectors.server_owners import server_owner_set
 
 from profiles.access.models import Grant, Purpose
 from profiles.definitions.models import Profile
 from profiles.configuration.document import (
+    SERVER_FSC_KEYS,
     API_CLIENT_KEYS,
     GRANT_DATE_KEYS,
     GRANT_KEYS,
@@ -197,7 +198,7 @@ class ConfigurationRun(ProfileSections, SourceAliasSection):
         """A server as zgw-consumers' step describes it (`identifier` is the slug). A secret that is
         absent (its `value_from` variable not set) keeps what is stored; one still missing is a notice."""
         slug = self.shape(where, item, key="identifier",
-                          allowed={"identifier", *SERVER_KEYS, *SERVER_SECRET_KEYS, *SERVER_CERTIFICATE_KEYS})
+                          allowed={"identifier", "fsc", *SERVER_KEYS, *SERVER_SECRET_KEYS, *SERVER_CERTIFICATE_KEYS})
         if slug is None:
             return
         values = values_with_defaults(Service, item, SERVER_KEYS)
@@ -237,10 +238,27 @@ class ConfigurationRun(ProfileSections, SourceAliasSection):
             return
         if created and service.pk is not None:
             server_owner_set(service, configuration_organisation_id())
+        self.server_fsc(where, slug, service, item.get("fsc"))
         for key in server_secret_keys(service):
             if not getattr(service, SERVER_SECRET_KEYS[key]):
                 self.result.notices.append(f"Server {slug} still needs its {key}: set the environment variable "
                                            "its value_from names and run again, or enter it in the admin (Services).")
+
+    def server_fsc(self, where: str, slug: str, service: Service, fsc: Any) -> None:
+        """The server's FSC outway as the file has it: set, changed, or (no `fsc`) removed, so that an
+        imported server is never called directly while the file says to go through an outway."""
+        existing = ServerFsc.objects.filter(service=service).first()
+        if fsc is None:
+            if existing is not None:
+                self.result.changes.append(Change("server FSC outway", slug, "delete"))
+                existing.delete()
+            return
+        if not isinstance(fsc, dict) or set(fsc) != set(SERVER_FSC_KEYS):
+            self.failed.add(("servers", slug))
+            self.problems.append(f"{where} ({slug}): fsc takes exactly {sorted(SERVER_FSC_KEYS)}.")
+            return
+        values = {attr: str(fsc[key] or "") for key, attr in SERVER_FSC_KEYS.items()}
+        self.flat(where, "servers", "server FSC outway", ServerFsc, slug, {"service": service}, values, SERVER_FSC_KEYS)
 
     # -- purposes --------------------------------------------------------------------------
 

@@ -87,6 +87,14 @@ def _reference(what: str) -> tuple[Any, Any]:
 # --- servers: zgw-consumers' own entry, with IKO's additions ------------------------------------
 
 
+class ServerFscItem(BaseModel):
+    """The FSC outway a server is reached through (connectors.fsc)."""
+
+    model_config = ConfigDict(extra="forbid")
+    outway_address: str = Field(description="The outway's address (http or https URL).")
+    grant_hash: str = Field(description="The Fsc-Grant-Hash of the contract for this service ($1$3$...).")
+
+
 class ServerItem(SingleServiceConfigurationModel):
     """zgw-consumers' service, with IKO's certificates. A secret left out (or whose `value_from`
     variable is not set, with `required: false`) keeps what the environment already has."""
@@ -99,6 +107,8 @@ class ServerItem(SingleServiceConfigurationModel):
                                               "uploaded in the admin (Simple certmanager).")
     server_certificate: Optional[str] = Field(default=None, description="Label of the server's CA "
                                               "certificate, uploaded in the admin.")
+    fsc: Optional[ServerFscItem] = Field(default=None, description="The FSC outway to reach the server "
+                                         "through; left out: the server is called directly.")
 
 
 class ServersModel(ConfigurationModel):

@@ -14,7 +14,7 @@ CSV_COLUMNS = [
     "trace_id", "span_id", "parent_span_id", "processing_activity_id", "purpose_code",
     "actor", "actor_type", "calling_system", "on_behalf_of", "grant_id",
     "profile_name", "profile_version", "subject_type", "subject_pseudonym",
-    "sources", "fields_released", "fields_withheld",
+    "sources", "fields_released", "fields_withheld", "fsc_transaction_id", "fsc_outway_transaction_ids",
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

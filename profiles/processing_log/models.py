@@ -53,6 +53,7 @@ class ProcessingRecordQuerySet(models.QuerySet):
 # What the completion of a pending record may fill in: the outcome, never who, why or about whom.
 COMPLETION_FIELDS = (
     "sources", "fields_released", "fields_withheld", "grant_id", "outcome", "reason", "http_status", "duration_ms",
+    "fsc_outway_transaction_ids",
 )
 
 
@@ -79,7 +80,8 @@ class ProcessingRecord(models.Model):
     One record per action and data subject, with the fields of a Logboek Dataverwerkingen record
     (tests/specs/README.md, "Processing logs"): trace and span ids (W3C), the processing activity,
     start time and duration, the subject as type + keyed pseudonym; plus who asked, for whom,
-    with which grant, which sources answered how and which field names were released or withheld.
+    with which grant, which sources answered how and which field names were released or withheld;
+    and the FSC transaction ids of the request (from an inway) and of its calls (through outways).
     """
 
     class Outcome(models.TextChoices):
@@ -145,6 +147,18 @@ class ProcessingRecord(models.Model):
     )
     http_status = models.PositiveSmallIntegerField(verbose_name=_("HTTP status"))
     duration_ms = models.FloatField(verbose_name=_("duration ms"))
+    # FSC (connectors/fsc.py, api/fsc.py): the ids only, by which the FSC transaction logs of the
+    # organisations involved find the same request; never what the request was about.
+    fsc_transaction_id = models.CharField(
+        verbose_name=_("FSC transaction id"),
+        max_length=36, blank=True, db_index=True,
+        help_text=_("The FSC transaction id of the request, as the inway passed it on (Fsc-Transaction-Id)."),
+    )
+    fsc_outway_transaction_ids = models.JSONField(
+        verbose_name=_("FSC transaction ids of the calls"),
+        default=list, blank=True,
+        help_text=_("The FSC transaction ids of the calls made through an FSC outway for this processing."),
+    )
 
     objects = ProcessingRecordQuerySet.as_manager()
 

@@ -38,6 +38,7 @@ def processing_record_base(*, profile: Any, subject: Subject, caller: Caller, pu
         "trace_id": trace.trace_id,
         "span_id": trace.span_id,
         "parent_span_id": trace.parent_span_id,
+        "fsc_transaction_id": trace.fsc_transaction_id,
         "actor": caller.name,
         "actor_type": caller.kind,
         "calling_system": caller.system,

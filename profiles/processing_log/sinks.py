@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from connectors import metrics
 from profiles.organisations.selectors import organisation_oin
+from connectors.fsc import FscTransactions, fsc_transactions_start, fsc_transactions_stop
 from profiles.processing_log.models import ProcessingRecord, completion_check
 from profiles.refusals import ProcessingLogUnavailable
 from profiles.subjects import Subject
@@ -217,6 +218,8 @@ class OpenRecord:
     subject: Subject | None
     pk: int | None = None  # the database row
     actie_id: str | None = None  # the external verwerkingsactie
+    # The FSC transaction ids of the calls made through outways after the record was opened.
+    fsc_transactions: FscTransactions | None = None
 
 
 PENDING_FIELDS = {"outcome": ProcessingRecord.Outcome.PENDING, "http_status": 0, "duration_ms": 0.0}
@@ -234,6 +237,9 @@ def processing_record_open(*, fields: dict[str, Any], subject: Subject | None = 
             record.pk = _database_write(record.fields)
         if "verwerkingenlogging" in sinks:
             record.actie_id = _verwerkingenlogging_write(record.fields, subject)
+    # From here on, the calls this processing makes through an FSC outway note their transaction
+    # ids (connectors/fsc.py); the completion writes them into the record.
+    record.fsc_transactions = fsc_transactions_start()
     return record
 
 
@@ -242,6 +248,9 @@ def processing_record_complete(record: OpenRecord, *, fields: dict[str, Any]) ->
 
     `fields` are the outcome's (`models.COMPLETION_FIELDS`): sources with their status, the field
     names released and withheld, grant, outcome, HTTP status, duration."""
+    if record.fsc_transactions is not None:
+        fields = {**fields, "fsc_outway_transaction_ids": record.fsc_transactions.ids}
+        fsc_transactions_stop()
     with _timed():
         _complete(record, fields)
 

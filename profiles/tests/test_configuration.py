@@ -565,3 +565,47 @@ def test_pruning_deletes_the_grants_the_file_does_not_list_and_only_then(configu
     assert [str(c) for c in result.changed] == [f"delete grant {_grant_label(removed)}"]
     assert Grant.objects.count() == 3
     assert items(configuration_to_dict(), "iko_grants") == kept
+
+
+FSC_GRANT = "$1$3$" + "Z" * 86
+
+
+def test_a_server_s_fsc_outway_and_a_client_s_peer_id_travel_with_the_configuration(configured, monkeypatch):
+    from connectors.models import ServerFsc
+
+    for name, value in SECRET_ENV.items():
+        monkeypatch.setenv(name, value)
+    ServerFsc.objects.create(service=Service.objects.get(slug="kvk"), outway_address="http://outway.internal:8080/",
+                             grant_hash=FSC_GRANT)
+    ApiClient.objects.filter(name="Case system").update(fsc_peer_id="00000001234567890000")
+    exported = configuration_export()
+    document = configuration_to_dict()
+    kvk = next(s for s in items(document, "zgw_consumers") if s["identifier"] == "kvk")
+    assert kvk["fsc"] == {"outway_address": "http://outway.internal:8080/", "grant_hash": FSC_GRANT}
+    assert all("fsc" not in s for s in items(document, "zgw_consumers") if s["identifier"] != "kvk")
+    _wipe()
+
+    apply(exported)
+
+    assert ServerFsc.objects.get().service.slug == "kvk" and ServerFsc.objects.get().grant_hash == FSC_GRANT
+    assert ApiClient.objects.get(name="Case system").fsc_peer_id == "00000001234567890000"
+    assert configuration_export() == exported
+    # A file without the outway removes it: the server is then called directly, as the file says.
+    without = yaml.safe_load(exported)
+    del next(s for s in items(without, "zgw_consumers") if s["identifier"] == "kvk")["fsc"]
+    result = apply(without)
+    assert not ServerFsc.objects.exists()
+    assert "delete server FSC outway kvk" in [str(c) for c in result.changes]
+
+
+def test_an_fsc_outway_with_a_bad_grant_hash_is_not_applied(configured, monkeypatch):
+    from profiles.configuration.document import ConfigurationInvalid
+
+    for name, value in SECRET_ENV.items():
+        monkeypatch.setenv(name, value)
+    document = configuration_to_dict()
+    next(s for s in items(document, "zgw_consumers") if s["identifier"] == "kvk")["fsc"] = {
+        "outway_address": "http://outway.internal:8080/", "grant_hash": "abc"}
+
+    with pytest.raises(ConfigurationInvalid, match="grant hash"):
+        apply(document)

@@ -91,7 +91,7 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         label = self.title or self.name
-        return f"{label} (draft revision)" if self.draft_of_id else label
+        return gettext("%(profile)s (draft revision)") % {"profile": label} if self.draft_of_id else label
 
     def clean(self) -> None:
         _check_expression("output_transform", self.output_transform)

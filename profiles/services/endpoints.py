@@ -76,7 +76,7 @@ def _identifier_param(operation: Operation, identifier: str) -> tuple[str, Subje
             continue
     if operation.params:
         return operation.params[0], None
-    kinds = " or ".join(SUBJECT_TYPES[t].label for t in operation.subject_types if t in SUBJECT_TYPES)
+    kinds = " or ".join(str(SUBJECT_TYPES[t].label) for t in operation.subject_types if t in SUBJECT_TYPES)
     raise SearchInvalid(
         f"The identifier is not valid for {operation.name}" + (f": give a {kinds}." if kinds else "."),
         [{"name": "id", "code": "invalid", "reason": "not a valid identifier for this operation"}],

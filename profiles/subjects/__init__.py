@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from profiles.refusals import InvalidSubject
 
 
@@ -54,7 +56,7 @@ def _validate_kvk(value: str, qualifiers: Mapping[str, str]) -> tuple[str, Quali
 @dataclass(frozen=True)
 class SubjectType:
     code: str
-    label: str
+    label: Any  # a lazily translated text (the admin shows it in its language; the API in English)
     # (value, qualifiers) -> (canonical value, qualifiers kept); raises InvalidSubject.
     validate: Callable[[str, Mapping[str, str]], tuple[str, Qualifiers]]
     # Qualifiers a caller may give beside the value (a zaak's bronorganisatie).
@@ -67,8 +69,8 @@ class SubjectType:
 from .objects import OBJECT_SUBJECT_TYPES  # noqa: E402
 
 SUBJECT_TYPES: dict[str, SubjectType] = {
-    "bsn": SubjectType("bsn", "Person (BSN)", _validate_bsn, person=True),
-    "kvk": SubjectType("kvk", "Company (KVK number)", _validate_kvk, person=True),
+    "bsn": SubjectType("bsn", _("Person (BSN)"), _validate_bsn, person=True),
+    "kvk": SubjectType("kvk", _("Company (KVK number)"), _validate_kvk, person=True),
     **{kind.code: kind for kind in OBJECT_SUBJECT_TYPES},
 }
 SUBJECT_TYPE_CHOICES = [(t.code, t.label) for t in SUBJECT_TYPES.values()]

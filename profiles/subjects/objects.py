@@ -24,6 +24,8 @@ import re
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 from profiles.refusals import InvalidSubject
 
 from . import SubjectType, is_elfproef
@@ -112,11 +114,11 @@ def _validate_object(value: str, qualifiers: Mapping[str, str]):
 
 
 OBJECT_SUBJECT_TYPES = (
-    SubjectType("adres", "Address (BAG nummeraanduiding)",
+    SubjectType("adres", _("Address (BAG nummeraanduiding)"),
                 _bag_id(NUMMERAANDUIDING_RE, "A nummeraanduiding identificatie", "20")),
-    SubjectType("pand", "Building (BAG pand)", _bag_id(PAND_RE, "A pand identificatie", "10")),
-    SubjectType("verblijfsobject", "Verblijfsobject (BAG)",
+    SubjectType("pand", _("Building (BAG pand)"), _bag_id(PAND_RE, "A pand identificatie", "10")),
+    SubjectType("verblijfsobject", _("Verblijfsobject (BAG)"),
                 _bag_id(VERBLIJFSOBJECT_RE, "A verblijfsobject identificatie", "01")),
-    SubjectType("zaak", "Zaak (identificatie or URL)", _validate_zaak, qualifiers=("bronorganisatie",)),
-    SubjectType("object", "Object (Objects API)", _validate_object, qualifiers=("server",)),
+    SubjectType("zaak", _("Zaak (identificatie or URL)"), _validate_zaak, qualifiers=("bronorganisatie",)),
+    SubjectType("object", _("Object (Objects API)"), _validate_object, qualifiers=("server",)),
 )

@@ -118,7 +118,9 @@ def tree_parents() -> dict[str, dict[str, str | None]]:
             parents.setdefault(profile, {})[relation["name"]] = parent
             walk(profile, relation.get("relations"), relation["name"])
 
-    for profile in document["profiles"]:
+    # demo/config.yaml is a django-setup-configuration file: the profiles are the items of its
+    # iko_profiles step.
+    for profile in document["iko_profiles"]["items"]:
         walk(profile["name"], profile["relations"], None)
     return parents
 

@@ -70,10 +70,11 @@ def relation_paths(relations: list[dict], prefix: str = "") -> dict[str, str]:
 def demo_rules() -> list[RegelingRule]:
     """The demo regelingen of demo/config.yaml as the service's plain rules."""
     document = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-    profile = next(p for p in document["profiles"] if p["name"] == PROFILE)
+    # demo/config.yaml is a django-setup-configuration file: one step's items per kind of object.
+    profile = next(p for p in document["iko_profiles"]["items"] if p["name"] == PROFILE)
     paths = relation_paths(profile["relations"])
     rules = []
-    for item in document["regelingen"]:
+    for item in document["iko_regelingen"]["items"]:
         if item["profile"] != PROFILE or not item.get("enabled", True):
             continue
         criteria = tuple(

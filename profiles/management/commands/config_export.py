@@ -6,21 +6,11 @@ OIN; without it, the default organisation. See profiles/configuration/."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from profiles.configuration.document import configuration_organisation
 from profiles.configuration.export import configuration_export
-from profiles.organisations.selectors import organisation_get
-
-
-def organisation_id_named(key: str | None) -> int | None:
-    """The organisation a command's --organisation names; None without one (the default)."""
-    if not key:
-        return None
-    found = organisation_get(key=key)
-    if found is None:
-        raise CommandError(f"There is no organisation {key!r} (give its short name or OIN).")
-    return found.pk
+from profiles.management.organisation_option import organisation_id_named, organisation_option_add
 
 
 class Command(BaseCommand):
@@ -29,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
         parser.add_argument("--output", "-o", type=Path, help="write to this file instead of standard output")
-        parser.add_argument("--organisation", help="the organisation's short name or OIN (default: the default one)")
+        organisation_option_add(parser)
 
     def handle(self, *args, format: str, output: Path | None, organisation: str | None = None, **options):
         with configuration_organisation(organisation_id_named(organisation)):

@@ -17,13 +17,13 @@ from django_setup_configuration.management.commands.setup_configuration import C
 
 from profiles.configuration.apply import file_problems
 from profiles.configuration.document import configuration_organisation
-from profiles.management.commands.config_export import organisation_id_named
+from profiles.management.organisation_option import organisation_id_named, organisation_option_add
 
 
 class Command(LibraryCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--organisation", help="the organisation's short name or OIN (default: the default one)")
+        organisation_option_add(parser)
 
     def handle(self, **options):
         organisation_id = organisation_id_named(options.pop("organisation", None))

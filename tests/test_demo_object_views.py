@@ -17,9 +17,9 @@ pytestmark = pytest.mark.integration
 
 BOTERDIEP_31 = OBJECT_STORY_ADDRESS["nummeraanduidingIdentificatie"]
 BAKKERIJ = COMPANY["vestigingen"][0]["adres"]
+BAKERY_PAND = pand_identificatie(BAKKERIJ["adresseerbaarObjectIdentificatie"])
 ADRESBEELD_SOURCES = {"bag", "kvk", "brp", "zaken", "besluiten", "vergunningen"}
 ZAAKBEELD_SOURCES = {"zaken", "documenten", "besluiten", "klantinteracties"}
-BAKERY_PAND = pand_identificatie(BAKERIJ["adresseerbaarObjectIdentificatie"])
 HEADERS = {"Authorization": f"Token {DEMO_TOKEN}"}
 
 

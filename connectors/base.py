@@ -112,6 +112,20 @@ class SourceConfig:
         fsc_routes_attach(self.service, *self.services.values())
 
 
+# The ZGW `VertrouwelijkheidaanduidingEnum` (Zaken, Documenten and Besluiten APIs), from most open to
+# most secret: the order in which a maximum is compared.
+VERTROUWELIJKHEIDAANDUIDINGEN: tuple[str, ...] = (
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
+)
+
+
 @dataclass(frozen=True)
 class CallContext:
     """Who asks and why; connectors turn it into protocol headers where their API has them."""
@@ -128,6 +142,11 @@ class CallContext:
     gebruiker: str = ""  # the end user, or "BurgerZelf" when citizens look at their own data
     origin_oin: str = ""  # OIN of the organisation IKO works for
     traceparent: str = ""  # W3C trace context of this view, for sources that continue it
+    # The most confidential ZGW vertrouwelijkheidaanduiding (VERTROUWELIJKHEIDAANDUIDINGEN) the
+    # caller's grant allows; "" sets no limit of its own. Connectors that read records carrying
+    # the aanduiding (Documenten) leave out what lies above it; it only ever lowers a source's own
+    # maximum, never raises it.
+    max_vertrouwelijkheidaanduiding: str = ""
 
 
 def unknown_options(options: Mapping[str, Any], known, *, known_help: str = "") -> str:

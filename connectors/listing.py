@@ -97,6 +97,10 @@ class ListRequest:
     path: str
     params: Mapping[str, Any]
     headers: Mapping[str, str] = field(default_factory=lambda: dict(JSON_HEADERS))
+    # A search that takes its filter as a JSON body (the Objects API's `POST objects/search`): the
+    # same body on every page, the page numbers in the query.
+    method: str = "GET"
+    body: Any = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,8 @@ def collect(
             if paging.page_param and (number > 1 or paging.number_first_page):
                 query[paging.page_param] = number
         try:
-            response = page_http.request("GET", target, params=query, headers=request.headers)
+            response = page_http.request(request.method, target, params=query, json_body=request.body,
+                                         headers=request.headers)
             body = answer(response)
         except ConnectorError as exc:
             if exc.status is Status.NOT_FOUND and found.pages > 0:

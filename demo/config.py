@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from demo.universe import COMPANY, GEZAGHOUDER, MINOR_CHILD, OBJECT_STORY_ADDRESS, PERSONS
+from demo.universe import COMPANY, GEZAGHOUDER, MINOR_CHILD, OBJECT_STORY_ADDRESS, PERSONS, pand_identificatie
 import yaml
 
 from profiles.configuration.apply import configuration_apply
@@ -44,6 +44,9 @@ DEMO_ADRES = OBJECT_STORY_ADDRESS["nummeraanduidingIdentificatie"]
 DEMO_ADRES_PURPOSE = "vergunningverlening"
 DEMO_ZAAK = "ZAAK-2025-0000000303"
 DEMO_ZAAK_PURPOSE = "bezwaarbehandeling"
+# The pandbeeld: the bakery's building at Boterdiep 33, with the shop's rebuilding permit located in
+# it (its terrace permit lies on the pavement outside).
+DEMO_PAND = pand_identificatie(COMPANY["vestigingen"][0]["adres"]["adresseerbaarObjectIdentificatie"])
 # Self-service (docs/integrator/citizen.md): the profile, its purpose, and the relation that needs
 # consent, with the text a citizen agrees to (config as code holds no consent texts, so it is made
 # here).
@@ -144,6 +147,7 @@ def demo_configure(
         "kvk": DEMO_KVK,
         "adres": DEMO_ADRES, "adres_purpose": DEMO_ADRES_PURPOSE,
         "zaak": DEMO_ZAAK, "zaak_purpose": DEMO_ZAAK_PURPOSE,
+        "pand": DEMO_PAND, "pand_purpose": DEMO_ADRES_PURPOSE,
         "self_service_profile": SELF_SERVICE_PROFILE,
         "consent_scope": CONSENT_SCOPE.key,
         "consent_text_version": CONSENT_TEXT["version"],

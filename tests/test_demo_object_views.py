@@ -3,19 +3,21 @@ loopback: adresbeeld (an address, for a permit handler: BAG, KVK, BRP, Zaken, Be
 and zaakbeeld (a zaak, for an objection handler: Zaken, Documenten, Besluiten, Open Klant), their
 search actions whose rows open them, the address by postcode and huisnummer, the Valtimo front
 door's `/aggregated-data-profiles/adresbeeld?id=<nummeraanduiding id>`, and the residents' names
-released only under the purpose whose grant releases them."""
+released only under the purpose whose grant releases them; and pandbeeld (a building: BAG and the
+permits the Objects API finds within its outline)."""
 
 import pytest
 import requests
 
 from demo.config import DEMO_TOKEN
 from demo.testing import DemoProcess
-from demo.universe import COMPANY, OBJECT_STORY_ADDRESS, PERSONS_BY_BSN
+from demo.universe import COMPANY, OBJECT_STORY_ADDRESS, PERSONS_BY_BSN, pand_identificatie
 
 pytestmark = pytest.mark.integration
 
 BOTERDIEP_31 = OBJECT_STORY_ADDRESS["nummeraanduidingIdentificatie"]
 BAKKERIJ = COMPANY["vestigingen"][0]["adres"]
+BAKERY_PAND = pand_identificatie(BAKKERIJ["adresseerbaarObjectIdentificatie"])
 ADRESBEELD_SOURCES = {"bag", "kvk", "brp", "zaken", "besluiten", "vergunningen"}
 ZAAKBEELD_SOURCES = {"zaken", "documenten", "besluiten", "klantinteracties"}
 HEADERS = {"Authorization": f"Token {DEMO_TOKEN}"}
@@ -199,3 +201,26 @@ def test_the_valtimo_front_door_serves_the_zaakbeeld_and_refuses_a_malformed_id(
     assert ok.status_code == 200 and ok.json()["zaak"][0]["identificatie"] == "ZAAK-2025-0000000303"
     assert bad.status_code == 400 and bad.headers["Content-Type"] == "application/problem+json"
     assert [p["name"] for p in bad.json()["invalidParams"]] == ["id"]
+
+
+def test_the_pandbeeld_shows_the_permits_located_within_the_building_and_not_the_terrace_outside(demo):
+    response = view(demo, "pandbeeld", {"type": "pand", "value": BAKERY_PAND}, "vergunningverlening")
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["complete"] is True and statuses(body) == {"bag": "ok", "vergunningen": "ok"}
+    pand = body["data"]["pand"]
+    assert (pand["identificatie"], pand["oorspronkelijkBouwjaar"]) == (BAKERY_PAND, "1932")
+    assert "geometrie" not in pand  # asked for the search, not released
+    assert [(v["vergunning"], v["activiteit"], v["zaak"]) for v in pand["vergunningen"]] == [
+        ("omgevingsvergunning", "verbouwen winkel", "ZAAK-2025-0000000140")]
+
+
+def test_the_valtimo_front_door_serves_the_pandbeeld_by_pand_id(demo):
+    response = requests.get(f"{demo}/aggregated-data-profiles/pandbeeld", params={"id": BAKERY_PAND},
+                            headers=HEADERS, timeout=20)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [v["activiteit"] for v in body["pand"]["vergunningen"]] == ["verbouwen winkel"]
+    assert body["_iko"]["purpose"] == "vergunningverlening"

@@ -103,10 +103,34 @@ def test_searches_inspections_and_citizens_looking_at_themselves_are_not_counted
         return ProcessingRecord(**{**base, **fields})
 
     assert _counted(rec()) and _counted(rec(action="endpoint")) and _counted(rec(subject_type="kvk"))
+    # Objects count like persons: mapping address after address is mapping who lives where.
+    for object_type in ("adres", "pand", "verblijfsobject", "zaak", "object"):
+        assert _counted(rec(subject_type=object_type)), object_type
     assert not _counted(rec(subject_type="search"))
     assert not _counted(rec(action="inspection")) and not _counted(rec(action="inspection-export"))
     assert not _counted(rec(actor_type="self_service"))
     assert not _counted(rec(subject_pseudonym=""))
+
+
+@override_settings(IKO_ALERT_DISTINCT_SUBJECTS=3, IKO_ALERT_WINDOW_SECONDS=3600)
+def test_views_of_addresses_count_towards_an_alert_like_persons(db, django_capture_on_commit_callbacks):
+    """Processing records of address views (as the view service writes them) raise an alert; an
+    address and a person with the same text are two subjects (the pseudonym is keyed by type)."""
+    addresses = [f"05992000002196{n:02d}" for n in range(4)]
+    assert subject_pseudonym(subject_type="adres", value="999993653") != subject_pseudonym(
+        subject_type="bsn", value="999993653")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for value in addresses:
+            ProcessingRecord.objects.create(
+                subject_type="adres", subject_pseudonym=subject_pseudonym(subject_type="adres", value=value),
+                actor="client:Case system", actor_type="api_client", action="view", outcome="complete",
+                profile_name="adresbeeld", purpose_code="vergunningverlening", trace_id="a" * 32,
+                span_id="b" * 16, http_status=200, duration_ms=1.0,
+            )
+
+    alert = SubjectLookupAlert.objects.get()
+    assert alert.distinct_subjects == 4 and alert.actor == "client:Case system"
 
 
 @override_settings(IKO_ALERT_DISTINCT_SUBJECTS=3, IKO_ALERT_WINDOW_SECONDS=600)

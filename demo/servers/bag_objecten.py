@@ -30,6 +30,8 @@ NUMMERAANDUIDING_RE = re.compile(r"^[0-9]{4}20[0-9]{10}$")
 OBJECT_LIST_PARAMS = {"nummeraanduidingIdentificatie", "page", "pageSize", "huidig", "expand"}
 # Rijksdriehoek coordinates near each woonplaats's centre.
 RD_CENTRES = {"Rotterdam": (93500.0, 438600.0), "'s-Gravenhage": (81200.0, 455100.0), "Utrecht": (136100.0, 455900.0)}
+# Half the width (x) and depth (y) of every demo pand, in metres.
+PAND_HALF_WIDTH, PAND_HALF_DEPTH = 6.0, 8.0
 VOORKOMEN = {
     "tijdstipRegistratie": "2010-09-09T12:03:11.000+02:00",
     "versie": 1,
@@ -43,6 +45,21 @@ def _offset(identificatie: str) -> tuple[float, float]:
     return digest[0] * 4.0 - 512.0, digest[1] * 4.0 - 512.0
 
 
+def rd_point(adresseerbaar_object: str, woonplaats: str) -> tuple[float, float]:
+    """The RD position (x, y) of a verblijfsobject: near its woonplaats's centre. Its pand is the
+    rectangle of PAND_HALF_WIDTH by PAND_HALF_DEPTH metres around it (the demo Objects API places
+    objects in and around the panden from here)."""
+    x0, y0 = RD_CENTRES[woonplaats]
+    dx, dy = _offset(adresseerbaar_object)
+    return round(x0 + dx, 3), round(y0 + dy, 3)
+
+
+def pand_polygon(x: float, y: float) -> list[list[list[float]]]:
+    """The demo pand around the verblijfsobject at (x, y): a rectangle, as the BAG's `Surface`."""
+    w, d = PAND_HALF_WIDTH, PAND_HALF_DEPTH
+    return [[[x - w, y - d, 0.0], [x + w, y - d, 0.0], [x + w, y + d, 0.0], [x - w, y + d, 0.0], [x - w, y - d, 0.0]]]
+
+
 def build_objecten(adressen: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
     """(verblijfsobjecten by id, panden by id), in the spec's `Verblijfsobject` and `Pand` shapes."""
     verblijfsobjecten: dict[str, dict] = {}
@@ -51,9 +68,7 @@ def build_objecten(adressen: list[dict[str, Any]]) -> tuple[dict[str, dict], dic
         identificatie = adres["adresseerbaarObjectIdentificatie"]
         story = BAG_OBJECTS.get(identificatie, {})
         pand = pand_identificatie(identificatie)
-        x0, y0 = RD_CENTRES[adres["woonplaatsNaam"]]
-        dx, dy = _offset(identificatie)
-        x, y = round(x0 + dx, 3), round(y0 + dy, 3)
+        x, y = rd_point(identificatie, adres["woonplaatsNaam"])
         verblijfsobjecten[identificatie] = {
             "heeftAlsHoofdAdres": adres["nummeraanduidingIdentificatie"],
             "type": "Verblijfsobject",
@@ -72,9 +87,7 @@ def build_objecten(adressen: list[dict[str, Any]]) -> tuple[dict[str, dict], dic
         panden[pand] = {
             "identificatie": pand,
             "domein": "NL.IMBAG.Pand",
-            "geometrie": {"type": "Polygon", "coordinates": [[
-                [x - 6, y - 8, 0.0], [x + 6, y - 8, 0.0], [x + 6, y + 8, 0.0], [x - 6, y + 8, 0.0], [x - 6, y - 8, 0.0],
-            ]]},
+            "geometrie": {"type": "Polygon", "coordinates": pand_polygon(x, y)},
             "oorspronkelijkBouwjaar": story.get("bouwjaar", BAG_BOUWJAAR_BY_WOONPLAATS[adres["woonplaatsNaam"]]),
             "status": "Pand in gebruik",
             "geconstateerd": "N",

@@ -1,7 +1,7 @@
 """Demo Objects API 2.x on loopback: registrations of the demo persons as objects.
 
-Implements `GET /api/v2/objects` and `GET /api/v2/objects/{uuid}` of the Objects API 2.7.0
-(tests/specs/objecten/openapi.yaml) for the cast of `demo.universe`: each person has a few
+Implements `GET /api/v2/objects`, `GET /api/v2/objects/{uuid}` and `POST /api/v2/objects/search` of
+the Objects API 2.7.0 (tests/specs/objecten/openapi.yaml) for the cast of `demo.universe`: each person has a few
 objects of the demo objecttype (`OBJECTTYPE_URL_PATH`, BSN in `OBJECT_BSN_ATTRIBUTE`), such as a
 parkeervergunning, an afvalpas or a WMO-voorziening, and some also have objects of a second
 objecttype (meldingen openbare ruimte) that also carry a `bsn`, so that the `type` filter matters.
@@ -17,9 +17,14 @@ keys with `__`), the deprecated `data_attrs`, `typeVersion` and `data_icontains`
 behaviour the Objecten connector must guard against. Started with a token it requires
 `Authorization: Token <token>`. Errors are problem+json with `invalidParams`.
 
+`POST /api/v2/objects/search` with `geometry.within` finds the objects within a polygon (a real
+point-in-polygon test, objecten_search.py). The permits have a geometry: a point in or beside the
+demo BAG's pand of their address, so that a search within Boterdiep 33's pand finds the shop's
+rebuilding but not the terrace on the pavement.
+
 Spec quirks: `ObjectRecord.geometry` (`nullable` beside `allOf`) and `correctedBy` (not
 nullable) cannot be `null` by the spec, while objects-api sends `null`; these demo objects leave
-both keys out so that their answers validate.
+both keys out when they have none, so that their answers validate.
 
 Run: ``python -m demo.servers.objecten [port]``; the API root is
 ``http://127.0.0.1:PORT/api/v2/``.
@@ -45,7 +50,11 @@ from demo.universe import (
     VERGUNNING_OBJECTTYPE_URL_PATH,
 )
 
+from connectors.contrib.objecten.geometry import rd_to_wgs84
+
+from .bag_objecten import PAND_HALF_DEPTH, rd_point
 from .base import DemoRequestHandler, DemoServer, ProblemError, fault_settings_from_env
+from .objecten_search import search
 
 API_PATH = "/api/v2/"
 API_VERSION = "2.7.0"
@@ -80,18 +89,20 @@ BEDRIJFSREGISTRATIES = [
      {"vestigingsnummer": "000059218555", "object": "uithangbord", "geldigTot": "2027-03-31"}, "2022-04-01"),
 ]
 
-# (nummeraanduiding id, permit data, startAt) of the permits objecttype: the permits at the
-# addresses of the object story (Boterdiep 31 and the bakery at Boterdiep 33).
+# (nummeraanduiding id, permit data, startAt, where) of the permits objecttype: the permits at the
+# addresses of the object story (Boterdiep 31 and the bakery at Boterdiep 33). `where` places the
+# permit's geometry, a point, in metres from the address's verblijfsobject (demo BAG): the dakkapel
+# and the shop's rebuilding lie within their pand, the terrace on the pavement in front of it.
 VERGUNNINGEN = [
     ("0599200000219678", {"vergunning": "omgevingsvergunning", "activiteit": "plaatsen dakkapel",
                           "zaak": "ZAAK-2025-0000000301", "houder": {"bsn": "999993653"}, "status": "verleend",
-                          "geldigVanaf": "2025-03-29"}, "2025-03-29"),
+                          "geldigVanaf": "2025-03-29"}, "2025-03-29", (2.0, 3.0)),
     ("0599200000219679", {"vergunning": "omgevingsvergunning", "activiteit": "verbouwen winkel",
                           "zaak": "ZAAK-2025-0000000140", "houder": {"kvkNummer": "90004760"}, "status": "aangevraagd"},
-     "2025-04-01"),
+     "2025-04-01", (-1.5, 2.5)),
     ("0599200000219679", {"vergunning": "terrasvergunning", "activiteit": "terras op de stoep",
                           "zaak": "ZAAK-2025-0000000176", "houder": {"kvkNummer": "90004760"}, "status": "aangevraagd"},
-     "2025-05-20"),
+     "2025-05-20", (0.0, -PAND_HALF_DEPTH - 3.0)),
 ]
 
 
@@ -101,6 +112,15 @@ def _with_address(path: str, value: str, data: dict[str, Any]) -> dict[str, Any]
     if not rest:
         return {head: value, **data}
     return {**data, head: _with_address(rest, value, data.get(head, {}))}
+
+
+def permit_location(nummeraanduiding: str, where: tuple[float, float]) -> dict[str, Any]:
+    """A GeoJSON point (EPSG:4326, as the Objects API keeps geometry) `where` metres from the
+    verblijfsobject of the address, converted from the demo BAG's RD coordinates."""
+    adres = next(a for a in ADDRESSES if a["nummeraanduidingIdentificatie"] == nummeraanduiding)
+    x, y = rd_point(adres["adresseerbaarObjectIdentificatie"], adres.get("woonplaats") or adres["plaats"])
+    longitude, latitude = rd_to_wgs84(x + where[0], y + where[1])
+    return {"type": "Point", "coordinates": [round(longitude, 7), round(latitude, 7)]}
 
 
 def build_objects(base_url: str) -> list[dict[str, Any]]:
@@ -122,12 +142,13 @@ def build_objects(base_url: str) -> list[dict[str, Any]]:
         (company, {OBJECT_KVK_ATTRIBUTE: kvk, "registratie": soort, "status": "actief", **extra}, start)
         for kvk, soort, extra, start in BEDRIJFSREGISTRATIES
     ] + [
-        (vergunning, _with_address(OBJECT_ADRES_ATTRIBUTE, nummeraanduiding, data), start)
-        for nummeraanduiding, data, start in VERGUNNINGEN
+        (vergunning, _with_address(OBJECT_ADRES_ATTRIBUTE, nummeraanduiding, data), start,
+         permit_location(nummeraanduiding, where))
+        for nummeraanduiding, data, start, where in VERGUNNINGEN
     ]
     objects = []
     # New rows go at the end: an object's uuid is derived from its number.
-    for number, (type_url, data, start) in enumerate(rows, start=1):
+    for number, (type_url, data, start, *geometry) in enumerate(rows, start=1):
         if type_url == company:
             assert data[OBJECT_KVK_ATTRIBUTE] == COMPANY["kvkNummer"] and data["vestigingsnummer"] in vestigingen
         elif type_url == vergunning:
@@ -149,6 +170,7 @@ def build_objects(base_url: str) -> list[dict[str, Any]]:
                     "endAt": None,
                     "registrationAt": start,
                     "correctionFor": None,
+                    **({"geometry": geometry[0]} if geometry else {}),
                 },
             }
         )
@@ -232,16 +254,19 @@ class ObjectenHandler(DemoRequestHandler):
         path = self.request_path
         if not path.startswith(API_PATH):
             raise ProblemError(404, "Niet gevonden.", code="not_found")
-        if self.command != "GET":
+        rest = path[len(API_PATH):].rstrip("/")
+        if self.command != ("POST" if rest == "objects/search" else "GET"):
             raise ProblemError(405, f'Methode "{self.command}" niet toegestaan.', code="method_not_allowed")
         self._authenticate()
         accept_crs = self.headers.get("Accept-Crs")
         if accept_crs is not None and accept_crs != CRS:
             raise ProblemError(406, "CRS niet ondersteund.", code="not_acceptable")
-        rest = path[len(API_PATH):].rstrip("/")
         query = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
         if rest == "objects":
             self._respond(self._list(query))
+        elif rest == "objects/search":
+            found = search(self.demo.objects, self.demo.objecttypes, self.headers, self.read_json_body())
+            self._respond(self._paged(found, query, [], "objects/search"))
         elif re.fullmatch(r"objects/[0-9a-f-]{36}", rest):
             found = next((o for o in self.demo.objects if o["uuid"] == rest.split("/")[1]), None)
             if found is None:
@@ -292,17 +317,20 @@ class ObjectenHandler(DemoRequestHandler):
             if not version.isdigit():
                 raise _invalid("typeVersion", "Vul een geldig nummer in.")
             objects = [o for o in objects if o["record"]["typeVersion"] == int(version)]
+        return self._paged(objects, query, self._field_names(query), "objects")
 
+    def _paged(self, objects: list[dict[str, Any]], query: dict[str, list[str]], names: list[str],
+               path: str) -> dict[str, Any]:
+        """One page (`page`, `pageSize`) of `objects`, with only the `fields` named (all: none named)."""
         page = self._int(query, "page", 1)
         size = min(self._int(query, "pageSize", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
         if page < 1 or size < 1 or (page - 1) * size >= max(len(objects), 1):
             raise ProblemError(404, "Ongeldige pagina.", code="not_found")
         window = objects[(page - 1) * size : page * size]
-        names = self._field_names(query)
         return {
             "count": len(objects),
-            "next": self._page_url(query, page + 1) if page * size < len(objects) else None,
-            "previous": self._page_url(query, page - 1) if page > 1 else None,
+            "next": self._page_url(query, page + 1, path) if page * size < len(objects) else None,
+            "previous": self._page_url(query, page - 1, path) if page > 1 else None,
             "results": [select_fields(o, names) if names else o for o in window],
         }
 
@@ -315,9 +343,9 @@ class ObjectenHandler(DemoRequestHandler):
             raise ProblemError(404, "Ongeldige pagina.", code="not_found")
         return int(raw)
 
-    def _page_url(self, query: dict[str, list[str]], page: int) -> str:
+    def _page_url(self, query: dict[str, list[str]], page: int, path: str) -> str:
         params = {**query, "page": [str(page)]}
-        return f"{self.demo.api_root}objects?{urlencode(params, doseq=True)}"
+        return f"{self.demo.api_root}{path}?{urlencode(params, doseq=True)}"
 
 
 class ObjectenDemoServer(DemoServer):

@@ -64,6 +64,7 @@ def test_demo_configure_loads_both_profiles_as_relation_trees_over_every_source(
         "adres": None, "bedrijven": "adres", "verblijfsobject": None, "panden": "verblijfsobject",
         "aantalBewoners": None, "bewoners": None, "zaken": None, "besluiten": "zaken", "vergunningen": None,
     }
+    assert tree("pandbeeld") == {"pand": None, "vergunningen": "pand"}
     assert tree("zaakbeeld") == {
         "zaak": None, "statussen": "zaak", "betrokkenen": "zaak", "contacthistorie": "betrokkenen",
         "documenten": "zaak", "besluiten": "zaak", "gerelateerdeZaken": "zaak",
@@ -100,6 +101,8 @@ def test_demo_configure_grants_both_profiles_to_the_demo_client_for_klantcontact
         # The object views: an address for a permit handler (no residents' names) or an enforcement
         # officer (with them), a zaak for an objection handler.
         ("adresbeeld", "vergunningverlening"), ("adresbeeld", "handhaving"), ("zaakbeeld", "bezwaarbehandeling"),
+        # A building for a permit handler: the permits located within it.
+        ("pandbeeld", "vergunningverlening"),
     }
     assert Grant.objects.get(api_client=client, profile__name="regelingentoets", purpose__code="klantcontact").fields == [
         "persoon.leeftijd", "persoon.kinderen",
@@ -234,6 +237,7 @@ def test_the_demo_config_file_sets_up_an_empty_database_with_setup_configuration
     assert ApiClient.objects.get(token_hash=token_hash(DEMO_TOKEN)).name == "Demo case system"
     assert set(Profile.objects.values_list("name", flat=True)) == {
         "klantbeeld", "bedrijfsbeeld", "regelingentoets", "aanvraagformulier", "mijn-omgeving", "adresbeeld", "zaakbeeld",
+        "pandbeeld",
     }
     versions = dict(Profile.objects.values_list("name", "version"))
 

@@ -73,4 +73,4 @@ def test_the_object_sources_answer_about_the_story(configured):
     assert [d["titel"] for d in documenten.data] == ["Besluit last onder dwangsom", "Rapport van bevindingen controle 10 juni 2025"]
     assert [b["identificatie"] for b in besluiten.data] == ["BESLUIT-2025-0302"]
     assert [o["record"]["data"]["zaak"] for o in vergunningen.data] == ["ZAAK-2025-0000000301"]
-    assert set(Source.objects.get(name="vergunningen").operations) == {"objecten_op_adres"}
+    assert set(Source.objects.get(name="vergunningen").operations) == {"objecten_op_adres", "objecten_in_pand"}

@@ -13,7 +13,10 @@ principal is one of:
   matches role or group grants. A token of the staff issuer that names a citizen matches nothing.
 
 Grants add up: with several grants for the profile and purpose, a grant without narrowing wins;
-otherwise the union of their fields is released. A grant outside its valid from/until period does
+otherwise the union of their fields is released. Likewise for the maximum
+vertrouwelijkheidaanduiding of documents: a grant without one sets no limit of its own, otherwise
+the most confidential of their maxima applies (it travels to the sources in the call context and
+only ever lowers a Documenten source's own maximum). A grant outside its valid from/until period does
 not count. Without a purpose in the request, the API client's default purpose is used, else the
 purpose of the principal's grant marked as default for the profile; that grant's purpose also wins
 when the client has no grant on the profile for its own default purpose.
@@ -35,6 +38,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from connectors.base import VERTROUWELIJKHEIDAANDUIDINGEN
 from profiles.access.config_cache import ShortLivedCache, config_cached
 from profiles.access.models import Grant, Purpose
 from profiles.access.principals import Principal, principal_of
@@ -81,6 +85,8 @@ class GrantInfo:
     is_default: bool
     valid_from: datetime | None
     valid_until: datetime | None
+    # The most confidential documents its views show; "": no limit of its own.
+    max_vertrouwelijkheidaanduiding: str = ""
 
     def in_force(self, now: datetime) -> bool:
         return (self.valid_from is None or self.valid_from <= now) and (
@@ -110,6 +116,7 @@ def _grant_info(grant) -> GrantInfo:
         id=grant.pk, kind=grant.kind, profile_id=grant.profile_id, purpose=PurposeInfo.of(grant.purpose),
         fields=tuple(grant.fields or ()), is_default=grant.is_default,
         valid_from=grant.valid_from, valid_until=grant.valid_until,
+        max_vertrouwelijkheidaanduiding=grant.max_vertrouwelijkheidaanduiding,
     )
 
 
@@ -160,6 +167,8 @@ class GrantDecision:
     fields: tuple[str, ...] | None = None
     reason: str = ""  # why it was denied, for the processing log
     detail: str = ""  # why it was denied, in words for the caller
+    # The most confidential documents the view may show; "": the grants set no limit.
+    max_vertrouwelijkheidaanduiding: str = ""
 
     @property
     def grant_id(self) -> int | None:
@@ -228,7 +237,19 @@ def grant_resolve(
     return GrantDecision(
         allowed=True, purpose_code=purpose_code, purpose=purpose,
         grant_ids=tuple(g.id for g in in_force), fields=fields,
+        max_vertrouwelijkheidaanduiding=grants_maximum(in_force),
     )
+
+
+def grants_maximum(grants: list[GrantInfo]) -> str:
+    """The maximum vertrouwelijkheidaanduiding of grants that add up: "" (no limit of their own)
+    when one of them has none, else the most confidential of theirs."""
+    if not grants or not all(g.max_vertrouwelijkheidaanduiding for g in grants):
+        return ""
+    # A value that is not the API's (never through the admin or the configuration) ranks lowest:
+    # alone it reaches the connector, which refuses it rather than show everything.
+    return max((g.max_vertrouwelijkheidaanduiding for g in grants),
+               key=lambda v: VERTROUWELIJKHEIDAANDUIDINGEN.index(v) if v in VERTROUWELIJKHEIDAANDUIDINGEN else -1)
 
 
 def grant_exists(*, principal: Any, profile, now: datetime | None = None) -> bool:

@@ -2,7 +2,8 @@
 
 A purpose (doelbinding) says why; a grant says which principal (API client, group, OIDC role or
 citizen portal) may use which profile for which purpose, optionally with fewer fields and for a
-period (deny by default). Resolution is in profiles/access/grants.py.
+period (deny by default), and may cap the confidentiality of the documents its views show.
+Resolution is in profiles/access/grants.py.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext, gettext_lazy as _
 
+from connectors.base import VERTROUWELIJKHEIDAANDUIDINGEN
 from profiles.access.narrowing import grant_fields_outside_profile
 from profiles.definitions.models import Profile
 from profiles.access.principals import SELF_SERVICE_SUBJECT_TYPES
 from profiles.organisations.models import organisation_field, organisation_mismatches
+
+# The ZGW values as the APIs spell them (in both languages), from most open to most secret.
+VERTROUWELIJKHEID_CHOICES = [(value, value) for value in VERTROUWELIJKHEIDAANDUIDINGEN]
 
 # A value fit for an HTTP header: printable Latin-1, no control characters (RFC 9110, 5.5).
 HEADER_VALUE = re.compile(r"[\x20-\x7e\xa0-\xff]*")
@@ -141,6 +146,12 @@ class Grant(models.Model):
         help_text=_("Narrow the view to these paths of its data (a JSON list, e.g. "
         '["persoon.naam.volledigeNaam"]); empty means everything the profile releases. Paths start '
         "with the relation's name; a path includes everything below it."),
+    )
+    max_vertrouwelijkheidaanduiding = models.CharField(
+        _("maximum vertrouwelijkheidaanduiding"), max_length=20, blank=True, choices=VERTROUWELIJKHEID_CHOICES,
+        help_text=_("Documents (Documenten API) more confidential than this are left out of every view "
+        "served under this grant. It lowers the Documenten source's own maximum, never raises it; "
+        "empty: only the source's maximum applies."),
     )
     valid_from = models.DateTimeField(verbose_name=_("valid from"), null=True, blank=True, help_text=_("Empty: valid from now on."))
     valid_until = models.DateTimeField(verbose_name=_("valid until"), null=True, blank=True, help_text=_("Empty: no end."))

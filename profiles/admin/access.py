@@ -35,7 +35,7 @@ class GrantAdmin(admin.ModelAdmin):
     fieldsets = [
         (_("Who"), {"fields": ["kind", "api_client", "group", "role", "portal_client_id"],
                  "description": _("Fill in the field that matches the kind; the others are ignored.")}),
-        (_("What and why"), {"fields": ["profile", "purpose", "is_default", "fields"]}),
+        (_("What and why"), {"fields": ["profile", "purpose", "is_default", "fields", "max_vertrouwelijkheidaanduiding"]}),
         (_("When"), {"fields": [("valid_from", "valid_until"), "enabled"]}),
         (None, {"fields": ["note"]}),
     ]

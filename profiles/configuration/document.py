@@ -68,7 +68,8 @@ SEARCH_ACTION_KEYS = {
     "brpDoelbinding": "brp_doelbinding", "maxResults": "max_results", "order": "order",
 }
 API_CLIENT_KEYS = {"enabled": "enabled", "oin": "oin", "fscPeerId": "fsc_peer_id"}
-GRANT_KEYS = {"isDefault": "is_default", "fields": "fields", "enabled": "enabled", "note": "note"}
+GRANT_KEYS = {"isDefault": "is_default", "fields": "fields",
+              "maxVertrouwelijkheidaanduiding": "max_vertrouwelijkheidaanduiding", "enabled": "enabled", "note": "note"}
 GRANT_DATE_KEYS = {"validFrom": "valid_from", "validUntil": "valid_until"}
 # Which key of a grant names its principal, per kind.
 GRANT_PRINCIPAL_KEYS = {

@@ -95,8 +95,9 @@ def view_key(*, profile: Any, subject: Any, purpose_code: str, caller: Any, deci
     """What makes two view requests the same computation.
 
     The subject enters as a hash, so the key (which lives only while the request runs) does not
-    hold the identifier itself. The effective grant enters as the grants that allowed it and
-    their field narrowing (`profiles.access.grants.GrantDecision`).
+    hold the identifier itself. The effective grant enters as the grants that allowed it,
+    their field narrowing and their maximum vertrouwelijkheidaanduiding
+    (`profiles.access.grants.GrantDecision`).
     """
     subject_hash = hashlib.sha256(f"{subject.type}:{subject.value}:{subject.qualifiers}".encode()).hexdigest()
     fields = getattr(decision, "fields", None)
@@ -111,6 +112,8 @@ def view_key(*, profile: Any, subject: Any, purpose_code: str, caller: Any, deci
         getattr(caller, "gebruiker", ""),
         tuple(getattr(decision, "grant_ids", ()) or ()),
         None if fields is None else tuple(fields),
+        # The grant's cap on documents' confidentiality travels in the source calls' context.
+        getattr(decision, "max_vertrouwelijkheidaanduiding", ""),
         # The request's JQ variables ($idParam, $sortParams, $filterParams) can change what the
         # transforms give; hashed like the subject, since $idParam is the identifier as given.
         hashlib.sha256(json.dumps(variables, sort_keys=True, default=str).encode()).hexdigest() if variables else None,

@@ -1,6 +1,7 @@
 """Alerts when one principal looks up an unusual number of distinct subjects.
 
-Every lookup of a person or company leaves a processing record (profiles.ProcessingRecord) with
+Every lookup of a subject (a person, a company, or an object: an address, pand, verblijfsobject,
+zaak or Objects API object) leaves a processing record (profiles.ProcessingRecord) with
 the actor, the end user it acted for and a keyed pseudonym of the subject
 (profiles/processing_log/pseudonyms.py). After each such record is committed, `lookup_note` counts the distinct
 pseudonyms of that actor and end user over the last `IKO_ALERT_WINDOW_SECONDS`; when they exceed
@@ -10,7 +11,10 @@ alert per window, not one per lookup. Denied lookups count too: trying subjects 
 other is exactly what this looks for.
 
 Not counted: searches by criteria (subject type `search`), the privacy officer's inspections of
-the log, and citizens looking at their own data (`self_service`).
+the log, and citizens looking at their own data (`self_service`). Objects count like persons:
+who lives at an address, or whose zaak a zaak is, is personal data, and looking up address after
+address is how one would map who lives where. Their pseudonyms are keyed with the subject type, so
+an address never counts as the person whose number happens to be the same text.
 
 Counting never sees a BSN: only pseudonyms, and in Redis only a HyperLogLog of them (12 kB at
 most per bucket, about 1% error). The window is cut into six buckets; the count is the union of
@@ -33,11 +37,13 @@ from django.dispatch import receiver
 
 from iko_project.shared_store import RedisError, redis_client, redis_failed, redis_key, redis_succeeded, redis_usable
 from profiles.processing_log.models import ProcessingRecord, SubjectLookupAlert
+from profiles.subjects import SUBJECT_TYPES
 
 logger = logging.getLogger(__name__)
 
 BUCKETS = 6
-COUNTED_SUBJECT_TYPES = ("bsn", "kvk")
+# Every subject type a view can be about (persons, companies and objects); not `search`.
+COUNTED_SUBJECT_TYPES = tuple(SUBJECT_TYPES)
 
 
 def _principal(actor: str, on_behalf_of: str, organisation_id: int | None = None) -> str:

@@ -58,7 +58,8 @@ def profile_fetch(*, profile, subject: Subject, caller: Caller, decision: GrantD
     As in a view, a relation that needs consent the subject has not given (in force) is not called
     at all (profiles.consent); `consent_withheld` names it and its source reports `consent_required`.
     """
-    context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace)
+    context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
+                                 decision=decision)
     transform = profile.output_transform.strip()
     narrowed = dataclasses.replace(decision, fields=fields)
     # With a profile transform the view's paths are the transform's: the plan cannot be cut.

@@ -315,7 +315,8 @@ def endpoint_call(
         profile=profile, subject=subject, caller=caller, purpose_code=decision.purpose_code,
         purpose=purpose, trace=trace, started_at=started_at, action="endpoint",
     )
-    context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace)
+    context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
+                                 decision=decision)
     # Fail closed, before the source is asked: without a record, no source provides anything.
     opened = processing_record_open(
         subject=processing_record_subject(subject),

@@ -274,7 +274,7 @@ def search_run(
     identifier = next((c for c in columns if c["name"] == action.identifier_column), None)
     asked = [c["field"] for c in shown] + ([identifier["field"]] if identifier else [])
     context = call_context_build(caller=caller, purpose_code=decision.purpose_code, purpose=purpose, trace=trace,
-                                 doelbinding=action.brp_doelbinding)
+                                 doelbinding=action.brp_doelbinding, decision=decision)
     # Fail closed, before the source is asked: without a record, no source provides anything.
     opened = processing_record_open(
         subject=processing_record_subject(subject),

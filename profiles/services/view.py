@@ -229,7 +229,8 @@ def view_run(*, profile: Profile, subject: Subject, purpose_code: str, caller: C
     relations the grant does not touch (with a profile transform it cannot know which), and the
     assembled data is cut to the grant's paths, so narrowed fields never leave IKO.
     """
-    context = call_context_build(caller=caller, purpose_code=purpose_code, purpose=purpose, trace=trace)
+    context = call_context_build(caller=caller, purpose_code=purpose_code, purpose=purpose, trace=trace,
+                                 decision=decision)
     narrowed = decision.fields if decision is not None else None  # None: not narrowed
     plan_fields = None if profile.output_transform.strip() else narrowed
     # Identical views in flight at the same moment share one computation (engine/inflight.py).

@@ -61,7 +61,7 @@ class SubjectType:
     validate: Callable[[str, Mapping[str, str]], tuple[str, Qualifiers]]
     # Qualifiers a caller may give beside the value (a zaak's bronorganisatie).
     qualifiers: tuple[str, ...] = ()
-    # Persons and companies; objects are not (no self-service, no consent, no lookup alerts).
+    # Persons and companies; objects are not (no self-service, no consent; lookup alerts count all).
     person: bool = False
 
 

@@ -143,7 +143,8 @@ def configured(profile, purpose, brp_source, brp_service, api_client_with_token,
     portal.save()
     kcc = Group.objects.create(name="kcc")
     start = datetime(2026, 1, 1, 8, 0, tzinfo=dt_timezone.utc)
-    Grant.objects.create(api_client=api_client_with_token, profile=profile, purpose=purpose, note="Besluit 12")
+    Grant.objects.create(api_client=api_client_with_token, profile=profile, purpose=purpose, note="Besluit 12",
+                         max_vertrouwelijkheidaanduiding="vertrouwelijk")
     Grant.objects.create(kind=Grant.Kind.GROUP, group=kcc, profile=profile, purpose=purpose, is_default=True,
                          fields=["persoon.naam"])
     Grant.objects.create(kind=Grant.Kind.ROLE, role="wmo-consulent", profile=profile,
@@ -406,6 +407,28 @@ def test_values_of_the_wrong_shape_are_refused_before_any_step_runs_with_their_p
         "iko_sources.items.0.colour", "iko_profiles.items.0.relations.0.relations.0.maxCalls",
         "iko_grants.items.0.validFrom",
     ]
+    assert configuration_export() == before
+
+
+def test_a_grant_s_maximum_vertrouwelijkheidaanduiding_travels_is_updated_and_must_be_an_api_value(configured):
+    document = configuration_to_dict()
+    grant = next(g for g in items(document, "iko_grants") if g["kind"] == "api_client")
+    kcc = next(g for g in items(document, "iko_grants") if g["kind"] == "group")
+    assert (grant["maxVertrouwelijkheidaanduiding"], kcc["maxVertrouwelijkheidaanduiding"]) == ("vertrouwelijk", "")
+
+    grant["maxVertrouwelijkheidaanduiding"] = "intern"
+    result = apply(document)
+
+    assert [str(c) for c in result.changed] == [f"update grant {_grant_label(grant)}: maxVertrouwelijkheidaanduiding"]
+    assert Grant.objects.get(kind="api_client").max_vertrouwelijkheidaanduiding == "intern"
+
+    before = configuration_export()
+    grant["maxVertrouwelijkheidaanduiding"] = "alles"
+    with pytest.raises(ConfigurationInvalid) as refused:
+        apply(document)
+
+    problems = "\n".join(refused.value.problems)
+    assert "maxVertrouwelijkheidaanduiding" in problems and "'alles' is not a valid choice" in problems, problems
     assert configuration_export() == before
 
 

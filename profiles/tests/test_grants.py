@@ -222,6 +222,57 @@ def test_grants_add_up_an_unnarrowed_grant_wins_and_narrowed_ones_unite(profile,
     assert full.fields is None
 
 
+# --- the maximum vertrouwelijkheidaanduiding of documents ------------------------------------------
+
+
+def test_grants_add_up_for_the_document_maximum_a_grant_without_one_wins_else_the_highest(profile, purpose):
+    Grant.objects.create(kind="role", role="kcc", profile=profile, purpose=purpose,
+                         max_vertrouwelijkheidaanduiding="intern")
+    Grant.objects.create(kind="role", role="balie", profile=profile, purpose=purpose,
+                         max_vertrouwelijkheidaanduiding="vertrouwelijk")
+    Grant.objects.create(kind="role", role="wmo", profile=profile, purpose=purpose)
+
+    one = grant_resolve(principal=token_user("kcc"), profile=profile, purpose_code="klantcontact")
+    highest = grant_resolve(principal=token_user("kcc", "balie"), profile=profile, purpose_code="klantcontact")
+    unlimited = grant_resolve(principal=token_user("kcc", "wmo"), profile=profile, purpose_code="klantcontact")
+
+    assert one.max_vertrouwelijkheidaanduiding == "intern"
+    assert highest.max_vertrouwelijkheidaanduiding == "vertrouwelijk"
+    assert unlimited.max_vertrouwelijkheidaanduiding == ""
+
+
+def test_the_grant_maximum_goes_to_the_sources_in_the_call_context_and_keeps_views_apart(grant, profile):
+    from profiles.access.context import call_context_build
+    from profiles.access.principals import Caller
+    from profiles.engine.inflight import view_key
+    from profiles.tracing import trace_from_header
+
+    caller = Caller(api_client=grant.api_client, name="Case system", kind="api_client")
+    before = grant_resolve(principal=grant.api_client, profile=profile, purpose_code="klantcontact")
+    grant.max_vertrouwelijkheidaanduiding = "beperkt_openbaar"
+    grant.save()
+    after = grant_resolve(principal=grant.api_client, profile=profile, purpose_code="klantcontact")
+
+    def context(decision):
+        return call_context_build(caller=caller, purpose_code="klantcontact", purpose=decision.purpose,
+                                  trace=trace_from_header(None), decision=decision)
+
+    assert context(before).max_vertrouwelijkheidaanduiding == ""
+    assert context(after).max_vertrouwelijkheidaanduiding == "beperkt_openbaar"
+    subject = Subject("bsn", BSN)
+    assert view_key(profile=profile, subject=subject, purpose_code="klantcontact", caller=caller, decision=before) != \
+        view_key(profile=profile, subject=subject, purpose_code="klantcontact", caller=caller, decision=after)
+
+
+def test_a_grant_maximum_is_one_of_the_api_values(grant):
+    grant.max_vertrouwelijkheidaanduiding = "topgeheim"
+
+    with pytest.raises(ValidationError) as raised:
+        grant.full_clean()
+
+    assert "max_vertrouwelijkheidaanduiding" in raised.value.message_dict
+
+
 def test_a_grant_may_only_narrow_to_fields_the_profile_releases(profile, purpose):
     assert profile_release_paths(profile) == [
         "persoon.naam.volledigeNaam", "persoon.geboorte.datum", "persoon.verblijfplaats.verblijfadres",
@@ -374,6 +425,32 @@ def test_an_admin_grants_a_role_a_narrowed_profile_for_a_period(admin_client, pr
     assert grant.valid_until - grant.valid_from == timedelta(days=365)
     listing = admin_client.get("/admin/profiles/grant/").content.decode()
     assert "role kcc" in listing
+
+
+def test_an_admin_sets_and_clears_a_grant_s_maximum_vertrouwelijkheidaanduiding(admin_client, profile, purpose):
+    form = admin_client.get("/admin/profiles/grant/add/").content.decode()
+    assert 'name="max_vertrouwelijkheidaanduiding"' in form and 'value="zaakvertrouwelijk"' in form
+
+    response = admin_client.post("/admin/profiles/grant/add/",
+                                 grant_form(profile, purpose, role="bezwaar", max_vertrouwelijkheidaanduiding="vertrouwelijk"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    grant = Grant.objects.get()
+    assert grant.max_vertrouwelijkheidaanduiding == "vertrouwelijk"
+    response = admin_client.post(f"/admin/profiles/grant/{grant.pk}/change/",
+                                 grant_form(profile, purpose, role="bezwaar", max_vertrouwelijkheidaanduiding=""))
+    assert response.status_code == 302
+    grant.refresh_from_db()
+    assert grant.max_vertrouwelijkheidaanduiding == ""
+
+
+def test_the_admin_refuses_a_maximum_that_is_no_value_of_the_api(admin_client, profile, purpose):
+    response = admin_client.post("/admin/profiles/grant/add/",
+                                 grant_form(profile, purpose, role="bezwaar", max_vertrouwelijkheidaanduiding="alles"))
+
+    assert response.status_code == 200
+    assert "max_vertrouwelijkheidaanduiding" in response.context["adminform"].form.errors
+    assert not Grant.objects.exists()
 
 
 def test_the_admin_explains_a_grant_for_fields_the_profile_does_not_release(admin_client, profile, purpose):

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...base import VERTROUWELIJKHEIDAANDUIDINGEN
+
 DOCUMENT_SCALARS: tuple[str, ...] = (
     "url",
     "identificatie",
@@ -48,17 +50,9 @@ DOCUMENT_FIELDS: tuple[str, ...] = (
     *(f"relatie.{key}" for key in RELATIE_KEYS),
 )
 
-# The Documenten API's `VertrouwelijkheidaanduidingEnum`, from most open to most secret.
-VERTROUWELIJKHEID: tuple[str, ...] = (
-    "openbaar",
-    "beperkt_openbaar",
-    "intern",
-    "zaakvertrouwelijk",
-    "vertrouwelijk",
-    "confidentieel",
-    "geheim",
-    "zeer_geheim",
-)
+# The Documenten API's `VertrouwelijkheidaanduidingEnum`, from most open to most secret (the ZGW
+# enum the call context's grant maximum also uses).
+VERTROUWELIJKHEID: tuple[str, ...] = VERTROUWELIJKHEIDAANDUIDINGEN
 
 
 def needs_informatieobjecttype(fields: Iterable[str]) -> bool:

@@ -1,9 +1,9 @@
 """The options of a Documenten source, declared once (connectors/options.py).
 
 * `max_vertrouwelijkheidaanduiding` (required): the most confidential documents this source may
-  show at all, one of the API's values from `openbaar` to `zeer_geheim`. A call may lower it
-  further (its parameter `maximaleVertrouwelijkheidaanduiding`, for example from a grant), never
-  raise it. Required, because any default would be a guess about what a municipality allows.
+  show at all, one of the API's values from `openbaar` to `zeer_geheim`. A grant's own maximum
+  (the call context's) and a call's parameter `maximaleVertrouwelijkheidaanduiding` may lower it
+  further, never raise it. Required, because any default would be a guess about what a municipality allows.
 * `relations_via` ("zaken", default, or "documenten"): where the documents of a zaak are found.
   "zaken" asks the Zaken API's `zaakinformatieobjecten` (the zaak's own relations; needs
   `zaken_service`); "documenten" asks the Documenten API's `objectinformatieobjecten` (the

@@ -18,10 +18,12 @@ newest `creatiedatum` first:
 2. The documents: `POST enkelvoudiginformatieobjecten/_zoek` with `{"uuid__in": [...]}`, one call
    for all of them (paged), for the informatieobjecten under the Documenten server's API root only
    (others are counted, never fetched). Every document that comes back must be one of those asked.
-3. Confidentiality: a document whose `vertrouwelijkheidaanduiding` is above the maximum (the
-   source's `max_vertrouwelijkheidaanduiding`, lowered by the call's
-   `maximaleVertrouwelijkheidaanduiding` when given), or missing or unknown, is left out and
-   counted in `detail`.
+3. Confidentiality: a document whose `vertrouwelijkheidaanduiding` is above the maximum, or
+   missing or unknown, is left out and counted in `detail`. The maximum is the source's
+   `max_vertrouwelijkheidaanduiding`, lowered (never raised) by the grant's maximum that the call
+   context carries (`CallContext.max_vertrouwelijkheidaanduiding`, set by IKO from the grant the
+   view is served under) and by the call's own `maximaleVertrouwelijkheidaanduiding` when given:
+   the lowest of the three wins.
 
 The content is never fetched: `inhoud`, `link` and `bestandsdelen` are not read, not followed and
 not returned, and no `download` is ever asked for. A zaak URL is accepted only when it lies under
@@ -102,7 +104,8 @@ class DocumentenConnector(Connector):
         if options.catalogi_service and session.catalogi is None:
             raise ConnectorError("The Catalogi server named in catalogi_service is not configured.")
         zaken = self._zaken_http(options)
-        maximum = self._maximum(options, request.params.get(MAXIMUM_PARAM))
+        maximum = self._maximum(options, request.params.get(MAXIMUM_PARAM),
+                                request.context.max_vertrouwelijkheidaanduiding)
         if request.params.get("zaak") in (None, ""):
             raise ConnectorError("No zaak to look up documents for.", Status.SKIPPED)
         zaak = clean_url(request.params.get("zaak"), "zaak")
@@ -154,9 +157,15 @@ class DocumentenConnector(Connector):
         return ConnectorResult(status=Status.OK, data=kept, detail=" ".join(detail))
 
     @staticmethod
-    def _maximum(options: DocumentenOptions, asked: Any) -> str:
-        """The source's maximum, lowered (never raised) by the call's own maximum."""
+    def _maximum(options: DocumentenOptions, asked: Any, granted: str = "") -> str:
+        """The source's maximum, lowered (never raised) by the grant's maximum (from the call
+        context) and by the call's own parameter; an empty one sets no limit of its own."""
         maximum = options.max_vertrouwelijkheidaanduiding
+        if granted:
+            if granted not in VERTROUWELIJKHEID:
+                # Fail closed: a grant maximum IKO cannot read must not mean "no limit".
+                raise ConnectorError("The grant's maximum vertrouwelijkheidaanduiding is not a value of the API.")
+            maximum = min(maximum, granted, key=VERTROUWELIJKHEID.index)
         if asked in (None, ""):
             return maximum
         if asked not in VERTROUWELIJKHEID:

@@ -13,8 +13,7 @@ and then answers with every object, so each object must be of the objecttype and
 others are dropped and counted. Only the allowed fields are asked for (plus `type` and the
 address attribute, for that check), and pages are read by number up to `max_objects`.
 
-Objects within a pand's geometry (`POST objects/search` with `geometry.within`) are not offered:
-it needs the pand's polygon in the API's CRS (EPSG:4326) while the BAG gives RD (EPSG:28992).
+Objects within a pand's geometry (`POST objects/search` with `geometry.within`) are in pand.py.
 """
 
 from __future__ import annotations

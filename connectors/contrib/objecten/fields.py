@@ -22,6 +22,11 @@ OBJECT_FIELDS: tuple[str, ...] = (
     "record.registrationAt",
 )
 
+# What `objecten_in_pand` (pand.py) can deliver: the same, and where the object lies. Only there:
+# its search answers whole objects, and each one it keeps has a geometry (the list operations ask
+# with `fields=`, where a geometry missing from one object would make the API answer 400).
+GEOMETRY_OBJECT_FIELDS: tuple[str, ...] = (*OBJECT_FIELDS, "record.geometry")
+
 
 def api_field_name(path: str) -> str:
     """`record.startAt` -> `record__startAt`, the notation of the API's `fields` parameter."""

@@ -7,7 +7,8 @@ which the API writes with double underscores (`eigenaar__bsn`). `data_attr` (one
 parameter) replaces the deprecated comma-separated `data_attrs`.
 
 The objects that refer to an address (`objecten_op_adres`, option `adres_attribute`) are in
-adres.py.
+adres.py; the objects within a pand's geometry (`objecten_in_pand`, option `geometry_search`,
+`POST objects/search`) in pand.py.
 
 The Objects API ignores query parameters it does not know and then returns every object, so
 each object that comes back is checked: its `type` must be the configured objecttype and its
@@ -33,11 +34,12 @@ from django.utils.translation import gettext_lazy as _
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import SourceHttp
 from ...listing import ListRequest, Paging, answer_json, collect, drf_page
-from ...options import Integer, Options, Text, Url
+from ...options import Boolean, Integer, Options, Text, Url
 from ...registry import register
 from .adres import ADRES_OPERATION, OBJECTEN_OP_ADRES, objecten_op_adres
 from .data import data_attr_filter, value_at
 from .fields import OBJECT_FIELDS, fields_to_request
+from .pand import OBJECTEN_IN_PAND, PAND_OPERATION, objecten_in_pand
 
 OBJECTEN = "objecten"
 HEADERS = {"Accept": "application/json", "Accept-Crs": "EPSG:4326"}
@@ -72,14 +74,17 @@ class ObjectenOptions(Options):
         "pattern": _("'adres_attribute' may only hold letters, digits, single underscores and dots between keys "
                      "(for example 'adres.nummeraanduiding_id')."),
     })
+    # Whether the objecttype's objects have a geometry to search by (see pand.py).
+    geometry_search = Boolean(default=False, help=_(
+        "offer objecten_in_pand: the objects of this objecttype within a pand's geometry"))
     max_objects = Integer(default=100, minimum=1, maximum=1000, help=_("the most objects one call returns"))
 
     def check(self) -> list[str]:
-        if not self.data_attribute and not self.adres_attribute:
+        if not self.data_attribute and not self.adres_attribute and not self.geometry_search:
             return [str(_(
                 "Give 'data_attribute': the key in the object's data that holds the BSN or KVK "
                 "number (for example 'bsn' or 'eigenaar.kvkNummer'), or 'adres_attribute' for "
-                "objects found by address."
+                "objects found by address, or switch on 'geometry_search' for objects found within a pand."
             ))]
         return []
 
@@ -106,13 +111,16 @@ class ObjectenConnector(Connector):
         ),
         # The objects that refer to an address: see adres.py.
         OBJECTEN_OP_ADRES: ADRES_OPERATION,
+        # The objects within a pand's geometry: see pand.py.
+        OBJECTEN_IN_PAND: PAND_OPERATION,
     }
 
     @classmethod
     def operations_for(cls, options: Mapping[str, Any]) -> Mapping[str, Operation]:
         """The subject operation with a `data_attribute`, the address operation with an
-        `adres_attribute`: a source offers what its options can look up."""
-        wanted = {OBJECTEN: "data_attribute", OBJECTEN_OP_ADRES: "adres_attribute"}
+        `adres_attribute`, the pand operation with `geometry_search`: a source offers what its
+        options can look up."""
+        wanted = {OBJECTEN: "data_attribute", OBJECTEN_OP_ADRES: "adres_attribute", OBJECTEN_IN_PAND: "geometry_search"}
         return {name: op for name, op in cls.operations.items() if (options or {}).get(wanted[name])}
 
     # --- calling -------------------------------------------------------------------------
@@ -121,6 +129,8 @@ class ObjectenConnector(Connector):
         options = self.options
         if request.operation == OBJECTEN_OP_ADRES:
             return objecten_op_adres(self, request)
+        if request.operation == OBJECTEN_IN_PAND:
+            return objecten_in_pand(self, request)
         if not options.data_attribute:
             raise ConnectorError("This Objecten source has no data_attribute: it cannot find objects by subject.")
         subject = self._subject(request.params)

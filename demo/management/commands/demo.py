@@ -133,6 +133,9 @@ docs/integrator/objects.md):
 Zaakbeeld of the objection {result['zaak']} (Zaken, Documenten, Besluiten, Open Klant):
 {curl('zaakbeeld', 'zaak', result['zaak'], result['zaak_purpose'])}
 
+Pandbeeld of the bakery's building {result['pand']}: the permits located within it (BAG, Objecten):
+{curl('pandbeeld', 'pand', result['pand'], result['pand_purpose'])}
+
 Regelingen that may apply to test person {result['suggestions_bsn']} (docs/integrator/regelingen.md; prefill too):
   curl -s -X POST {base}/api/v1/profiles/{result['suggestions_profile']}/suggestions \\
     {auth} \\

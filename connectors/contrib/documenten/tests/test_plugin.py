@@ -12,7 +12,7 @@ import pytest
 import responses
 from django.core.exceptions import ValidationError
 
-from connectors.base import ConnectorRequest, Status
+from connectors.base import CallContext, ConnectorRequest, Status
 from connectors.contrib.documenten.fields import DOCUMENT_FIELDS
 from connectors.contrib.documenten.plugin import DocumentenConnector
 
@@ -26,9 +26,11 @@ FIELDS = ("titel", "informatieobjecttype.omschrijving", "creatiedatum", "vertrou
           "bestandsnaam", "formaat", "relatie.titel")
 
 
-def run(source, params=None, fields=FIELDS):
+def run(source, params=None, fields=FIELDS, *, granted=""):
+    """One call; `granted` is the maximum of the grant the view is served under (its context)."""
     params = {"zaak": s.zaak_url(1)} if params is None else params
-    return DocumentenConnector(source).run(ConnectorRequest("documenten_van_zaak", params, tuple(fields)))
+    context = CallContext(max_vertrouwelijkheidaanduiding=granted)
+    return DocumentenConnector(source).run(ConnectorRequest("documenten_van_zaak", params, tuple(fields), context))
 
 
 def query(call) -> dict[str, list[str]]:
@@ -166,6 +168,60 @@ def test_a_call_can_lower_the_maximum_but_never_raise_it(documenten_source):
     assert "(openbaar)" in lowered.detail
     assert sorted(d["titel"] for d in raised.data) == ["Document 1", "Document 2"]
     assert "(zaakvertrouwelijk)" in raised.detail
+
+
+# A grant's maximum (the call context's): the source here allows up to geheim.
+GRANT_DOCUMENTS = [s.document(1), s.document(2, vertrouwelijkheid="vertrouwelijk"),
+                   s.document(3, vertrouwelijkheid="geheim"), s.document(4, vertrouwelijkheid="zeer_geheim")]
+
+
+@responses.activate
+def test_a_grant_maximum_leaves_out_documents_the_source_maximum_would_allow(make_documenten_source):
+    source = make_documenten_source(zaken_service="openzaak-zaken", catalogi_service="openzaak-catalogi",
+                                    max_vertrouwelijkheidaanduiding="geheim")
+    mock([s.zaakinformatieobject(1, n) for n in range(1, 5)], GRANT_DOCUMENTS)
+
+    granted = run(source, granted="vertrouwelijk")
+    ungranted = run(source)
+
+    assert sorted(d["titel"] for d in granted.data) == ["Document 1", "Document 2"]
+    assert "2 document(s) above the maximum vertrouwelijkheidaanduiding (vertrouwelijk) were left out" in granted.detail
+    # Blank: no limit of the grant's own, the source's maximum as before.
+    assert sorted(d["titel"] for d in ungranted.data) == ["Document 1", "Document 2", "Document 3"]
+    assert "(geheim)" in ungranted.detail
+
+
+@responses.activate
+def test_a_grant_maximum_never_raises_the_source_maximum(documenten_source):
+    mock([s.zaakinformatieobject(1, n) for n in range(1, 5)], GRANT_DOCUMENTS)
+
+    result = run(documenten_source, granted="zeer_geheim")
+
+    assert [d["titel"] for d in result.data] == ["Document 1"]
+    assert "3 document(s) above the maximum vertrouwelijkheidaanduiding (zaakvertrouwelijk)" in result.detail
+
+
+@responses.activate
+def test_the_lowest_of_source_grant_and_call_maximum_wins(make_documenten_source):
+    source = make_documenten_source(zaken_service="openzaak-zaken", catalogi_service="openzaak-catalogi",
+                                    max_vertrouwelijkheidaanduiding="zeer_geheim")
+    mock([s.zaakinformatieobject(1, n) for n in range(1, 5)], GRANT_DOCUMENTS)
+
+    call_lower = run(source, {"zaak": s.zaak_url(1), "maximaleVertrouwelijkheidaanduiding": "openbaar"},
+                     granted="geheim")
+    grant_lower = run(source, {"zaak": s.zaak_url(1), "maximaleVertrouwelijkheidaanduiding": "zeer_geheim"},
+                      granted="vertrouwelijk")
+
+    assert [d["titel"] for d in call_lower.data] == ["Document 1"]
+    assert sorted(d["titel"] for d in grant_lower.data) == ["Document 1", "Document 2"]
+
+
+@responses.activate
+def test_a_grant_maximum_that_is_no_value_of_the_api_is_refused_without_a_call(documenten_source):
+    result = run(documenten_source, granted="alles")
+
+    assert result.status is Status.ERROR and "grant's maximum" in result.detail
+    assert len(responses.calls) == 0
 
 
 @pytest.mark.parametrize("aanduiding", [None, "", "topgeheim"])

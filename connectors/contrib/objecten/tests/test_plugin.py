@@ -304,7 +304,8 @@ def test_check_connection_reports_an_unknown_objecttype(objecten_source):
 def test_options_are_cleaned_with_a_default_cap():
     cleaned = ObjectenConnector.validate_options({"objecttype": OBJECTTYPE, "data_attribute": "eigenaar.bsn"})
 
-    assert cleaned == {"objecttype": OBJECTTYPE, "data_attribute": "eigenaar.bsn", "max_objects": 100}
+    assert cleaned == {"objecttype": OBJECTTYPE, "data_attribute": "eigenaar.bsn", "geometry_search": False,
+                       "max_objects": 100}
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,7 @@ def test_every_admin_page_has_the_language_switch(client, db):
 @DUTCH
 def test_a_validation_error_in_the_admin_is_dutch(staff):
     response = staff.post("/admin/profiles/profile/add/", {
-        "name": "p", "title": "P", "subject_types": '["onbekend"]', "status": "draft",
+        "name": "p", "title": "P", "subject_types": ["onbekend"], "status": "draft",
     })
     assert "Onbekende soorten betrokkenen" in response.content.decode()
 

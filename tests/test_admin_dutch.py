@@ -230,3 +230,15 @@ def test_a_permission_name_the_admin_does_not_know_is_shown_as_stored(db):
     with translation.override("nl"):
         assert permission_name(renamed) == "May create profiles"
         assert permission_name(Permission.objects.get(codename="add_profile")) == "Mag profiel toevoegen"
+
+
+def test_the_profile_editor_describes_each_operation_in_the_admin_s_language(brp_source):
+    from profiles.admin.editor import source_catalogue
+
+    def description(language: str) -> str:
+        with translation.override(language):
+            operations = source_catalogue()[str(brp_source.pk)]["operations"]
+        return operations["RaadpleegMetBurgerservicenummer"]["description"]
+
+    assert description("nl") == "Eén persoon op BSN (Persoon)."
+    assert description("en") == "One person by BSN (Persoon)."

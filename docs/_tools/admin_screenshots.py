@@ -75,6 +75,9 @@ def editor(driver, base_url: str) -> None:
     driver.find_element(By.CSS_SELECTOR, "#result_list tbody th a").click()
     WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".iko-relation .iko-checklist li"))
     driver.execute_script("""
+        // The admin's navigation beside the page is closed: the editor and the preview need the width.
+        const main = document.getElementById('main');
+        if (main && main.classList.contains('shifted')) document.getElementById('toggle-nav-sidebar').click();
         const first = document.querySelector('.iko-relation');
         first.querySelector('details.iko-details').open = true;
         document.querySelector('.iko-tree').scrollIntoView({block: 'start'});
@@ -91,12 +94,12 @@ def main(argv: list[str]) -> int:
             raise SystemExit(f"{path} is missing: apt-get install -y chromium chromium-driver")
     base_url = args.base_url.rstrip("/")
     with tempfile.TemporaryDirectory() as profile_dir:
-        driver = browser(1280, 900, profile_dir)
+        driver = browser(1280, 1250, profile_dir)  # tall enough for every group of the index
         try:
             log_in(driver, base_url)
             driver.get(base_url + "/admin/")
             save(driver, args.out / "beheeromgeving-start.png")
-            driver.set_window_size(1500, 1000)  # wide enough for the preview beside the tree
+            driver.set_window_size(1440, 900)  # wide enough for the preview beside the tree
             editor(driver, base_url)
             save(driver, args.out / "profieleditor.png")
         finally:

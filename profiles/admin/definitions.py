@@ -87,7 +87,7 @@ class ImportForm(forms.Form):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "status", "version", "revision", "subject_types"]
+    list_display = ["name", "title", "status", "version", "revision", "subject_type_names"]
     list_filter = ["status", ("draft_of", admin.EmptyFieldListFilter)]
     search_fields = ["name", "title", "description"]
     readonly_fields = ["version", "draft_of"]
@@ -103,9 +103,13 @@ class ProfileAdmin(admin.ModelAdmin):
     change_form_template = "admin/profiles/profile/change_form.html"
     change_list_template = "admin/profiles/profile/change_list.html"
 
+    @admin.display(description=_("subject types"))
+    def subject_type_names(self, obj):
+        return ", ".join(str(SUBJECT_TYPES[t].label) if t in SUBJECT_TYPES else str(t) for t in obj.subject_types or [])
+
     @admin.display(description=_("revision"))
     def revision(self, obj):
-        return "draft of live profile" if obj.draft_of_id else "live"
+        return gettext("draft of a live profile") if obj.draft_of_id else gettext("live")
 
     # Compact inputs: the relation tree below is what this page is for.
     COMPACT_ROWS = {"description": 2, "output_transform": 3}

@@ -275,3 +275,12 @@ def test_subject_types_keep_their_validation(admin_client, profile, ticked, mess
     assert message in response.content.decode().replace("&#x27;", "'")
     profile.refresh_from_db()
     assert profile.subject_types == ["bsn"]
+
+
+def test_the_profile_list_names_the_subject_types_and_the_revision_in_the_admin_s_language(admin_client, profile):
+    page = admin_client.get(reverse("admin:profiles_profile_changelist")).content.decode()
+    assert "Person (BSN)" in page and "<td class=\"field-revision\">live</td>" in page
+
+    admin_client.cookies["django_language"] = "nl"  # the language switch's choice
+    page = admin_client.get(reverse("admin:profiles_profile_changelist")).content.decode()
+    assert "Persoon (BSN)" in page and "<td class=\"field-revision\">in gebruik</td>" in page

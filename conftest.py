@@ -45,6 +45,18 @@ def _closed_circuits():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """Each test starts in the default language. A request to the Dutch admin activates Dutch in
+    the thread that served it (iko_project/i18n.py, as Django's LocaleMiddleware does) and leaves
+    it active; in the suite that thread is the test's own, so a later test that calls a service
+    directly would otherwise get Dutch messages."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_config_cache():
     """Each test reads its own configuration: a rolled-back test's profiles must not linger."""
     from profiles.access.config_cache import config_cache_clear

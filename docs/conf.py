@@ -18,7 +18,7 @@ version = release
 extensions = ["myst_parser", "iko_envvars"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_ext"]
+exclude_patterns = ["_build", "_ext", "_tools"]
 language = "en"
 
 myst_enable_extensions = ["colon_fence", "deflist"]

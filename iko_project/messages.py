@@ -12,6 +12,10 @@ translations live in one catalogue, `iko_project/locale/nl/LC_MESSAGES/django.po
 `update` and `check` extract the texts the way Django's `makemessages` does (the same keywords,
 templates read through Django's own `templatize`), with Babel instead of GNU xgettext, so they run
 anywhere Python does. `tests/test_translations.py` runs the check in CI.
+
+Texts of other applications without Dutch of their own (django-axes, django-otp, simple-certmanager)
+are listed in iko_project/third_party_texts.py, so they are extracted, kept and checked like IKO's
+own; `LOCALE_PATHS` comes before the applications' catalogues, so their screens show this Dutch.
 Workflow: docs/developer/i18n.md.
 """
 

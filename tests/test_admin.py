@@ -58,7 +58,7 @@ def test_a_relation_error_is_shown_in_words_on_the_profile_form(admin_client, br
     response = admin_client.post(
         reverse("admin:profiles_profile_add"),
         {
-            "name": "p", "title": "P", "description": "", "subject_types": '["bsn"]', "status": "active",
+            "name": "p", "title": "P", "description": "", "subject_types": ["bsn"], "status": "active",
             "relations-TOTAL_FORMS": "1", "relations-INITIAL_FORMS": "0",
             "relations-0-order": "0", "relations-0-name": "persoon", "relations-0-source": brp_source.pk,
             "relations-0-operation": "RaadpleegMetBurgerservicenummer", "relations-0-fields": '["schoenmaat"]',

@@ -205,10 +205,15 @@ def test_an_administrator_builds_previews_grants_and_finds_the_record_in_a_real_
     admin.open("/admin/profiles/profile/add/")
     admin.fill("#id_name", "browserbeeld")
     admin.fill("#id_title", "Browserbeeld")
-    admin.fill("#id_subject_types", '["bsn"]')
+    admin.click("input[name='subject_types'][value='bsn']")
     admin.choose("#id_status", "active")
     admin.click("#iko-add-root")
     persoon = admin.find(".iko-relation[data-prefix='relations-0']")
+    from selenium.webdriver.common.by import By
+
+    # Not saved yet: no child under it in place, but the note and "save and continue editing".
+    assert not persoon.find_elements(By.CSS_SELECTOR, ".iko-add-child")
+    assert persoon.find_element(By.CSS_SELECTOR, ".iko-child-later button[name='_continue']").is_displayed()
     admin.fill("[name='relations-0-name']", "persoon", within=persoon)
     admin.choose("[name='relations-0-source']", brp_source.pk, within=persoon)
     admin.choose("[name='relations-0-operation']", "RaadpleegMetBurgerservicenummer", within=persoon)

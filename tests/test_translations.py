@@ -140,7 +140,7 @@ def test_every_admin_page_has_the_language_switch(client, db):
 @DUTCH
 def test_a_validation_error_in_the_admin_is_dutch(staff):
     response = staff.post("/admin/profiles/profile/add/", {
-        "name": "p", "title": "P", "subject_types": '["onbekend"]', "status": "draft",
+        "name": "p", "title": "P", "subject_types": ["onbekend"], "status": "draft",
     })
     assert "Onbekende soorten betrokkenen" in response.content.decode()
 
@@ -173,3 +173,14 @@ def test_the_valtimo_front_door_answers_in_english(client, db):
     response = client.get("/aggregated-data-profiles/klantbeeld/schema", HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code in (401, 403)
     assert response.json()["detail"] == "Authentication credentials were not provided."
+
+
+def test_texts_of_other_applications_are_kept_in_the_catalogue_on_update():
+    """Texts listed in iko_project/third_party_texts.py count as texts in the code: `make messages`
+    keeps them (with their Dutch) instead of removing them as gone."""
+    in_code = {message.id for message in messages.extract_template() if message.id}
+    translated = {message.id: message.string for message in messages.read_catalogue() if message.id}
+
+    for text in ("access attempts", "TOTP device", "signing request", "Model name", "client id"):
+        assert text in in_code, text
+        assert translated[text] and translated[text] != text, text

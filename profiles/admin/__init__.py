@@ -9,6 +9,8 @@ scoped to the staff user's organisation (organisations.py).
 import connectors.admin  # noqa: F401
 import profiles.consent.admin  # noqa: F401
 import profiles.regelingen.admin  # noqa: F401
-from profiles.admin import access, definitions, organisations, processing_log, search_actions  # noqa: F401
+from profiles.admin import (  # noqa: F401
+    access, definitions, organisations, processing_log, search_actions, third_party, users,
+)
 
 organisations.scope_registered_admins()

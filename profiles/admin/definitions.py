@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy as _
 
 from profiles.access.grants import grant_purposes
@@ -25,7 +26,7 @@ from profiles.definitions.models import Profile
 from profiles.definitions.portability import profile_draft_create, profile_draft_publish, profile_export, profile_import
 from profiles.refusals import InvalidSubject, ProcessingLogUnavailable, ViewDenied
 from profiles.services.view import profile_preview
-from profiles.subjects import SUBJECT_TYPES, subject_parse
+from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPES, subject_parse
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +59,35 @@ class PreviewForm(forms.Form):
         return data
 
 
+class SubjectTypesField(forms.MultipleChoiceField):
+    """The profile's subject types as a checkbox per registered subject type (profiles/subjects/),
+    stored as the JSON list the model holds.
+
+    A posted code that is not a registered type is passed on, not refused here: `Profile.clean`
+    refuses it with the message that names the known types, the same check an imported profile
+    and the configuration file get."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=SUBJECT_TYPE_CHOICES,
+            help_text=_("The kinds of subject this profile's view can be asked for."),
+            error_messages={"required": _("Tick at least one subject type.")},
+            **kwargs,
+        )
+
+    def valid_value(self, value) -> bool:
+        return True  # Profile.clean names an unknown type (see the class docstring)
+
+
 class ImportForm(forms.Form):
     document = forms.FileField(label=_("Document"), help_text=_("A profile exported as YAML or JSON (sources are matched by name)."))
 
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "status", "version", "revision", "subject_types"]
+    list_display = ["name", "title", "status", "version", "revision", "subject_type_names"]
     list_filter = ["status", ("draft_of", admin.EmptyFieldListFilter)]
     search_fields = ["name", "title", "description"]
     readonly_fields = ["version", "draft_of"]
@@ -80,14 +103,20 @@ class ProfileAdmin(admin.ModelAdmin):
     change_form_template = "admin/profiles/profile/change_form.html"
     change_list_template = "admin/profiles/profile/change_list.html"
 
+    @admin.display(description=_("subject types"))
+    def subject_type_names(self, obj):
+        return ", ".join(str(SUBJECT_TYPES[t].label) if t in SUBJECT_TYPES else str(t) for t in obj.subject_types or [])
+
     @admin.display(description=_("revision"))
     def revision(self, obj):
-        return "draft of live profile" if obj.draft_of_id else "live"
+        return gettext("draft of a live profile") if obj.draft_of_id else gettext("live")
 
     # Compact inputs: the relation tree below is what this page is for.
-    COMPACT_ROWS = {"description": 2, "subject_types": 1, "output_transform": 3}
+    COMPACT_ROWS = {"description": 2, "output_transform": 3}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "subject_types":
+            return SubjectTypesField(label=capfirst(db_field.verbose_name), required=True)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in self.COMPACT_ROWS and formfield is not None:
             formfield.widget.attrs["rows"] = self.COMPACT_ROWS[db_field.name]

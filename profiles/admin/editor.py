@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from connectors.models import Source
 from profiles.definitions.models import Relation
@@ -40,7 +40,9 @@ def source_catalogue(organisation_id: int | None = None) -> dict[str, dict]:
             "connector": connector_class.title if connector_class else source.connector,
             "operations": {
                 name: {
-                    "description": operation.description,
+                    # The connectors mark their descriptions for translation (gettext_noop); a
+                    # description from configuration (the generic connector) is shown as written.
+                    "description": gettext(operation.description) if operation.description else "",
                     "subjectTypes": list(operation.subject_types),
                     "params": [param.name for param in operation.parameters if param.name not in operation.subject_types],
                     "many": operation.many,

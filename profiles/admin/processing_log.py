@@ -76,7 +76,7 @@ class ProcessingRecordAdmin(admin.ModelAdmin):
         form = SubjectSearchForm(request.POST or None)
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-            "title": "Find all processing about one subject", "records": None,
+            "title": gettext("Find all processing about one subject"), "records": None,
         }
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -57,6 +57,9 @@ class ScopedModel(models.Model):
     def scope_key(self) -> str:
         return self.scope.key
 
+    # The admin's column title (without it, the admin would title the column "Scope key", untranslated).
+    scope_key.fget.short_description = _("what for")
+
 
 class ConsentText(ScopedModel):
     version = models.CharField(

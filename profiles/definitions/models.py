@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, gettext_noop
 
 from profiles.definitions.expressions import ExpressionError, validate_expression
 from profiles.organisations.models import organisation_field, organisation_mismatches
@@ -85,8 +85,9 @@ class Profile(models.Model):
         ]
         permissions = [
             # A preview asks the real sources about a real subject: it needs this permission and,
-            # like any view, a grant of the staff user for the profile and purpose.
-            ("preview_profile", "Can preview a profile's view of a subject (with a grant for the purpose)"),
+            # like any view, a grant of the staff user for the profile and purpose. (The names are
+            # stored in English; the admin shows them translated: profiles/admin/users.py.)
+            ("preview_profile", gettext_noop("Can preview a profile's view of a subject (with a grant for the purpose)")),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,22 @@
 """The privacy officer's CSV export of processing records: every field, safe to open in a
-spreadsheet (a cell that starts like a formula is quoted)."""
+spreadsheet (a cell that starts like a formula is quoted).
+
+The export is a download for a person (the admin's "find a subject's processing"); no program
+reads it. Its header row names the columns as the admin does, in the admin's language
+("Aangemaakt op", "Trace-ID"); the cells keep the stored values (codes such as `view` and
+`denied`, as the processing record screen and the Logboek Dataverwerkingen name them). The
+citizens' own export (profiles/services/self_service/insight.py) is part of an API and keeps its
+English column names.
+"""
 
 from __future__ import annotations
 
 import csv
 from datetime import datetime
 from typing import Any, Iterable, Iterator
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from profiles.processing_log.models import ProcessingRecord
 
@@ -17,6 +28,13 @@ CSV_COLUMNS = [
     "sources", "fields_released", "fields_withheld", "fsc_transaction_id", "fsc_outway_transaction_ids",
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def column_title(column: str) -> str:
+    """The column's name in the active language: its field's verbose name."""
+    if column == "ldv_status":  # a property, not a field
+        return gettext("LDV status")
+    return capfirst(ProcessingRecord._meta.get_field(column).verbose_name)
 
 
 class _Echo:
@@ -40,7 +58,13 @@ def _cell(value: Any) -> str:
 
 def processing_records_csv(records: Iterable[ProcessingRecord]) -> Iterator[str]:
     """CSV lines (header first) of the records, for a streaming download."""
+    # The titles now, in the request's language: the lines are written while the response streams.
+    titles = [column_title(column) for column in CSV_COLUMNS]
+    return _lines(titles, records)
+
+
+def _lines(titles: list[str], records: Iterable[ProcessingRecord]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    yield writer.writerow(titles)
     for record in records:
         yield writer.writerow([_cell(getattr(record, column)) for column in CSV_COLUMNS])

@@ -8,7 +8,7 @@ without the data itself. Writing goes through profiles/processing_log/sinks.py.
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, gettext_noop
 
 from profiles.organisations.models import organisation_field
 from profiles.subjects import SUBJECT_TYPE_CHOICES, SUBJECT_TYPE_MAX_LENGTH
@@ -168,7 +168,7 @@ class ProcessingRecord(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["actor", "created_at"])]
         permissions = [
-            ("inspect_subject", "Can find and export all processing about one subject (privacy officer)"),
+            ("inspect_subject", gettext_noop("Can find and export all processing about one subject (privacy officer)")),
         ]
 
     @property

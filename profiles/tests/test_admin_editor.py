@@ -65,6 +65,15 @@ def test_the_page_has_an_add_child_button_per_saved_relation_and_the_preview_bes
     assert f'src="{reverse("admin:profiles_profile_preview", args=[tree.pk])}?embedded=1"' in page
 
 
+def test_only_a_relation_not_saved_yet_offers_to_save_before_adding_a_child(admin_client, tree):
+    page = admin_client.get(reverse("admin:profiles_profile_change", args=[tree.pk])).content.decode()
+
+    # The saved relations have the add-child button; the note is in the template of a new relation.
+    template = page.split('<template id="iko-relation-template">', 1)[1].split("</template>", 1)[0]
+    assert page.count('class="help iko-child-later"') == 1 and 'class="help iko-child-later"' in template
+    assert '<button type="submit" name="_continue"' in template
+
+
 def test_the_embedded_preview_may_be_framed_by_the_admin_only(admin_client, tree):
     response = admin_client.get(reverse("admin:profiles_profile_preview", args=[tree.pk]) + "?embedded=1")
 
@@ -75,7 +84,7 @@ def test_the_embedded_preview_may_be_framed_by_the_admin_only(admin_client, tree
 def test_a_child_added_in_place_is_saved_under_its_parent_with_every_validation(admin_client, tree, brp_source):
     url = reverse("admin:profiles_profile_change", args=[tree.pk])
     relations = list(tree.relations.order_by("pk"))
-    data = {"name": tree.name, "title": tree.title, "description": "", "subject_types": '["bsn"]', "status": "active",
+    data = {"name": tree.name, "title": tree.title, "description": "", "subject_types": ["bsn"], "status": "active",
             "output_transform": "", "relations-TOTAL_FORMS": str(len(relations) + 1),
             "relations-INITIAL_FORMS": str(len(relations))}
     for i, r in enumerate(relations):
@@ -96,6 +105,10 @@ def test_a_child_added_in_place_is_saved_under_its_parent_with_every_validation(
     assert "A child relation needs an input expression" in refused.content.decode()
     # Shown again under its parent, still open for editing.
     assert ("1", "kind2") in rows(refused.content.decode())
+    # Not saved, so no child can be added under it yet: it says so and offers to save first.
+    new_row = refused.content.decode().split(f'id="relations-{len(relations)}"', 1)[1].split('class="iko-relation', 1)[0]
+    assert 'class="help iko-child-later"' in new_row and 'name="_continue"' in new_row
+    assert "iko-add-child" not in new_row
 
     data[f"relations-{len(relations)}-input_expression"] = "{bsn: .burgerservicenummer}"
     assert admin_client.post(url, data).status_code == 302

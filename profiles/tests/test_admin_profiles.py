@@ -1,6 +1,7 @@
 """The profile admin: JQ errors in words at save, the preview, drafts, export and import."""
 
 import json
+import re
 
 import pytest
 import responses
@@ -51,7 +52,7 @@ def staff_client(client, db, profile):
 
 def relation_form(profile, relation, **changes):
     data = {
-        "name": profile.name, "title": profile.title, "description": "", "subject_types": '["bsn"]',
+        "name": profile.name, "title": profile.title, "description": "", "subject_types": ["bsn"],
         "status": "active", "output_transform": "",
         "relations-TOTAL_FORMS": "1", "relations-INITIAL_FORMS": "1",
         "relations-0-id": relation.pk, "relations-0-profile": profile.pk, "relations-0-name": relation.name,
@@ -229,3 +230,57 @@ def test_a_draft_revision_is_previewed_under_the_grants_of_its_live_profile(admi
 
     assert "Suzanne Moulin" in response.content.decode()
     assert ProcessingRecord.objects.get().outcome == "complete"
+
+
+# --- subject types: a checkbox per registered subject type -----------------------------------------
+
+
+def test_the_subject_types_are_a_checkbox_per_registered_type_with_its_name(admin_client, db):
+    from profiles.subjects import SUBJECT_TYPES
+
+    page = admin_client.get(reverse("admin:profiles_profile_add")).content.decode()
+
+    for code, kind in SUBJECT_TYPES.items():
+        assert f'type="checkbox" name="subject_types" value="{code}"' in page, code
+        assert str(kind.label) in page
+    assert 'name="subject_types" cols=' not in page and "as a JSON list" not in page
+
+
+def test_ticked_subject_types_are_saved_as_the_list_the_profile_holds(admin_client, profile):
+    relation = profile.relations.get()
+    url = reverse("admin:profiles_profile_change", args=[profile.pk])
+
+    response = admin_client.post(url, relation_form(profile, relation, subject_types=["bsn", "kvk"]))
+
+    assert response.status_code == 302, response.content.decode()
+    profile.refresh_from_db()
+    assert profile.subject_types == ["bsn", "kvk"]
+    page = admin_client.get(url).content.decode()
+    assert re.search(r'name="subject_types" value="bsn"[^>]*checked', page)
+    assert re.search(r'name="subject_types" value="kvk"[^>]*checked', page)
+    assert not re.search(r'name="subject_types" value="zaak"[^>]*checked', page)
+
+
+@pytest.mark.parametrize("ticked, message", [
+    ([], "Tick at least one subject type."),
+    (["onbekend"], "Unknown subject types ['onbekend']"),  # a forged value: the model's own check
+])
+def test_subject_types_keep_their_validation(admin_client, profile, ticked, message):
+    relation = profile.relations.get()
+    url = reverse("admin:profiles_profile_change", args=[profile.pk])
+
+    response = admin_client.post(url, relation_form(profile, relation, subject_types=ticked))
+
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    profile.refresh_from_db()
+    assert profile.subject_types == ["bsn"]
+
+
+def test_the_profile_list_names_the_subject_types_and_the_revision_in_the_admin_s_language(admin_client, profile):
+    page = admin_client.get(reverse("admin:profiles_profile_changelist")).content.decode()
+    assert "Person (BSN)" in page and "<td class=\"field-revision\">live</td>" in page
+
+    admin_client.cookies["django_language"] = "nl"  # the language switch's choice
+    page = admin_client.get(reverse("admin:profiles_profile_changelist")).content.decode()
+    assert "Persoon (BSN)" in page and "<td class=\"field-revision\">in gebruik</td>" in page

@@ -13,7 +13,7 @@ import pytest
 import responses
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from profiles.models import ProcessingRecord
 from profiles.processing_log.export import processing_records_csv
@@ -450,7 +450,18 @@ def test_the_csv_export_has_one_row_per_record_and_no_spreadsheet_formulas(db):
 
     lines = list(processing_records_csv(ProcessingRecord.objects.all()))
 
-    assert lines[0].startswith("created_at,started_at,duration_ms,action,outcome,ldv_status")
+    assert lines[0].startswith("Created at,Started at,Duration ms,Action,Outcome,LDV status,HTTP status")
     assert len(lines) == 2
     assert "'=HYPERLINK" in lines[1]
     assert "brp=ok;zaken=timeout" in lines[1] and "a.b;c" in lines[1]
+
+
+def test_the_csv_export_names_its_columns_in_the_admin_s_language_and_keeps_the_stored_values(db):
+    make_record(outcome="denied")
+
+    with translation.override("nl"):
+        lines = list(processing_records_csv(ProcessingRecord.objects.all()))
+
+    assert lines[0].startswith("Aangemaakt op,Gestart op,")
+    assert "Trace-ID" in lines[0] and "trace_id" not in lines[0]
+    assert ",denied," in lines[1]  # the code, as the record screen and the LDV name it

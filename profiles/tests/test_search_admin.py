@@ -19,7 +19,7 @@ def admin_client(client, db):
 
 def profile_form(profile, relation, **search):
     data = {
-        "name": profile.name, "title": profile.title, "description": "", "subject_types": '["bsn"]',
+        "name": profile.name, "title": profile.title, "description": "", "subject_types": ["bsn"],
         "status": "active", "output_transform": "",
         "relations-TOTAL_FORMS": "1", "relations-INITIAL_FORMS": "1",
         "relations-0-id": relation.pk, "relations-0-profile": profile.pk, "relations-0-name": relation.name,

@@ -125,9 +125,9 @@ def test_the_result_exports_as_csv_without_the_bsn(officer, history):
     assert response["Content-Disposition"].startswith('attachment; filename="processing-bsn-')
     text = b"".join(response.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
-    traces = {row["trace_id"] for row in rows if row["action"] == "view"}
+    traces = {row["Trace ID"] for row in rows if row["Action"] == "view"}
     assert traces == {history[k].trace_id for k in ("view", "denied", "old")}
-    assert {row["subject_pseudonym"] for row in rows} == {subject_pseudonym(subject_type="bsn", value=BSN)}
+    assert {row["Subject pseudonym"] for row in rows} == {subject_pseudonym(subject_type="bsn", value=BSN)}
     assert BSN not in text
     assert ProcessingRecord.objects.filter(action="inspection-export").count() == 1
 

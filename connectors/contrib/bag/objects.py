@@ -32,6 +32,8 @@ import re
 from typing import Any, Mapping
 from urllib.parse import quote
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import Connector, ConnectorError, ConnectorResult, Operation, Status
 from ...http import HttpResponse, SourceHttp
 from ...listing import answer_json
@@ -74,8 +76,8 @@ PAND_FIELDS: tuple[str, ...] = (
 OBJECT_OPERATIONS = {
     ADRESSEERBAAR_OBJECT: Operation(
         name=ADRESSEERBAAR_OBJECT,
-        description="The adresseerbaar object (verblijfsobject, ligplaats, standplaats) by its id or of an "
-        "address (nummeraanduiding id): gebruiksdoelen, oppervlakte, status, panden.",
+        description=gettext_noop("The adresseerbaar object (verblijfsobject, ligplaats, standplaats) by its id or of an "
+        "address (nummeraanduiding id): gebruiksdoelen, oppervlakte, status, panden."),
         subject_types=(),
         fields=ADRESSEERBAAR_OBJECT_FIELDS,
         params=("adresseerbaarObjectIdentificatie", "nummeraanduidingIdentificatie"),
@@ -88,7 +90,7 @@ OBJECT_OPERATIONS = {
     ),
     PAND: Operation(
         name=PAND,
-        description="One pand by its id: oorspronkelijk bouwjaar, status, geometry.",
+        description=gettext_noop("One pand by its id: oorspronkelijk bouwjaar, status, geometry."),
         subject_types=(),
         fields=PAND_FIELDS,
         params=("pandIdentificatie",),

@@ -35,6 +35,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
 
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import SourceHttp
@@ -130,7 +131,7 @@ class BagConnector(Connector):
     operations = {
         ADRES: Operation(
             name=ADRES,
-            description="One current address by nummeraanduiding identificatie (Adres).",
+            description=gettext_noop("One current address by nummeraanduiding identificatie (Adres)."),
             # Not a subject lookup: the id comes from a parent's data (BRP, KVK, Open Klant).
             subject_types=(),
             fields=ADRES_FIELDS,
@@ -140,7 +141,7 @@ class BagConnector(Connector):
         ),
         ADRES_ZOEKEN: Operation(
             name=ADRES_ZOEKEN,
-            description="Current addresses by postcode and huisnummer, exact match (Adres list).",
+            description=gettext_noop("Current addresses by postcode and huisnummer, exact match (Adres list)."),
             subject_types=(),
             fields=ADRES_FIELDS,
             params=("postcode", "huisnummer", "huisletter", "huisnummertoevoeging", "exacteMatch"),

@@ -25,6 +25,8 @@ releases it or not.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import (
     CheckResult,
     Connector,
@@ -53,7 +55,7 @@ class BesluitenConnector(Connector):
     operations = {
         BESLUITEN_VAN_ZAAK: Operation(
             name=BESLUITEN_VAN_ZAAK,
-            description="The besluiten that are the outcome of a zaak (by the zaak's URL).",
+            description=gettext_noop("The besluiten that are the outcome of a zaak (by the zaak's URL)."),
             subject_types=(),
             fields=BESLUIT_FIELDS,
             params=("zaak",),
@@ -62,7 +64,7 @@ class BesluitenConnector(Connector):
         ),
         BESLUIT: Operation(
             name=BESLUIT,
-            description="One besluit by its URL (for example a zaakobject of type besluit).",
+            description=gettext_noop("One besluit by its URL (for example a zaakobject of type besluit)."),
             subject_types=(),
             fields=BESLUIT_FIELDS,
             params=("url",),
@@ -70,7 +72,7 @@ class BesluitenConnector(Connector):
         ),
         BESLUITEN_VAN_INFORMATIEOBJECT: Operation(
             name=BESLUITEN_VAN_INFORMATIEOBJECT,
-            description="The besluiten that a document (informatieobject URL) describes.",
+            description=gettext_noop("The besluiten that a document (informatieobject URL) describes."),
             subject_types=(),
             fields=BESLUIT_FIELDS,
             params=("informatieobject",),

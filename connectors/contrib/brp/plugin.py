@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import (
     CheckResult,
     Connector,
@@ -70,7 +72,7 @@ class BrpPersonenConnector(Connector):
     operations = {
         RAADPLEEG_MET_BSN: Operation(
             name=RAADPLEEG_MET_BSN,
-            description="One person by BSN (Persoon).",
+            description=gettext_noop("One person by BSN (Persoon)."),
             subject_types=("bsn",),
             fields=PERSOON_FIELDS + PERSOON_MARKERS,
             markers=PERSOON_MARKERS,

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import ConnectorError, MissingInput
 from ...params import Param
 from .fields import PERSOON_BEPERKT_FIELDS, is_automatic
@@ -78,39 +80,39 @@ SEARCH_TYPES: dict[str, SearchType] = {
     for search in (
         SearchType(
             ZOEK_MET_GESLACHTSNAAM_EN_GEBOORTEDATUM,
-            "Persons by geslachtsnaam and geboortedatum (PersoonBeperkt).",
+            gettext_noop("Persons by geslachtsnaam and geboortedatum (PersoonBeperkt)."),
             ("geslachtsnaam", "geboortedatum"),
             ("voornamen", "voorvoegsel", "geslacht", "inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
         ),
         SearchType(
             ZOEK_MET_POSTCODE_EN_HUISNUMMER,
-            "Persons living at a postcode and huisnummer (PersoonBeperkt).",
+            gettext_noop("Persons living at a postcode and huisnummer (PersoonBeperkt)."),
             ("postcode", "huisnummer"),
             ("huisletter", "huisnummertoevoeging", "geboortedatum", "geslachtsnaam",
              "inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
         ),
         SearchType(
             ZOEK_MET_NAAM_EN_GEMEENTE_VAN_INSCHRIJVING,
-            "Persons by geslachtsnaam and voornamen, registered in one gemeente (PersoonBeperkt).",
+            gettext_noop("Persons by geslachtsnaam and voornamen, registered in one gemeente (PersoonBeperkt)."),
             ("geslachtsnaam", "voornamen", "gemeenteVanInschrijving"),
             ("voorvoegsel", "geslacht", "inclusiefOverledenPersonen"),
         ),
         SearchType(
             ZOEK_MET_NUMMERAANDUIDING_IDENTIFICATIE,
-            "Persons living at a BAG nummeraanduiding (PersoonBeperkt).",
+            gettext_noop("Persons living at a BAG nummeraanduiding (PersoonBeperkt)."),
             ("nummeraanduidingIdentificatie",),
             ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
         ),
         # The residents of a verblijfsobject, ligplaats or standplaats: all its addresses at once.
         SearchType(
             ZOEK_MET_ADRESSEERBAAR_OBJECT_IDENTIFICATIE,
-            "Persons living in a BAG adresseerbaar object (PersoonBeperkt).",
+            gettext_noop("Persons living in a BAG adresseerbaar object (PersoonBeperkt)."),
             ("adresseerbaarObjectIdentificatie",),
             ("inclusiefOverledenPersonen", "gemeenteVanInschrijving"),
         ),
         SearchType(
             ZOEK_MET_STRAAT_HUISNUMMER_EN_GEMEENTE_VAN_INSCHRIJVING,
-            "Persons living at a street and huisnummer in one gemeente (PersoonBeperkt).",
+            gettext_noop("Persons living at a street and huisnummer in one gemeente (PersoonBeperkt)."),
             ("straat", "huisnummer", "gemeenteVanInschrijving"),
             ("huisletter", "huisnummertoevoeging", "inclusiefOverledenPersonen"),
         ),

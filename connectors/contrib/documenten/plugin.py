@@ -34,6 +34,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import (
     CheckResult,
     Connector,
@@ -64,8 +66,8 @@ class DocumentenConnector(Connector):
     operations = {
         DOCUMENTEN_VAN_ZAAK: Operation(
             name=DOCUMENTEN_VAN_ZAAK,
-            description="The documents of a zaak (by the zaak's URL): metadata only, never the content, "
-            "up to a maximum vertrouwelijkheidaanduiding.",
+            description=gettext_noop("The documents of a zaak (by the zaak's URL): metadata only, never the content, "
+            "up to a maximum vertrouwelijkheidaanduiding."),
             subject_types=(),
             fields=DOCUMENT_FIELDS,
             params=("zaak", MAXIMUM_PARAM),

@@ -41,6 +41,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
 
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...errors import http_error
@@ -113,14 +114,14 @@ class KlantinteractiesConnector(Connector):
     operations = {
         "partij": Operation(
             name="partij",
-            description="The partij (person or organisation) of a BSN or KVK number, with its "
-            "digitale adressen under _expand when asked for.",
+            description=gettext_noop("The partij (person or organisation) of a BSN or KVK number, with its "
+            "digitale adressen under _expand when asked for."),
             subject_types=SUBJECTS,
             fields=PARTIJ_FIELDS,
         ),
         "klantcontacten": Operation(
             name="klantcontacten",
-            description="The klantcontacten of a BSN's or KVK number's partij, newest first.",
+            description=gettext_noop("The klantcontacten of a BSN's or KVK number's partij, newest first."),
             subject_types=SUBJECTS,
             fields=KLANTCONTACT_FIELDS,
             many=True,
@@ -128,16 +129,16 @@ class KlantinteractiesConnector(Connector):
         ),
         "digitale_adressen": Operation(
             name="digitale_adressen",
-            description="The digitale adressen (e-mail, telefoonnummer) of a BSN's or KVK "
-            "number's partij.",
+            description=gettext_noop("The digitale adressen (e-mail, telefoonnummer) of a BSN's or KVK "
+            "number's partij."),
             subject_types=SUBJECTS,
             fields=DIGITAAL_ADRES_FIELDS,
             many=True,
         ),
         "contactgegevens": Operation(
             name="contactgegevens",
-            description="A Contactgegevens API record (persoon for a BSN, organisatie for a KVK "
-            "number) by its uuid or URL; needs the option contactgegevens_service.",
+            description=gettext_noop("A Contactgegevens API record (persoon for a BSN, organisatie for a KVK "
+            "number) by its uuid or URL; needs the option contactgegevens_service."),
             subject_types=SUBJECTS,
             fields=CONTACTGEGEVENS_FIELDS,
             params=("uuid", "url"),

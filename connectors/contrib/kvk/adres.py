@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...params import Param
 from .fields import ZOEKEN_FIELDS
@@ -30,8 +32,8 @@ VESTIGING_TYPES = ["hoofdvestiging", "nevenvestiging"]
 ADRES_OPERATIONS = {
     VESTIGINGEN_OP_ADRES: Operation(
         name=VESTIGINGEN_OP_ADRES,
-        description="The vestigingen (hoofd- and nevenvestigingen) at an address, by postcode and huisnummer "
-        "(and huisletter); API Zoeken v2.",
+        description=gettext_noop("The vestigingen (hoofd- and nevenvestigingen) at an address, by postcode and huisnummer "
+        "(and huisletter); API Zoeken v2."),
         subject_types=(),
         fields=ZOEKEN_FIELDS,
         params=ADRES_PARAMS,

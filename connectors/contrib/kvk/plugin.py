@@ -21,6 +21,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
 
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import HttpResponse, SourceHttp
@@ -78,8 +79,8 @@ class KvkConnector(Connector):
     operations = {
         "zoeken": Operation(
             name="zoeken",
-            description="Search registrations (ResultaatItem per vestiging or rechtspersoon) by "
-            "KVK number, RSIN, vestigingsnummer, naam or address; API Zoeken v2.",
+            description=gettext_noop("Search registrations (ResultaatItem per vestiging or rechtspersoon) by "
+            "KVK number, RSIN, vestigingsnummer, naam or address; API Zoeken v2."),
             subject_types=("kvk",),
             fields=ZOEKEN_FIELDS,
             params=ZOEKEN_PARAMS,
@@ -88,8 +89,8 @@ class KvkConnector(Connector):
         ),
         "basisprofiel": Operation(
             name="basisprofiel",
-            description="A company's basisprofiel by KVK number, with its hoofdvestiging and "
-            "eigenaar; API Basisprofiel v1.",
+            description=gettext_noop("A company's basisprofiel by KVK number, with its hoofdvestiging and "
+            "eigenaar; API Basisprofiel v1."),
             subject_types=("kvk",),
             fields=BASISPROFIEL_FIELDS,
             params=("kvkNummer",),
@@ -97,7 +98,7 @@ class KvkConnector(Connector):
         ),
         "vestigingsprofiel": Operation(
             name="vestigingsprofiel",
-            description="One vestiging (branch) by vestigingsnummer; API Vestigingsprofiel v1.",
+            description=gettext_noop("One vestiging (branch) by vestigingsnummer; API Vestigingsprofiel v1."),
             subject_types=(),
             fields=VESTIGINGSPROFIEL_FIELDS,
             params=("vestigingsnummer",),

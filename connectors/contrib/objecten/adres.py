@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import SourceHttp
 from ...listing import ListRequest, Paging, collect, drf_page
@@ -37,8 +39,8 @@ NUMMERAANDUIDING_RE = re.compile(r"^[0-9]{4}20[0-9]{10}$")
 
 ADRES_OPERATION = Operation(
     name=OBJECTEN_OP_ADRES,
-    description="The objects of the configured objecttype that refer to an address (BAG nummeraanduiding id "
-    "in the data attribute adres_attribute).",
+    description=gettext_noop("The objects of the configured objecttype that refer to an address (BAG nummeraanduiding id "
+    "in the data attribute adres_attribute)."),
     subject_types=(),
     fields=OBJECT_FIELDS,
     params=("nummeraanduidingIdentificatie",),

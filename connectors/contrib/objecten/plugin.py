@@ -30,6 +30,7 @@ import re
 from typing import Any, Mapping
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
 
 from ...base import CheckResult, Connector, ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...http import SourceHttp
@@ -104,7 +105,7 @@ class ObjectenConnector(Connector):
     operations = {
         OBJECTEN: Operation(
             name=OBJECTEN,
-            description="The subject's objects of the configured objecttype (Object list).",
+            description=gettext_noop("The subject's objects of the configured objecttype (Object list)."),
             subject_types=SUBJECT_PARAMS,
             fields=OBJECT_FIELDS,
             many=True,

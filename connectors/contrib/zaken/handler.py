@@ -14,6 +14,8 @@ Operation `behandelende_afdeling` (param "url", the zaak's URL under the Zaken s
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...params import Param
 from .fields import ZAAK_PATH
@@ -27,7 +29,7 @@ MAX_ROLLEN = 20
 
 AFDELING_OPERATION = Operation(
     name=BEHANDELENDE_AFDELING,
-    description="The department (organisatorische eenheid) that handles a zaak, by the zaak's URL.",
+    description=gettext_noop("The department (organisatorische eenheid) that handles a zaak, by the zaak's URL."),
     subject_types=(),
     fields=AFDELING_FIELDS,
     params=("url",),

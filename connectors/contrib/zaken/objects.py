@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import ConnectorError, ConnectorRequest, ConnectorResult, Operation, Status
 from ...errors import http_error
 from ...params import Param
@@ -69,7 +71,7 @@ ZAAK_PARAM = Param("zaak", pattern=URL, hint="the URL of a zaak", max_length=100
 OBJECT_OPERATIONS = {
     ZAKEN_OVER_OBJECT: Operation(
         name=ZAKEN_OVER_OBJECT,
-        description="The zaken about an object (by the object's URL in its register, e.g. a BAG address), newest first.",
+        description=gettext_noop("The zaken about an object (by the object's URL in its register, e.g. a BAG address), newest first."),
         subject_types=(),
         fields=OBJECT_ZAAK_FIELDS,
         params=("object",),
@@ -78,7 +80,7 @@ OBJECT_OPERATIONS = {
     ),
     STATUSSEN_VAN_ZAAK: Operation(
         name=STATUSSEN_VAN_ZAAK,
-        description="The status history of a zaak (by its URL), oldest first, with the statustype names.",
+        description=gettext_noop("The status history of a zaak (by its URL), oldest first, with the statustype names."),
         subject_types=(),
         fields=STATUS_HISTORY_FIELDS,
         params=("zaak",),
@@ -87,7 +89,7 @@ OBJECT_OPERATIONS = {
     ),
     ROLLEN_VAN_ZAAK: Operation(
         name=ROLLEN_VAN_ZAAK,
-        description="The rollen (betrokkenen) of a zaak (by its URL).",
+        description=gettext_noop("The rollen (betrokkenen) of a zaak (by its URL)."),
         subject_types=(),
         fields=ROL_FIELDS,
         params=("zaak",),
@@ -96,7 +98,7 @@ OBJECT_OPERATIONS = {
     ),
     ZAAKOBJECTEN_VAN_ZAAK: Operation(
         name=ZAAKOBJECTEN_VAN_ZAAK,
-        description="The objects a zaak is about (by the zaak's URL): addresses, panden, besluiten...",
+        description=gettext_noop("The objects a zaak is about (by the zaak's URL): addresses, panden, besluiten..."),
         subject_types=(),
         fields=ZAAKOBJECT_FIELDS,
         params=("zaak",),
@@ -105,7 +107,7 @@ OBJECT_OPERATIONS = {
     ),
     GERELATEERDE_ZAKEN: Operation(
         name=GERELATEERDE_ZAKEN,
-        description="The zaken related to a zaak (relevante andere zaken, hoofdzaak, deelzaken).",
+        description=gettext_noop("The zaken related to a zaak (relevante andere zaken, hoofdzaak, deelzaken)."),
         subject_types=(),
         fields=RELATED_ZAAK_FIELDS,
         params=("zaak",),

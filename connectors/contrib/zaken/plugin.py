@@ -54,6 +54,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop  # the admin's editor translates the descriptions
+
 from ...base import (
     CheckResult,
     Connector,
@@ -200,21 +202,21 @@ class ZakenConnector(Connector):
     operations = {
         ZAKEN_VAN_PERSOON: Operation(
             name=ZAKEN_VAN_PERSOON,
-            description="The zaken in which a person (BSN) has a rol, newest first.",
+            description=gettext_noop("The zaken in which a person (BSN) has a rol, newest first."),
             subject_types=("bsn",),
             fields=SUBJECT_ZAAK_FIELDS,
             many=True,
         ),
         ZAKEN_VAN_BEDRIJF: Operation(
             name=ZAKEN_VAN_BEDRIJF,
-            description="The zaken in which a company (KVK number) has a rol, newest first.",
+            description=gettext_noop("The zaken in which a company (KVK number) has a rol, newest first."),
             subject_types=("kvk",),
             fields=SUBJECT_ZAAK_FIELDS,
             many=True,
         ),
         ZAAK: Operation(
             name=ZAAK,
-            description="One zaak by its URL (for example from a klantcontact's onderwerpobject).",
+            description=gettext_noop("One zaak by its URL (for example from a klantcontact's onderwerpobject)."),
             subject_types=(),
             fields=ZAAK_FIELDS,
             params=("url",),
@@ -222,7 +224,7 @@ class ZakenConnector(Connector):
         ),
         ZAKEN_OP_IDENTIFICATIE: Operation(
             name=ZAKEN_OP_IDENTIFICATIE,
-            description="The zaken with this identificatie (optionally of one bronorganisatie, by RSIN).",
+            description=gettext_noop("The zaken with this identificatie (optionally of one bronorganisatie, by RSIN)."),
             subject_types=(),
             fields=ZAAK_FIELDS,
             params=("identificatie", "bronorganisatie"),

@@ -3,7 +3,9 @@
  * the chosen source's connector catalogue (embedded in the page as JSON), shows the operation's
  * fields as checklists that write the JSON lists the form posts, shows which fields of the parent
  * an input expression can read, and adds a relation (top-level, or as a child under a saved one)
- * in place. The form posts the same fields as without this script: the server validates all. */
+ * in place. A child names its parent by the parent's saved id, so a relation that is not saved yet
+ * offers "save and continue editing" instead (relation_row.html). The form posts the same fields as
+ * without this script: the server validates all. */
 (function () {
   "use strict";
 

@@ -56,7 +56,7 @@ from .fsc import (
     GRANT_HASH_HEADER, TRANSACTION_ID_HEADER, fsc_transaction_note, fsc_url, transaction_id_clean, transaction_id_new,
 )
 from .fsc_models import fsc_route_of
-from .transport import KeptClientAdapter
+from .transport import KeptClientAdapter, install_header_block_parse
 
 logger = logging.getLogger("iko.sources")
 
@@ -95,6 +95,7 @@ def install_log_redaction() -> None:
 
 
 install_log_redaction()
+install_header_block_parse()  # answers' header blocks without the email parser (connectors/transport.py)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,22 @@ A kept client belongs to one worker thread and one server configuration (connect
 Everything else is the adapter's own: the send, TLS verification, client certificates, proxies,
 timeouts and errors. A test that replaces `HTTPAdapter.send` (the `responses` library) still
 sees every call.
+
+Below it, `http.client` reads the header block of every answer with the `email` package's
+parser, a general MIME parser that costs about a tenth of a source call. `header_block_parse`
+gives the same `HTTPMessage` for a header block of plain `Name: value` lines (RFC 9110 field
+names, values without control characters) and leaves any other block (folded lines, a line
+without a name, control characters) to that parser, so what it accepts and what it refuses
+does not change. It replaces `http.client.parse_headers` in the process
+(`install_header_block_parse`, called by connectors/http.py), for every answer read with
+`http.client`; tests/test_transport.py holds it to the standard library's result.
 """
 
 from __future__ import annotations
+
+import email.parser
+import http.client
+import re
 
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
@@ -71,3 +84,36 @@ class KeptClientAdapter(HTTPAdapter):
     def close(self) -> None:
         self._pools.clear()
         super().close()
+
+
+# --- the header block of an answer ------------------------------------------------------------
+# One header line the email parser would read as one `Name: value` and nothing else: a field name
+# (RFC 9110's token), a colon, then tabs and visible ISO-8859-1 characters only (no CR, LF or other
+# character that str.splitlines, which the email parser uses, would split at), then the line end.
+_PLAIN_HEADER_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\xa0-\xff]*\r?\n")
+_stdlib_parse_headers = http.client.parse_headers
+_read_headers = getattr(http.client, "_read_headers", None)
+
+
+def header_block_parse(fp, _class=http.client.HTTPMessage):
+    """`http.client.parse_headers`, with the same result, without the email parser for a block of
+    plain header lines (see the module docstring)."""
+    lines = _read_headers(fp)  # its limits on line length and number of lines, and its errors
+    block = lines[:-1]  # the last line ends the block (an empty line, or nothing at the end)
+    if not all(_PLAIN_HEADER_LINE.fullmatch(line) for line in block):
+        return email.parser.Parser(_class=_class).parsestr(b"".join(lines).decode("iso-8859-1"))
+    message = _class()
+    for line in block:
+        # As the email parser (compat32's header_source_parse): split at the first colon, the
+        # value without its leading blanks and its line end.
+        name, _, value = line.decode("iso-8859-1").partition(":")
+        message.set_raw(name, value.lstrip(" \t").rstrip("\r\n"))
+    message.set_payload("")  # the email parser's payload of a header block: nothing after it
+    return message
+
+
+def install_header_block_parse() -> None:
+    """Let `http.client` read header blocks with `header_block_parse` (idempotent). Without the
+    standard library's helper that reads the block's lines, nothing changes."""
+    if _read_headers is not None:
+        http.client.parse_headers = header_block_parse

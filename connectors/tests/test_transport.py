@@ -103,3 +103,65 @@ def test_the_answer_keeps_status_headers_and_body_but_no_cookie(servers, brp_sou
         clients_close()
     # The source set a cookie; the kept client sent none back.
     assert [cookie for _, cookie in server.seen] == [None, None]
+
+
+# --- header blocks: the same HTTPMessage as the standard library's parser ----------------------
+import email.parser  # noqa: E402
+import http.client  # noqa: E402
+import io  # noqa: E402
+
+from connectors import transport  # noqa: E402
+
+HEADER_BLOCKS = [
+    b"Content-Type: application/json\r\nContent-Length: 12\r\n\r\n",
+    b"\r\n",
+    b"A: b\n\n",
+    b"Empty:\r\nSpaces:   padded value  \r\nTab:\tx\r\n\r\n",
+    b"Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Weird_Name.~: caf\xe9 \xff\r\n\r\n",
+    b"Colon: a:b: c\r\nUPPER: V\r\nlower: v\r\n\r\n",
+    # Not plain: left to the email parser, which reads them its own way (defects, payload).
+    b"Folded: one\r\n two\r\n\r\n",
+    b"No colon here\r\nA: b\r\n\r\n",
+    b"Name : space before the colon\r\n\r\n",
+    b": no name\r\n\r\n",
+    b"Bare: cr\rinside\r\n\r\n",
+    b"Vertical: tab\x0binside\r\n\r\n",
+    b"Next-Line: \x85inside\r\n\r\n",
+    b"From nobody\r\nA: b\r\n\r\n",
+    b"A: b\r\n",  # the connection closed before the empty line
+]
+
+
+def _described(message):
+    return (type(message), message.items(), message.get_payload(), [type(d) for d in message.defects],
+            message.get_content_type(), message.get("content-length"), message.get_all("set-cookie"))
+
+
+@pytest.mark.parametrize("raw", HEADER_BLOCKS)
+def test_a_header_block_parses_as_the_standard_library_does(raw):
+    ours, stdlib = io.BytesIO(raw + b"the body"), io.BytesIO(raw + b"the body")
+    assert _described(transport.header_block_parse(ours)) == _described(transport._stdlib_parse_headers(stdlib))
+    assert ours.read() == stdlib.read()  # the body is left where it was
+
+
+def test_plain_blocks_skip_the_email_parser_and_others_use_it(monkeypatch):
+    used = []
+    original = email.parser.Parser.parsestr
+    monkeypatch.setattr(email.parser.Parser, "parsestr", lambda self, text: used.append(text) or original(self, text))
+    transport.header_block_parse(io.BytesIO(HEADER_BLOCKS[0]))
+    assert used == []
+    transport.header_block_parse(io.BytesIO(b"Folded: one\r\n two\r\n\r\n"))
+    assert len(used) == 1
+
+
+def test_the_standard_library_limits_still_hold():
+    with pytest.raises(http.client.LineTooLong):
+        transport.header_block_parse(io.BytesIO(b"A: " + b"x" * 70000 + b"\r\n\r\n"))
+    with pytest.raises(http.client.HTTPException):
+        transport.header_block_parse(io.BytesIO(b"".join(b"H%d: v\r\n" % i for i in range(200)) + b"\r\n"))
+
+
+def test_http_client_reads_answers_with_it():
+    import connectors.http  # noqa: F401 - installs it
+
+    assert http.client.parse_headers is transport.header_block_parse

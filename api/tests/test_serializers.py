@@ -23,3 +23,21 @@ def test_the_copies_still_validate_as_declared():
     assert not bad.is_valid()
     assert set(bad.errors) == {"subject", "purpose", "onBehalfOf"}
     assert set(bad.errors["subject"]) == {"type", "value"}
+
+
+def test_the_huisnummer_copy_keeps_its_range_and_each_copy_its_own_binding():
+    from api.serializers import ViewSubjectSerializer
+
+    for huisnummer, valid in ((0, False), (1, True), (99999, True), (100000, False), ("12", True), ("x", False)):
+        request = ViewRequestSerializer(data={"subject": {"type": "adres", "postcode": "3077AW", "huisnummer": huisnummer}})
+        assert request.is_valid() is valid, huisnummer
+        if valid:
+            assert request.validated_data["subject"]["huisnummer"] == int(huisnummer)
+        else:
+            assert set(request.errors["subject"]) == {"huisnummer"}
+    declared = ViewSubjectSerializer._declared_fields["huisnummer"]
+    copies = [ViewSubjectSerializer().fields["huisnummer"] for _ in range(2)]
+    assert copies[0] is not copies[1] and all(copy is not declared for copy in copies)
+    assert all(type(copy) is type(declared) for copy in copies)
+    assert copies[0].parent is not copies[1].parent and declared.parent is None and declared.field_name is None
+    assert (copies[0].min_value, copies[0].max_value) == (1, 99999)

@@ -28,7 +28,7 @@ names, values without control characters) and leaves any other block (folded lin
 without a name, control characters) to that parser, so what it accepts and what it refuses
 does not change. It replaces `http.client.parse_headers` in the process
 (`install_header_block_parse`, called by connectors/http.py), for every answer read with
-`http.client`; tests/test_transport.py holds it to the standard library's result.
+`http.client`; connectors/tests/test_transport.py holds it to the standard library's result.
 """
 
 from __future__ import annotations

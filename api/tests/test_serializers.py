@@ -1,6 +1,6 @@
 """The view request's fields are copied cheaply per request, and the copies stay independent."""
 
-from api.serializers import SubjectSerializer, ViewRequestSerializer
+from api.serializers import SubjectSerializer, ViewRequestSerializer, ViewSubjectSerializer
 
 
 def test_each_request_gets_its_own_bound_fields_and_the_declared_ones_stay_unbound():
@@ -26,8 +26,6 @@ def test_the_copies_still_validate_as_declared():
 
 
 def test_the_huisnummer_copy_keeps_its_range_and_each_copy_its_own_binding():
-    from api.serializers import ViewSubjectSerializer
-
     for huisnummer, valid in ((0, False), (1, True), (99999, True), (100000, False), ("12", True), ("x", False)):
         request = ViewRequestSerializer(data={"subject": {"type": "adres", "postcode": "3077AW", "huisnummer": huisnummer}})
         assert request.is_valid() is valid, huisnummer

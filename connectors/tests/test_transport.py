@@ -2,6 +2,9 @@
 it must pick the pool, the request line and the answer exactly as requests' own adapter does,
 only without repeating the work, and closing it must forget the pools it kept."""
 
+import email.parser
+import http.client
+import io
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,6 +12,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from connectors import transport
 from connectors.http import SourceHttp, clients_close
 from connectors.transport import KeptClientAdapter
 
@@ -106,12 +110,6 @@ def test_the_answer_keeps_status_headers_and_body_but_no_cookie(servers, brp_sou
 
 
 # --- header blocks: the same HTTPMessage as the standard library's parser ----------------------
-import email.parser  # noqa: E402
-import http.client  # noqa: E402
-import io  # noqa: E402
-
-from connectors import transport  # noqa: E402
-
 HEADER_BLOCKS = [
     b"Content-Type: application/json\r\nContent-Length: 12\r\n\r\n",
     b"\r\n",
@@ -162,6 +160,5 @@ def test_the_standard_library_limits_still_hold():
 
 
 def test_http_client_reads_answers_with_it():
-    import connectors.http  # noqa: F401 - installs it
-
+    # connectors.http (imported above) installs it.
     assert http.client.parse_headers is transport.header_block_parse

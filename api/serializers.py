@@ -1,7 +1,5 @@
 """Request and response shapes of the API (camelCase JSON, as the API Design Rules ask)."""
 
-import copy
-
 from rest_framework import serializers
 
 from profiles.access.principals import end_user_text_unsafe
@@ -18,7 +16,11 @@ class CopiedCheaply:
     def __deepcopy__(self, memo):
         if self.parent is not None or self.field_name is not None:
             return super().__deepcopy__(memo)  # a bound field: DRF's own way
-        return copy.copy(self)
+        # What copy.copy does for a field (a new instance with the same attributes), without its
+        # generic __reduce_ex__ round: the request serializers copy every field on every request.
+        clone = self.__class__.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        return clone
 
 
 class StrictStringMixin(CopiedCheaply):
@@ -41,6 +43,10 @@ class StrictSlugField(StrictStringMixin, serializers.SlugField):
 
 
 class CheapChoiceField(CopiedCheaply, serializers.ChoiceField):
+    pass
+
+
+class CheapIntegerField(CopiedCheaply, serializers.IntegerField):
     pass
 
 
@@ -84,7 +90,7 @@ class ViewSubjectSerializer(SubjectSerializer):
     )
     server = StrictCharField(max_length=100, required=False, help_text="object by uuid: the slug of its Objects API server.")
     postcode = StrictCharField(max_length=7, required=False, help_text="adres without value: the postcode, like 3077AW.")
-    huisnummer = serializers.IntegerField(required=False, min_value=1, max_value=99999, help_text="adres without value.")
+    huisnummer = CheapIntegerField(required=False, min_value=1, max_value=99999, help_text="adres without value.")
     huisletter = StrictCharField(max_length=1, required=False, help_text="adres without value, optional.")
     huisnummertoevoeging = StrictCharField(max_length=4, required=False, help_text="adres without value, optional.")
 

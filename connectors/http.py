@@ -56,6 +56,7 @@ from .fsc import (
     GRANT_HASH_HEADER, TRANSACTION_ID_HEADER, fsc_transaction_note, fsc_url, transaction_id_clean, transaction_id_new,
 )
 from .fsc_models import fsc_route_of
+from .transport import KeptClientAdapter, install_header_block_parse
 
 logger = logging.getLogger("iko.sources")
 
@@ -94,6 +95,7 @@ def install_log_redaction() -> None:
 
 
 install_log_redaction()
+install_header_block_parse()  # answers' header blocks without the email parser (connectors/transport.py)
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,11 @@ def _new_client(service) -> APIClient:
     # A kept client serves the views of many users: a cookie set by a source during one view
     # must never be sent along with another's, so no cookie is ever stored.
     client.cookies.set_policy(_NO_COOKIES)
+    # requests' adapter without the per-call pool lookup, proxy URL work and response copies
+    # that a kept client repeats for nothing (connectors/transport.py).
+    adapter = KeptClientAdapter()
+    client.mount("https://", adapter)
+    client.mount("http://", adapter)
     client.__enter__()  # keep the connection pool open between calls
     return client
 
@@ -308,7 +315,8 @@ def _prepared(method: str, url: str, params, json_body, headers, auth, cookies) 
         url = f"{url}{'&' if urlsplit(url).query else '?'}{query}"
     prepared.url = requote_uri(url)
     prepared.prepare_headers({name: value for name, value in headers.items() if value is not None})
-    prepared.prepare_cookies(cookies)  # the client's jar, which never keeps a cookie
+    if len(cookies):  # the client's jar never keeps a cookie: an empty jar adds no header
+        prepared.prepare_cookies(cookies)
     prepared.prepare_body(None, None, json_body)
     prepared.prepare_auth(auth)
     return prepared

@@ -20,7 +20,8 @@ from connectors.contrib.klantinteracties.tests.spec import (
     assert_response_conforms,
     openklant_spec,
 )
-from demo.servers.klantinteracties import DEMO_TOKEN, contactgegevens_uuid, start_klantinteracties_server
+from demo.servers.klantinteracties import DEMO_TOKEN, start_klantinteracties_server
+from demo.servers.klantinteracties_data import contactgegevens_uuid
 from demo.universe import COMPANY, PERSONS
 
 pytestmark = pytest.mark.integration

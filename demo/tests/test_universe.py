@@ -8,10 +8,10 @@ import pytest
 from demo.servers.bag import build_adressen
 from demo.servers.brp_data import get_dataset
 from demo.servers.generic import INKOMENS
-from demo.servers.klantinteracties import DATA_FILE as KLANTINTERACTIES_FILE
+from demo.servers.klantinteracties_data import DATA_FILE as KLANTINTERACTIES_FILE
 from demo.servers.kvk import build_registrations
 from demo.servers.objecten import build_objects
-from demo.servers.zaken import load_cast
+from demo.servers.zaken_data import load_cast
 from demo.universe import (
     ADDRESSES,
     COMPANY,

@@ -29,6 +29,7 @@ from ...listing import ListRequest, Paging, collect, drf_page
 from ...params import Param
 from .data import data_attr_filter, value_at
 from .fields import OBJECT_FIELDS, fields_to_request
+from .notes import answer_detail, withheld_fields
 
 OBJECTEN_OP_ADRES = "objecten_op_adres"
 # As for the subject operation (plugin.py): the spec's only CRS, and the API's largest page.
@@ -92,19 +93,7 @@ def objecten_op_adres(connector: Connector, request: ConnectorRequest) -> Connec
         paging=Paging(read=drf_page(TITLE), page_size=min(options.max_objects, MAX_PAGE_SIZE)),
         cap=options.max_objects, title=connector.title, keep=about_this_address,
     )
-    # Field names only (`objecttype:field,field`), never values.
-    withheld = next((h.get("X-Unauthorized-Fields") for h in found.headers if h.get("X-Unauthorized-Fields")), "")
-    notes = []
-    if found.dropped:
-        notes.append(
-            f"Dropped {found.dropped} object(s) that were not of the configured objecttype or "
-            "not about this address (the Objects API may have ignored a filter)."
-        )
-    if found.cut:
-        of_total = f" of {found.count}" if found.count is not None and found.count > found.read else ""
-        notes.append(f"Stopped at max_objects={options.max_objects}: showing the first {found.read}{of_total} objects.")
-    if withheld:
-        notes.append(f"The Objects API withheld fields for this token: {withheld[:200]}.")
-    if not found.items:
-        notes.insert(0, "No objects of this objecttype refer to this address.")
-    return ConnectorResult(status=Status.OK, data=found.items, detail=" ".join(notes), fields_requested=tuple(fields))
+    detail = answer_detail(found, max_objects=options.max_objects, not_kept="not about this address",
+                           none_found="No objects of this objecttype refer to this address.",
+                           withheld=withheld_fields(found))
+    return ConnectorResult(status=Status.OK, data=found.items, detail=detail, fields_requested=tuple(fields))

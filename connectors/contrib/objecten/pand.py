@@ -30,6 +30,7 @@ from ...listing import ListRequest, Paging, collect, drf_page
 from ...params import Param
 from .fields import GEOMETRY_OBJECT_FIELDS
 from .geometry import GeometryInvalid, pand_geometry_to_wgs84, within
+from .notes import answer_detail
 
 OBJECTEN_IN_PAND = "objecten_in_pand"
 CRS = "EPSG:4326"
@@ -109,15 +110,6 @@ def objecten_in_pand(connector: Connector, request: ConnectorRequest) -> Connect
         paging=Paging(read=drf_page(TITLE), page_size=min(options.max_objects, MAX_PAGE_SIZE)),
         cap=options.max_objects, title=connector.title, keep=in_this_pand,
     )
-    notes = []
-    if found.dropped:
-        notes.append(
-            f"Dropped {found.dropped} object(s) that were not of the configured objecttype or not within this "
-            "pand's geometry (the Objects API may have ignored a filter)."
-        )
-    if found.cut:
-        of_total = f" of {found.count}" if found.count is not None and found.count > found.read else ""
-        notes.append(f"Stopped at max_objects={options.max_objects}: showing the first {found.read}{of_total} objects.")
-    if not found.items:
-        notes.insert(0, "No objects of this objecttype lie within this pand.")
-    return ConnectorResult(status=Status.OK, data=found.items, detail=" ".join(notes))
+    detail = answer_detail(found, max_objects=options.max_objects, not_kept="not within this pand's geometry",
+                           none_found="No objects of this objecttype lie within this pand.")
+    return ConnectorResult(status=Status.OK, data=found.items, detail=detail)

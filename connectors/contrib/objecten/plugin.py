@@ -40,6 +40,7 @@ from ...registry import register
 from .adres import ADRES_OPERATION, OBJECTEN_OP_ADRES, objecten_op_adres
 from .data import data_attr_filter, value_at
 from .fields import OBJECT_FIELDS, fields_to_request
+from .notes import answer_detail, withheld_fields
 from .pand import OBJECTEN_IN_PAND, PAND_OPERATION, objecten_in_pand
 
 OBJECTEN = "objecten"
@@ -147,29 +148,10 @@ class ObjectenConnector(Connector):
             cap=options.max_objects, title=self.title,
             keep=lambda obj: obj if self._belongs(obj, subject, options) else None,
         )
-        # Field names only (`objecttype:field,field`), never values.
-        withheld = next((h.get("X-Unauthorized-Fields") for h in found.headers if h.get("X-Unauthorized-Fields")), "")
-
-        notes = []
-        if found.dropped:
-            notes.append(
-                f"Dropped {found.dropped} object(s) that were not of the configured "
-                "objecttype or not about this subject (the Objects API may have ignored a filter)."
-            )
-        if found.cut:
-            total = found.count
-            of_total = f" of {total}" if total is not None and total > found.read else ""
-            notes.append(
-                f"Stopped at max_objects={options.max_objects}: showing the first {found.read}"
-                f"{of_total} objects."
-            )
-        if withheld:
-            notes.append(f"The Objects API withheld fields for this token: {withheld[:200]}.")
-        if not found.items:
-            notes.insert(0, "No objects of this objecttype for this subject.")
-        return ConnectorResult(
-            status=Status.OK, data=found.items, detail=" ".join(notes), fields_requested=tuple(fields)
-        )
+        detail = answer_detail(found, max_objects=options.max_objects, not_kept="not about this subject",
+                               none_found="No objects of this objecttype for this subject.",
+                               withheld=withheld_fields(found))
+        return ConnectorResult(status=Status.OK, data=found.items, detail=detail, fields_requested=tuple(fields))
 
     def _subject(self, params: Mapping[str, Any]) -> str:
         value = next((params[key] for key in SUBJECT_PARAMS if params.get(key)), None)
